@@ -1,0 +1,127 @@
+"""``Initializer``: the base class (seed page: "all initializers inherit from it").
+
+An initializer is a callable ``init(shape, dtype=None) -> numpy.ndarray`` whose
+output has exactly that shape and dtype (``float32`` when ``dtype`` is ``None``),
+and follows the law ``init.law(shape)``.
+
+Decisions:
+
+* dtype: random initializers accept only floating dtypes (float16, float32,
+  float64) and raise ``ValueError`` for any other; deterministic ones
+  (``Zeros``, ``Ones``, ``Constant``, ``Identity``) also accept integer dtypes
+  and return the exact value converted as ``numpy`` converts it.
+* Draws are made in float64 and rounded once to the requested dtype.
+* Seeds: ``seed`` is ``None`` or a non-negative ``int``. With an int seed, every
+  call of the instance (and of any instance with that seed and config) returns
+  the same values, from ``numpy.random.default_rng(seed)``. With ``seed=None``
+  the instance owns a fresh, OS-seeded ``Generator`` and successive calls return
+  fresh values. Global random state is never touched.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .editions import Edition, get_edition
+from .laws import Law
+
+DEFAULT_DTYPE = np.dtype("float32")
+FLOAT_DTYPES = tuple(np.dtype(d) for d in ("float16", "float32", "float64"))
+
+
+def normalize_shape(shape) -> tuple[int, ...]:
+    """``shape`` as a tuple of non-negative ints; ``ValueError`` otherwise."""
+    try:
+        dims = tuple(shape)
+    except TypeError:
+        raise ValueError(f"shape must be a tuple of ints, got {shape!r}") from None
+    for d in dims:
+        if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 0:
+            raise ValueError(f"shape must be a tuple of non-negative ints, got {shape!r}")
+    return tuple(int(d) for d in dims)
+
+
+class Initializer:
+    """Base class of every initializer.
+
+    Subclasses define :meth:`law` (what the output must follow) and
+    :meth:`get_config`; the base turns the law into an array.
+    """
+
+    #: Whether integer dtypes are accepted (deterministic initializers only).
+    accepts_integer_dtypes = False
+
+    def __init__(self, *, edition: str | Edition | None = None):
+        self.edition = get_edition(edition)
+
+    def __call__(self, shape, dtype=None) -> np.ndarray:
+        shape = normalize_shape(shape)
+        return self._generate(shape, self._check_dtype(dtype))
+
+    def law(self, shape: tuple[int, ...]) -> Law:
+        """The law the output for ``shape`` must follow."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _generate(self, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        raise NotImplementedError  # pragma: no cover
+
+    def _check_dtype(self, dtype) -> np.dtype:
+        resolved = DEFAULT_DTYPE if dtype is None else np.dtype(dtype)
+        if resolved in FLOAT_DTYPES:
+            return resolved
+        if self.accepts_integer_dtypes and resolved.kind in "iu":
+            return resolved
+        allowed = "a floating or integer" if self.accepts_integer_dtypes else "a floating"
+        raise ValueError(
+            f"{type(self).__name__}: dtype must be {allowed} dtype "
+            f"(float16, float32, float64{', int*, uint*' if self.accepts_integer_dtypes else ''}), "
+            f"got {resolved.name}"
+        )
+
+    def get_config(self) -> dict:
+        """The constructor's keyword arguments, such that ``cls(**config)`` rebuilds it."""
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Initializer":
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other) -> bool:
+        return (type(self) is type(other) and self.get_config() == other.get_config()
+                and self.edition == other.edition)
+
+    __hash__ = None
+
+
+class RandomInitializer(Initializer):
+    """An initializer whose output is random: owns the seed and the generator."""
+
+    def __init__(self, seed: int | None = None, *, edition: str | Edition | None = None):
+        super().__init__(edition=edition)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                                 or seed < 0):
+            raise ValueError(
+                f"{type(self).__name__}: seed must be None or a non-negative int, got {seed!r}")
+        self.seed = None if seed is None else int(seed)
+        # Unseeded instances keep one OS-seeded stream, so successive calls differ.
+        self._unseeded_rng = np.random.default_rng() if seed is None else None
+
+    def rng(self) -> np.random.Generator:
+        """The generator for one call: a fresh ``default_rng(seed)`` when seeded."""
+        return self._unseeded_rng if self.seed is None else np.random.default_rng(self.seed)
+
+    def _generate(self, shape, dtype):
+        return self.law(shape).sample(self.rng(), shape).astype(dtype)
+
+
+class DeterministicInitializer(Initializer):
+    """An initializer whose output is exactly ``law(shape).array``."""
+
+    accepts_integer_dtypes = True
+
+    def _generate(self, shape, dtype):
+        return np.asarray(self.law(shape).array).astype(dtype)

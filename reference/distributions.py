@@ -1,0 +1,78 @@
+"""Element-wise random initializers with explicit parameters (seed page):
+``RandomNormal``, ``RandomUniform``, ``TruncatedNormal``."""
+
+from __future__ import annotations
+
+from .base import RandomInitializer
+from .laws import Normal, TruncatedNormal as TruncatedNormalLaw, Uniform
+
+
+class RandomNormal(RandomInitializer):
+    """Entries i.i.d. ``N(mean, stddev²)``, untruncated.
+
+    Args:
+        mean: mean of the values (default 0.0).
+        stddev: standard deviation of the values (default 0.05).
+        seed: ``None`` or a non-negative int.
+    """
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None, *, edition=None):
+        super().__init__(seed, edition=edition)
+        self.mean, self.stddev = mean, stddev
+
+    def law(self, shape):
+        return Normal(self.mean, self.stddev)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class RandomUniform(RandomInitializer):
+    """Entries i.i.d. ``U[minval, maxval)``.
+
+    Decision: the interval is half-open, as in every backend's uniform sampler.
+    (The seed page's text calls ``maxval`` a "lower bound" and says it defaults
+    to 1: both are typos of the translation; the signature's default 0.05 and
+    "upper bound" are meant.) After rounding to a low-precision dtype a value may
+    equal ``maxval`` rounded to that dtype.
+
+    Args:
+        minval: lower bound, included (default -0.05).
+        maxval: upper bound, excluded (default 0.05).
+        seed: ``None`` or a non-negative int.
+    """
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None, *, edition=None):
+        super().__init__(seed, edition=edition)
+        self.minval, self.maxval = minval, maxval
+
+    def law(self, shape):
+        return Uniform(self.minval, self.maxval)
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class TruncatedNormal(RandomInitializer):
+    """Entries i.i.d. ``N(mean, stddev²)`` conditioned on ``|x - mean| <= 2·stddev``.
+
+    Values drawn beyond two standard deviations are discarded and redrawn (seed
+    page), not clipped. Hence the output's std is *not* ``stddev`` but
+    ``0.87962566…·stddev`` (``laws.TRUNCATED_NORMAL_STD_FACTOR``): ``stddev`` is
+    the parent normal's.
+
+    Args:
+        mean: mean of the values (default 0.0).
+        stddev: standard deviation of the parent normal (default 0.05).
+        seed: ``None`` or a non-negative int.
+    """
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None, *, edition=None):
+        super().__init__(seed, edition=edition)
+        self.mean, self.stddev = mean, stddev
+
+    def law(self, shape):
+        return TruncatedNormalLaw(self.mean, self.stddev)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
