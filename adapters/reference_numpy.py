@@ -1,0 +1,27 @@
+"""The reference itself as an adapter (``--impl=numpy``): the suite's baseline.
+
+Every identifier maps to ``reference.make(identifier, config)``; a run against it
+must pass, and the mutants (``adapters.mutants``) are this adapter with one bug each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import reference
+
+
+class ReferenceAdapter:
+    name = "numpy"
+    edition = "keras2"
+
+    def version(self) -> str:
+        return f"reference spec on numpy {np.__version__}, edition {self.edition}"
+
+    def make(self, identifier: str, config: dict):
+        return reference.make(identifier, config, edition=self.edition)
+
+
+class ReferenceKeras3Adapter(ReferenceAdapter):
+    name = "numpy-keras3"
+    edition = "keras3"

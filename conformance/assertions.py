@@ -1,0 +1,153 @@
+"""Checks that assert, with one message format for every failure.
+
+A failure message says: what was expected (the law, its formula and numbers), what
+was observed, each statistical test with statistic, p-value, alpha, n and effect
+size, the configuration, and two ways to reproduce (the pytest command, and the
+adapter call).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from reference.laws import ElementwiseLaw, HaarOrthogonal, Normal
+
+from . import stats
+from .run import RUN
+from .sampling import Context, Sample
+
+
+def current_test() -> str:
+    return os.environ.get("PYTEST_CURRENT_TEST", "conformance").rsplit(" ", 1)[0]
+
+
+def fail(title: str, ctx: Context | None, expected: str, observed: str,
+         verdicts: tuple[stats.Verdict, ...] = ()) -> None:
+    lines = [title, f"  expected: {expected}", f"  observed: {observed}"]
+    lines += [f"  {'FAIL' if not v.passed else 'pass'} {v.describe()}" for v in verdicts]
+    if ctx is not None:
+        lines += [f"  case:     {ctx}", f"  call:     {ctx.call()}"]
+    lines += [f"  adapter:  {RUN.adapter.name}, edition {RUN.edition.name}",
+              f"  reproduce: {RUN.reproduce(current_test())}"]
+    raise AssertionError("\n".join(lines))
+
+
+def _expected(law, ctx: Context) -> str:
+    derivation = ctx.derivation()
+    return law.formula + (f"\n            from {derivation}" if derivation else "")
+
+
+def assert_verdicts(title: str, verdicts: list[stats.Verdict], law, sample: Sample,
+                    ctx: Context) -> None:
+    """Spend each verdict's alpha; fail if any rejects the law."""
+    for v in verdicts:
+        RUN.spend(v.test, v.alpha)
+    if not all(v.passed for v in verdicts):
+        fail(title, ctx, _expected(law, ctx), sample.summary(), tuple(verdicts))
+
+
+# -- element-wise laws ---------------------------------------------------------------------
+
+def assert_law(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) -> None:
+    """Goodness of fit against the exact law: Kolmogorov-Smirnov and Cramér-von Mises."""
+    x = sample.values
+    assert_verdicts(f"[law] {ctx.identifier}: values do not follow the spec's law",
+                    [stats.ks(x, law, alpha), stats.cvm(x, law, alpha)], law, sample, ctx)
+
+
+def assert_scale(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) -> None:
+    """Variance (about the spec's mean) and mean of the values."""
+    x = sample.values
+    assert_verdicts(f"[scale] {ctx.identifier}: spread or centre differs from the spec",
+                    [stats.variance(x, law, alpha), stats.mean(x, law, alpha)], law, sample, ctx)
+
+
+def ulp(value: float, dtype: str) -> float:
+    """The spacing of ``dtype`` at ``value``."""
+    return float(np.spacing(np.abs(np.asarray(value, dtype=dtype))))
+
+
+def assert_support(sample: Sample, law: ElementwiseLaw, ctx: Context) -> None:
+    """Nothing outside the law's support (deterministic: a conforming draw never is).
+
+    Each bound is the spec's bound rounded to the dtype, widened by one ulp of the
+    dtype for the framework's own rounding of ``mean + std·z``.
+    """
+    x = sample.values
+    lo, hi = law.support
+    lo_ok = lo - ulp(lo, ctx.dtype) if np.isfinite(lo) else -np.inf
+    hi_ok = hi + ulp(hi, ctx.dtype) if np.isfinite(hi) else np.inf
+    below, above = x < lo_ok, x > hi_ok
+    if below.any() or above.any():
+        spread = np.sqrt(stats.central_moments(law)[0])
+        worst = max(lo - x.min(), x.max() - hi)
+        fail(f"[bounds] {ctx.identifier}: values outside the support",
+             ctx, f"{law.formula}: every value in [{lo:.6g}, {hi:.6g}]",
+             f"{int(below.sum())} values below and {int(above.sum())} above, of {x.size}; "
+             f"the farthest is {worst:.6g} ({worst / spread:.3g} std) outside; "
+             f"{sample.summary()}")
+
+
+def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context,
+                         alpha: float) -> None:
+    """No excess of values at a finite bound (clipping instead of redrawing piles them there).
+
+    Counts values within 2 ulps of each bound and compares with the law's own mass
+    there (widened by one more ulp for rounding), by a one-sided binomial test.
+    """
+    x = sample.values
+    verdicts = []
+    for bound in law.support:
+        if not np.isfinite(bound):
+            continue
+        tol = 2 * ulp(bound, ctx.dtype)
+        p0 = float(law.dist.cdf(bound + 1.5 * tol) - law.dist.cdf(bound - 1.5 * tol))
+        k = int(np.count_nonzero(np.abs(x - bound) <= tol))
+        verdicts.append(stats.excess_count(k, x.size, p0, alpha,
+                                           f"values at the bound {bound:.6g}"))
+    assert_verdicts(f"[bounds] {ctx.identifier}: a point mass at a bound (clipped, not redrawn?)",
+                    verdicts, law, sample, ctx)
+
+
+def assert_tail_mass(sample: Sample, law: Normal, ctx: Context, alpha: float) -> None:
+    """An untruncated normal has 4.55 % of its mass beyond 2 std: a truncated one has none."""
+    x = sample.values
+    p0 = float(2 * law.dist.sf(law.loc + 2 * law.scale))
+    k = int(np.count_nonzero(np.abs(x - law.loc) > 2 * law.scale))
+    assert_verdicts(f"[bounds] {ctx.identifier}: wrong tail mass beyond 2 std",
+                    [stats.count(k, x.size, p0, alpha, "beyond mean ± 2 std")], law, sample, ctx)
+
+
+# -- structure ------------------------------------------------------------------------------
+
+ORTHOGONALITY_TOLERANCE = {"float16": 2e-2, "float32": 1e-4, "float64": 1e-9}
+
+
+def assert_orthogonal(q: np.ndarray, law: HaarOrthogonal, ctx: Context) -> None:
+    """``QᵀQ = gain²·I`` (tall or square) or ``QQᵀ = gain²·I`` (wide), entry-wise within a
+    tolerance of the dtype's precision."""
+    m = q.astype(np.float64).reshape(law.rows, law.cols)
+    gram = m.T @ m if law.rows >= law.cols else m @ m.T
+    target = law.gain ** 2 * np.eye(gram.shape[0])
+    error = float(np.abs(gram - target).max()) / law.gain ** 2
+    tol = ORTHOGONALITY_TOLERANCE[ctx.dtype]
+    if error > tol:
+        kind = "QᵀQ" if law.rows >= law.cols else "QQᵀ"
+        fail(f"[orthogonality] {ctx.identifier}: {kind} is not gain²·I", ctx,
+             f"{law.formula}; max |{kind}/gain² - I| <= {tol:g}",
+             f"max |{kind}/gain² - I| = {error:.3g}; diag({kind})/gain² in "
+             f"[{np.diag(gram).min() / law.gain ** 2:.6g}, "
+             f"{np.diag(gram).max() / law.gain ** 2:.6g}]")
+
+
+def assert_exact(out: np.ndarray, expected: np.ndarray, ctx: Context, what: str) -> None:
+    """Entry-wise equality with the spec's exact array (in the requested dtype)."""
+    want = expected.astype(ctx.dtype)
+    if not np.array_equal(out.astype(ctx.dtype), want):
+        wrong = out.astype(ctx.dtype) != want
+        index = tuple(int(i) for i in np.argwhere(wrong)[0])
+        fail(f"[exact] {ctx.identifier}: output differs from {what}", ctx,
+             f"{what}; e.g. at {index}: {want[index]!r}",
+             f"{int(wrong.sum())} of {want.size} entries differ; at {index}: {out[index]!r}")

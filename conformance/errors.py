@@ -1,0 +1,32 @@
+"""Expecting the spec's ``ValueError`` from an adapter, from ``make`` or from the call."""
+
+from __future__ import annotations
+
+
+from .assertions import fail
+from .run import RUN
+from .sampling import Context, as_output, unsupported
+
+
+def assert_value_error(identifier: str, config: dict, shape: tuple[int, ...], dtype: str,
+                       why: str) -> None:
+    """The spec says this is invalid: the adapter must raise ``ValueError``."""
+    ctx = Context(identifier, config, shape, dtype)
+    try:
+        init = RUN.adapter.make(identifier, dict(config))
+        out = init(tuple(shape), dtype)
+    except ValueError:
+        return
+    except NotImplementedError as error:
+        unsupported(identifier, error)
+    except Exception as error:
+        fail(f"[api] {identifier}: wrong exception type", ctx, f"ValueError ({why})",
+             f"{type(error).__name__}: {error}")
+    else:
+        try:
+            observed = f"no error; returned shape {as_output(out, shape, 'the call').shape}"
+        except AssertionError as error:
+            observed = f"no error; returned {error}"
+        fail(f"[api] {identifier}: invalid input accepted", ctx, f"ValueError ({why})", observed)
+
+

@@ -1,0 +1,143 @@
+"""Calling the adapter: make initializers, draw outputs, gather large samples.
+
+Every output goes through :func:`as_output`, which turns what the adapter returned
+into a NumPy array and fails, saying what was wrong, if it is not an array of the
+requested shape with finite values. ``NotImplementedError`` from the adapter
+becomes a skip marked "unsupported" (never a pass).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import reference
+
+from .run import RUN
+
+UNSUPPORTED = "unsupported"
+
+
+class Context:
+    """What was asked of the adapter: identifier, config, shape, dtype."""
+
+    def __init__(self, identifier: str, config: dict, shape: tuple[int, ...], dtype: str):
+        self.identifier, self.config, self.shape, self.dtype = identifier, config, shape, dtype
+
+    def __str__(self) -> str:
+        return f"{self.identifier}({self.config}), shape={self.shape}, dtype={self.dtype}"
+
+    def call(self) -> str:
+        return f"adapter.make({self.identifier!r}, {self.config!r})({self.shape!r}, {self.dtype!r})"
+
+    def law(self):
+        """The spec's law for this context (``ValueError`` if the spec rejects it)."""
+        return reference.make(self.identifier, self.config, RUN.edition).law(self.shape)
+
+    def derivation(self) -> str:
+        """How the law's numbers follow from the shape, for the fan-scaled initializers."""
+        init = reference.make(self.identifier, self.config, RUN.edition)
+        if not isinstance(init, reference.VarianceScaling):
+            return ""
+        fan_in, fan_out = reference.fans(self.shape)
+        n = reference.variance_scaling.MODES[init.mode](fan_in, fan_out)
+        return (f"VarianceScaling(scale={init.scale}, mode={init.mode!r}, "
+                f"distribution={init.distribution!r}): fans{self.shape} = (fan_in={fan_in}, "
+                f"fan_out={fan_out}), n = {n:g}, variance = scale / n = {init.scale / n:.6g}, "
+                f"std = {np.sqrt(init.scale / n):.6g}")
+
+
+def unsupported(identifier: str, error: NotImplementedError):
+    pytest.skip(f"{UNSUPPORTED}: {identifier}: {RUN.adapter.name} raised NotImplementedError: "
+                f"{error}")
+
+
+def make(identifier: str, config: dict):
+    """``adapter.make(identifier, config)``; a skip if the adapter does not support it."""
+    try:
+        return RUN.adapter.make(identifier, dict(config))
+    except NotImplementedError as error:
+        unsupported(identifier, error)
+
+
+def as_output(out, shape: tuple[int, ...], where: str) -> np.ndarray:
+    """``numpy.asarray(out)``, checked for shape and finiteness (dtype is checked apart)."""
+    try:
+        array = np.asarray(out)
+    except Exception as error:
+        raise AssertionError(
+            f"{where} returned {type(out).__name__}, which numpy.asarray cannot convert: "
+            f"{type(error).__name__}: {error}") from error
+    if array.dtype == object or array.dtype.kind not in "biuf":
+        raise AssertionError(f"{where} returned a {type(out).__name__} of dtype {array.dtype}, "
+                             f"expected a numeric array")
+    if array.shape != tuple(shape):
+        raise AssertionError(
+            f"{where} returned shape {array.shape}, expected {tuple(shape)} (Keras layout: a "
+            f"kernel is (*receptive_field, in, out); layout translation is the adapter's job)")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        bad = int(np.size(array) - np.isfinite(array).sum())
+        raise AssertionError(f"{where} returned {bad} non-finite values (NaN or Inf) "
+                             f"of {array.size}")
+    return array
+
+
+def generate(identifier: str, config: dict, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """One output of ``make(identifier, config)(shape, dtype)``, as a checked array."""
+    init = make(identifier, config)
+    try:
+        out = init(tuple(shape), dtype)
+    except NotImplementedError as error:
+        unsupported(identifier, error)
+    return as_output(out, shape, f"{identifier}({config})({shape}, {dtype!r})")
+
+
+def derived_seed(seed: int, index: int) -> int:
+    """The ``index``-th seed derived from ``seed`` (index 0 is ``seed`` itself).
+
+    A hash, not ``seed + index``, so that derived streams of nearby seeds never overlap.
+    """
+    if index == 0:
+        return seed
+    digest = hashlib.blake2b(f"{seed}/{index}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "little") & 0x7FFF_FFFF
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Values pooled from ``calls`` outputs, one per derived seed, as float64."""
+
+    values: np.ndarray
+    calls: int
+
+    def summary(self) -> str:
+        x = self.values
+        return (f"n={x.size} values from {self.calls} call(s): mean={x.mean():.6g}, "
+                f"std={x.std():.6g}, min={x.min():.6g}, max={x.max():.6g}")
+
+
+def collect(identifier: str, config: dict, shape: tuple[int, ...], dtype: str,
+            n_target: int, max_calls: int) -> Sample:
+    """Draw outputs with seeds derived from ``config["seed"]`` until ``n_target`` values
+    (or ``max_calls`` calls) are pooled."""
+    size = max(1, math.prod(shape))
+    calls = max(1, min(max_calls, math.ceil(n_target / size)))
+    outputs = [generate(identifier, {**config, "seed": derived_seed(config["seed"], i)}, shape,
+                        dtype) for i in range(calls)]
+    return Sample(np.concatenate([o.astype(np.float64).ravel() for o in outputs]), calls)
+
+
+#: Values pooled per Hypothesis example, and the most calls made to pool them.
+N_TARGET = 20_000
+MAX_CALLS = 256
+
+
+def sample_case(identifier: str, case, n_target: int = N_TARGET, max_calls: int = MAX_CALLS):
+    """``(context, spec law, pooled sample)`` for a drawn :class:`~conformance.strategies.Case`."""
+    ctx = Context(identifier, case.config(identifier), case.shape, case.dtype)
+    law = ctx.law()
+    return ctx, law, collect(identifier, ctx.config, ctx.shape, ctx.dtype, n_target, max_calls)

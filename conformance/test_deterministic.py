@@ -1,0 +1,25 @@
+"""Zeros, Ones, Constant: exact values for every dtype that makes sense."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from .assertions import assert_exact
+from .sampling import Context, generate
+from .strategies import ALL_FLOAT_DTYPES, INT_DTYPES, shapes
+
+values = st.one_of(st.integers(-1000, 1000).map(float),
+                   st.floats(-1e4, 1e4, allow_subnormal=False))
+
+
+@pytest.mark.parametrize("identifier", ["Zeros", "Ones", "Constant"])
+@given(shape=shapes(max_side=16), dtype=st.sampled_from(ALL_FLOAT_DTYPES + INT_DTYPES),
+       value=st.one_of(st.none(), values))
+def test_deterministic_exact(identifier, shape, dtype, value):
+    config = {}
+    if identifier == "Constant" and value is not None:
+        config["value"] = float(round(value)) if dtype in INT_DTYPES else value
+    ctx = Context(identifier, config, shape, dtype)
+    assert_exact(generate(identifier, config, shape, dtype), np.asarray(ctx.law().array), ctx,
+                 ctx.law().formula)

@@ -1,0 +1,28 @@
+"""dtype: the result has the dtype asked for; random initializers reject integer dtypes."""
+
+import pytest
+
+from .assertions import fail
+from .errors import assert_value_error
+from .identifiers import ALL, DETERMINISTIC, RANDOM
+from .sampling import Context, generate
+from .strategies import ALL_FLOAT_DTYPES, INT_DTYPES
+
+
+def _shape(identifier):
+    return (6, 6) if identifier == "Identity" else (4, 6)
+
+
+@pytest.mark.parametrize("dtype", ALL_FLOAT_DTYPES + INT_DTYPES)
+@pytest.mark.parametrize("identifier", ALL)
+def test_dtype(identifier, dtype):
+    shape = _shape(identifier)
+    config = {"seed": 7} if identifier in RANDOM else {}
+    if dtype in INT_DTYPES and identifier not in DETERMINISTIC:
+        assert_value_error(identifier, config, shape, dtype,
+                           "random initializers accept floating dtypes only (spec decision)")
+        return
+    out = generate(identifier, config, shape, dtype)
+    if out.dtype != dtype:
+        fail(f"[dtype] {identifier}: wrong dtype", Context(identifier, config, shape, dtype),
+             f"an array of dtype {dtype}", f"dtype {out.dtype}")

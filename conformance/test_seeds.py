@@ -1,0 +1,73 @@
+"""Seeds: same seed, same values; distinct seeds, independent values; no seed, fresh values."""
+
+import numpy as np
+import pytest
+
+from . import stats
+from .assertions import fail
+from .identifiers import RANDOM
+from .run import FIXED_ALPHA, RUN
+from .sampling import Context, as_output, derived_seed, generate, make
+
+SHAPE = (32, 64)
+
+
+def _seed(identifier: str, index: int) -> int:
+    return derived_seed(RUN.seed, 1000 + 10 * RANDOM.index(identifier) + index)
+
+
+@pytest.mark.parametrize("identifier", RANDOM)
+def test_seed_reproducible(identifier):
+    """Two initializers made separately with one seed return identical values."""
+    config = {"seed": _seed(identifier, 0)}
+    first, second = (generate(identifier, config, SHAPE, "float32") for _ in range(2))
+    if not np.array_equal(first, second):
+        fail(f"[seeds] {identifier}: same seed, different values",
+             Context(identifier, config, SHAPE, "float32"), "identical arrays",
+             f"{int((first != second).sum())} of {first.size} entries differ")
+
+
+@pytest.mark.parametrize("identifier", RANDOM)
+def test_seed_repeated_calls(identifier):
+    """One seeded instance called twice (only where the edition specifies it)."""
+    if RUN.edition.seeded_calls_repeat is None:
+        pytest.skip(f"edition {RUN.edition.name} does not specify repeated calls of a seeded "
+                    f"instance")
+    config = {"seed": _seed(identifier, 1)}
+    init = make(identifier, config)
+    first, second = (as_output(init(SHAPE, "float32"), SHAPE, "the call") for _ in range(2))
+    if np.array_equal(first, second) != RUN.edition.seeded_calls_repeat:
+        fail(f"[seeds] {identifier}: repeated calls of one seeded instance",
+             Context(identifier, config, SHAPE, "float32"),
+             f"{'identical' if RUN.edition.seeded_calls_repeat else 'different'} values "
+             f"(edition {RUN.edition.name})", "the opposite")
+
+
+@pytest.mark.parametrize("identifier", RANDOM)
+def test_seed_distinct_independent(identifier):
+    """Distinct seeds give different, uncorrelated values."""
+    seeds = _seed(identifier, 2), _seed(identifier, 3)
+    a, b = (generate(identifier, {"seed": s}, SHAPE, "float32") for s in seeds)
+    ctx = Context(identifier, {"seed": list(seeds)}, SHAPE, "float32")
+    if np.array_equal(a, b):
+        fail(f"[seeds] {identifier}: distinct seeds, identical values", ctx,
+             "different values", "identical arrays (the seed is ignored?)")
+    verdict = stats.correlation(a, b, FIXED_ALPHA, "outputs of two seeds")
+    RUN.spend(verdict.test, verdict.alpha)
+    if not verdict.passed:
+        fail(f"[seeds] {identifier}: outputs of distinct seeds are correlated", ctx,
+             "independent outputs (zero correlation)", f"r = {verdict.effect}", (verdict,))
+
+
+@pytest.mark.parametrize("identifier", RANDOM)
+def test_unseeded_calls_differ(identifier):
+    """``seed=None``: each call and each instance returns fresh values."""
+    ctx = Context(identifier, {"seed": None}, SHAPE, "float32")
+    init = make(identifier, {"seed": None})
+    first, second = (as_output(init(SHAPE, "float32"), SHAPE, "the call") for _ in range(2))
+    other = generate(identifier, {"seed": None}, SHAPE, "float32")
+    for what, a, b in (("two calls of one instance", first, second),
+                       ("two instances", first, other)):
+        if np.array_equal(a, b):
+            fail(f"[seeds] {identifier}: unseeded {what} returned identical values", ctx,
+                 "fresh values on every unseeded call", "identical arrays")
