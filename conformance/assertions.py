@@ -54,7 +54,7 @@ def assert_law(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) 
     """Goodness of fit against the exact law: Kolmogorov-Smirnov and Cramér-von Mises."""
     x = sample.values
     assert_verdicts(f"[law] {ctx.identifier}: values do not follow the spec's law",
-                    [stats.ks(x, law, alpha), stats.cvm(x, law, alpha)], law, sample, ctx)
+                    stats.goodness_of_fit(x, law, alpha), law, sample, ctx)
 
 
 def assert_scale(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) -> None:

@@ -21,6 +21,10 @@ from .registry import (ALIASES, CLASSES, FUNCTIONS, canonical_name, deserialize,
 from .variance_scaling import (PRESETS, VarianceScaling, glorot_normal, glorot_uniform,
                                he_normal, he_uniform, lecun_normal, lecun_uniform)
 
+# The seed page's lower-case aliases are also module attributes, as in Keras 2
+# (``initializers.random_normal(stddev=0.01)``).
+globals().update({alias: CLASSES[name] for alias, name in ALIASES.items()})
+
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
     "TruncatedNormal", "VarianceScaling", "Orthogonal", "Identity", "lecun_uniform",
@@ -28,5 +32,5 @@ __all__ = [
     "get", "make", "serialize", "deserialize", "identifiers", "canonical_name", "fans",
     "Edition", "EDITIONS", "KERAS2", "KERAS3", "DEFAULT_EDITION", "get_edition",
     "CLASSES", "FUNCTIONS", "ALIASES", "PRESETS", "DEFAULT_DTYPE", "FLOAT_DTYPES",
-    "TRUNCATED_NORMAL_STD_FACTOR", "TRUNCATION_WIDTH",
+    "TRUNCATED_NORMAL_STD_FACTOR", "TRUNCATION_WIDTH", *ALIASES,
 ]

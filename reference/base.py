@@ -84,7 +84,10 @@ class Initializer:
 
     @classmethod
     def from_config(cls, config: dict) -> "Initializer":
-        return cls(**config)
+        try:
+            return cls(**config)
+        except TypeError as error:  # an unknown keyword is an invalid configuration
+            raise ValueError(f"{cls.__name__}: invalid config {config!r}: {error}") from None
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
@@ -115,7 +118,8 @@ class RandomInitializer(Initializer):
         return self._unseeded_rng if self.seed is None else np.random.default_rng(self.seed)
 
     def _generate(self, shape, dtype):
-        return self.law(shape).sample(self.rng(), shape).astype(dtype)
+        # asarray: for shape () numpy arithmetic yields a scalar, not a 0-d array
+        return np.asarray(self.law(shape).sample(self.rng(), shape)).astype(dtype)
 
 
 class DeterministicInitializer(Initializer):

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 #: Half-width of the truncated normal, in standard deviations of the parent normal:
 #: values outside ``mean ± 2·stddev`` are redrawn (seed page, TruncatedNormal).
@@ -58,11 +58,25 @@ class ElementwiseLaw(Law):
 
     @property
     def mean(self) -> float:
-        return float(self.dist.mean())
+        """The law's mean (every law here is symmetric about it)."""
+        raise NotImplementedError  # pragma: no cover
 
     @property
     def std(self) -> float:
         return float(self.dist.std())
+
+    @property
+    def centered(self):
+        """The law of ``x - mean`` (a frozen ``scipy.stats`` distribution)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        """``P(X <= x)``: the law's CDF (``self.dist.cdf`` unless a faster closed form exists)."""
+        return self.dist.cdf(x)
+
+    def central_moment(self, k: int) -> float:
+        """``E[(x - mean)^k]``, computed on the centered law (no cancellation)."""
+        return float(self.centered.moment(k))
 
     @property
     def support(self) -> tuple[float, float]:
@@ -79,6 +93,14 @@ class Normal(ElementwiseLaw):
     @property
     def dist(self):
         return stats.norm(self.loc, self.scale)
+
+    @property
+    def mean(self) -> float:
+        return self.loc
+
+    @property
+    def centered(self):
+        return stats.norm(0.0, self.scale)
 
     @property
     def formula(self) -> str:
@@ -98,6 +120,15 @@ class Uniform(ElementwiseLaw):
     @property
     def dist(self):
         return stats.uniform(self.low, self.high - self.low)
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+    @property
+    def centered(self):
+        width = self.high - self.low
+        return stats.uniform(-width / 2, width)
 
     @property
     def formula(self) -> str:
@@ -124,8 +155,23 @@ class TruncatedNormal(ElementwiseLaw):
         return stats.truncnorm(-TRUNCATION_WIDTH, TRUNCATION_WIDTH, loc=self.loc, scale=self.scale)
 
     @property
+    def mean(self) -> float:
+        return self.loc
+
+    @property
+    def centered(self):
+        return stats.truncnorm(-TRUNCATION_WIDTH, TRUNCATION_WIDTH, scale=self.scale)
+
+    @property
     def std(self) -> float:
         return TRUNCATED_NORMAL_STD_FACTOR * self.scale
+
+    def cdf(self, x):
+        """``(Φ(z) - Φ(-2)) / (Φ(2) - Φ(-2))`` with ``z = (x - loc) / scale`` clipped to [-2, 2]."""
+        z = np.clip((np.asarray(x, dtype=np.float64) - self.loc) / self.scale,
+                    -TRUNCATION_WIDTH, TRUNCATION_WIDTH)
+        low = special.ndtr(-TRUNCATION_WIDTH)
+        return (special.ndtr(z) - low) / (special.ndtr(TRUNCATION_WIDTH) - low)
 
     @property
     def formula(self) -> str:

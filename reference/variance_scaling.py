@@ -50,11 +50,11 @@ class VarianceScaling(RandomInitializer):
         super().__init__(seed, edition=edition)
         if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not scale > 0:
             raise ValueError(f"VarianceScaling: scale must be a positive float, got {scale!r}")
-        if mode not in MODES:
+        if not isinstance(mode, str) or mode not in MODES:
             raise ValueError(
                 f"VarianceScaling: mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
         families = self.edition.variance_scaling_distributions
-        if distribution not in families:
+        if not isinstance(distribution, str) or distribution not in families:
             raise ValueError(
                 f"VarianceScaling: distribution must be one of "
                 f"{', '.join(map(repr, families))} (edition {self.edition.name}), "

@@ -1,0 +1,22 @@
+"""Shared guard for the reference's unit tests.
+
+The reference promises (``reference/base.py``) never to touch numpy's global
+random state. Every test in ``tests/`` runs under :func:`_global_random_state_untouched`,
+which fails the test if the legacy global ``numpy.random`` state changed while it ran.
+"""
+
+import numpy as np
+import pytest
+
+
+def _states_equal(a, b) -> bool:
+    return (a[0] == b[0] and np.array_equal(a[1], b[1])
+            and tuple(a[2:]) == tuple(b[2:]))
+
+
+@pytest.fixture(autouse=True)
+def _global_random_state_untouched():
+    before = np.random.get_state()
+    yield
+    after = np.random.get_state()
+    assert _states_equal(before, after), "the test (or the reference) changed numpy's global random state"
