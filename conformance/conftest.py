@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hypothesis
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 import adapters
 from reference.editions import EDITIONS, get_edition
@@ -63,7 +63,8 @@ def pytest_configure(config):
     RUN.spent.clear()
     settings.register_profile(
         "conformance", max_examples=RUN.max_examples, database=None, deadline=None,
-        print_blob=False, suppress_health_check=[HealthCheck.too_slow,
+        print_blob=False, phases=[p for p in Phase if p is not Phase.explain],
+        suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.data_too_large])
     settings.load_profile("conformance")
 

@@ -47,6 +47,10 @@ class Case:
     seed: int = 0
     knobs: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:  # only the knobs that are set: a short, evaluable example
+        knobs = {k: v for k, v in self.knobs.items() if v is not None}
+        return f"Case(shape={self.shape!r}, dtype={self.dtype!r}, seed={self.seed}, knobs={knobs!r})"
+
     def config(self, identifier: str) -> dict:
         """The constructor kwargs for ``identifier``: its knobs that are set, and the seed."""
         accepted = parameters(identifier)

@@ -18,13 +18,15 @@ def _seed(identifier: str, index: int) -> int:
 
 @pytest.mark.parametrize("identifier", RANDOM)
 def test_seed_reproducible(identifier):
-    """Two initializers made separately with one seed return identical values."""
-    config = {"seed": _seed(identifier, 0)}
-    first, second = (generate(identifier, config, SHAPE, "float32") for _ in range(2))
-    if not np.array_equal(first, second):
-        fail(f"[seeds] {identifier}: same seed, different values",
-             Context(identifier, config, SHAPE, "float32"), "identical arrays",
-             f"{int((first != second).sum())} of {first.size} entries differ")
+    """Two initializers made separately with one seed return identical values; seed 0
+    is a seed like any other (not "no seed")."""
+    for seed in (0, _seed(identifier, 0)):
+        config = {"seed": seed}
+        first, second = (generate(identifier, config, SHAPE, "float32") for _ in range(2))
+        if not np.array_equal(first, second):
+            fail(f"[seeds] {identifier}: same seed, different values",
+                 Context(identifier, config, SHAPE, "float32"), "identical arrays",
+                 f"{int((first != second).sum())} of {first.size} entries differ")
 
 
 @pytest.mark.parametrize("identifier", RANDOM)

@@ -1,0 +1,490 @@
+"""The mutant catalogue: the reference with one realistic porting bug each.
+
+A conformance suite is only as good as the bugs it catches. Each class below is an
+adapter (``--impl=adapters.mutants:NAME``) that behaves like the reference except
+for one bug seen in real frameworks' histories; its docstring's first line names
+the bug, ``caught_by`` the check that must catch it. ``tests/test_mutants.py``
+runs the suite against every mutant and asserts that each one fails.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+import reference
+from reference import laws
+from reference.fans import fans as keras_fans
+
+from .reference_numpy import ReferenceAdapter
+
+
+class Mutant(ReferenceAdapter):
+    """Base: the reference, with the bug of the subclass."""
+
+    caught_by = ""  # the test function that must catch the bug
+
+    @property
+    def name(self):
+        return f"mutant:{type(self).__name__}"
+
+    def version(self) -> str:
+        return f"mutant {type(self).__name__}: {self.__doc__.strip().splitlines()[0]}"
+
+    def make(self, identifier, config):
+        init = super().make(identifier, config)
+        return self.mutate(reference.canonical_name(identifier, self.edition), dict(config), init)
+
+    def mutate(self, name: str, config: dict, init):
+        """Return the (broken) callable for ``name``; default: the reference's."""
+        return init
+
+
+class LawMutant(Mutant):
+    """Base: draws from a wrong law (``wrong_law``) with the reference's seeding."""
+
+    def mutate(self, name, config, init):
+        def call(shape, dtype=None):
+            law = self.wrong_law(name, config, init, tuple(shape))
+            if law is None:
+                return init(shape, dtype)
+            return np.asarray(law.sample(init.rng(), tuple(shape))).astype(dtype or "float32")
+        return call
+
+    def wrong_law(self, name, config, init, shape):
+        raise NotImplementedError
+
+
+def _variance_scaling_law(init, n: float, truncation_factor: float = laws.TRUNCATED_NORMAL_STD_FACTOR,
+                          uniform_factor: float = 3.0):
+    """The law of ``init`` (a VarianceScaling) if its divisor were ``n``."""
+    variance = init.scale / n
+    if init.distribution == "uniform":
+        limit = math.sqrt(uniform_factor * variance)
+        return laws.Uniform(-limit, limit)
+    return laws.TruncatedNormal(0.0, math.sqrt(variance) / truncation_factor)
+
+
+def _n(mode: str, fan_in: float, fan_out: float) -> float:
+    return reference.variance_scaling.MODES[mode](fan_in, fan_out)
+
+
+class FansMutant(LawMutant):
+    """Base: VarianceScaling with fans computed by ``wrong_fans``."""
+
+    def wrong_law(self, name, config, init, shape):
+        if not isinstance(init, reference.VarianceScaling):
+            return None
+        return _variance_scaling_law(init, _n(init.mode, *self.wrong_fans(shape)))
+
+
+# -- constants ------------------------------------------------------------------------------
+
+class MissingTruncationCorrection(LawMutant):
+    """VarianceScaling 'normal' omits the 0.8796 correction: std is 12 % low (keras #8048)."""
+
+    caught_by = "test_fans"
+
+    def wrong_law(self, name, config, init, shape):
+        if isinstance(init, reference.VarianceScaling) and init.distribution == "normal":
+            return _variance_scaling_law(init, _n(init.mode, *keras_fans(shape)), 1.0)
+        return None
+
+
+class UniformLimitWithoutThree(LawMutant):
+    """VarianceScaling 'uniform' uses limit = sqrt(scale / n), forgetting the factor 3."""
+
+    caught_by = "test_fans"
+
+    def wrong_law(self, name, config, init, shape):
+        if isinstance(init, reference.VarianceScaling) and init.distribution == "uniform":
+            return _variance_scaling_law(init, _n(init.mode, *keras_fans(shape)), uniform_factor=1.0)
+        return None
+
+
+class HeScaleOnePointNine(LawMutant):
+    """he_normal/he_uniform with scale 1.96 instead of 2 (std 1 % low): a precision bug."""
+
+    caught_by = "test_probe"
+
+    def wrong_law(self, name, config, init, shape):
+        if name in ("he_normal", "he_uniform"):
+            init = reference.VarianceScaling(1.96, init.mode, init.distribution)
+            return init.law(shape)
+        return None
+
+
+# -- fans -----------------------------------------------------------------------------------
+
+class SwappedFans(FansMutant):
+    """fan_in and fan_out swapped (tensorflow #31192-style layout confusion)."""
+
+    caught_by = "test_fans"
+
+    def wrong_fans(self, shape):
+        fan_in, fan_out = keras_fans(shape)
+        return fan_out, fan_in
+
+
+class TorchLayoutFans(FansMutant):
+    """Fans computed as for torch's (out, in, *k) layout on a Keras (*k, in, out) shape."""
+
+    caught_by = "test_fans"
+
+    def wrong_fans(self, shape):
+        if len(shape) < 2:
+            return keras_fans(shape)
+        receptive = math.prod(shape[2:])
+        return shape[1] * receptive, shape[0] * receptive
+
+
+class ReceptiveFieldIgnored(FansMutant):
+    """Conv kernels: fans are the channel counts, ignoring the receptive field."""
+
+    caught_by = "test_fans"
+
+    def wrong_fans(self, shape):
+        return (shape[-2], shape[-1]) if len(shape) >= 3 else keras_fans(shape)
+
+
+class FanAvgNotHalved(LawMutant):
+    """fan_avg computed as fan_in + fan_out, without halving (variance halved)."""
+
+    caught_by = "test_fans"
+
+    def wrong_law(self, name, config, init, shape):
+        if isinstance(init, reference.VarianceScaling) and init.mode == "fan_avg":
+            return _variance_scaling_law(init, sum(keras_fans(shape)))
+        return None
+
+
+# -- truncation -----------------------------------------------------------------------------
+
+class UntruncatedTruncatedNormal(LawMutant):
+    """TruncatedNormal draws an untruncated normal with the same stddev."""
+
+    caught_by = "test_bounds"
+
+    def wrong_law(self, name, config, init, shape):
+        if name == "TruncatedNormal":
+            return laws.Normal(init.mean, init.stddev)
+        return None
+
+
+class UntruncatedGlorotNormal(LawMutant):
+    """glorot_normal/he_normal/lecun_normal draw an untruncated normal of the right std
+    (torch.nn.init.xavier_normal_ and kaiming_normal_ do)."""
+
+    caught_by = "test_bounds"
+
+    def wrong_law(self, name, config, init, shape):
+        if name in ("glorot_normal", "he_normal", "lecun_normal"):
+            return laws.Normal(0.0, math.sqrt(init.variance(shape)))
+        return None
+
+
+class ClippedTruncation(Mutant):
+    """TruncatedNormal clips values beyond 2 std to the bound instead of redrawing them."""
+
+    caught_by = "test_bounds"
+
+    def mutate(self, name, config, init):
+        if name != "TruncatedNormal":
+            return init
+
+        def call(shape, dtype=None):
+            z = init.rng().standard_normal(tuple(shape))
+            return (init.mean + init.stddev * np.clip(z, -2, 2)).astype(dtype or "float32")
+        return call
+
+
+class AbsoluteTruncationBounds(Mutant):
+    """TruncatedNormal truncates at mean ± 2 (absolute units), not mean ± 2·stddev
+    (pytorch-image-models #1286, pytorch #155588)."""
+
+    caught_by = "test_bounds"
+
+    def mutate(self, name, config, init):
+        if name != "TruncatedNormal":
+            return init
+
+        def call(shape, dtype=None):
+            rng = init.rng()
+            x = init.mean + init.stddev * rng.standard_normal(tuple(shape))
+            outside = np.abs(x - init.mean) > 2
+            while outside.any():
+                x[outside] = init.mean + init.stddev * rng.standard_normal(int(outside.sum()))
+                outside = np.abs(x - init.mean) > 2
+            return x.astype(dtype or "float32")
+        return call
+
+
+class UniformInsteadOfTruncatedNormal(LawMutant):
+    """VarianceScaling 'normal' draws a uniform law of the same variance."""
+
+    caught_by = "test_law"
+
+    def wrong_law(self, name, config, init, shape):
+        if isinstance(init, reference.VarianceScaling) and init.distribution == "normal":
+            limit = math.sqrt(3 * init.variance(shape))
+            return laws.Uniform(-limit, limit)
+        return None
+
+
+# -- defaults from another framework ---------------------------------------------------------
+
+class TorchNormalDefaults(LawMutant):
+    """RandomNormal defaults to stddev=1.0 (torch.nn.init.normal_'s default)."""
+
+    caught_by = "test_scale"
+
+    def wrong_law(self, name, config, init, shape):
+        if name == "RandomNormal" and "stddev" not in config:
+            return laws.Normal(init.mean, 1.0)
+        return None
+
+
+
+class TorchUniformDefaults(LawMutant):
+    """RandomUniform defaults to [0, 1) (torch.nn.init.uniform_'s default)."""
+
+    caught_by = "test_scale"
+
+    def wrong_law(self, name, config, init, shape):
+        if name == "RandomUniform" and "minval" not in config:
+            return laws.Uniform(0.0, 1.0)
+        return None
+
+
+
+class FanAvgDefaultMode(LawMutant):
+    """VarianceScaling's default mode is fan_avg instead of fan_in."""
+
+    caught_by = "test_fans"
+
+    def wrong_law(self, name, config, init, shape):
+        if name == "VarianceScaling" and "mode" not in config:
+            return _variance_scaling_law(init, _n("fan_avg", *keras_fans(shape)))
+        return None
+
+
+
+# -- Orthogonal and Identity ----------------------------------------------------------------
+
+class OrthogonalWithoutSignFix(Mutant):
+    """Orthogonal takes Q of a QR without multiplying by sign(diag R): not Haar
+    (tensorflow #9429, jax #1322)."""
+
+    caught_by = "test_orthogonal_haar"
+
+    def mutate(self, name, config, init):
+        if name != "Orthogonal":
+            return init
+
+        def call(shape, dtype=None):
+            law = init.law(tuple(shape))
+            a = init.rng().standard_normal((max(law.rows, law.cols), min(law.rows, law.cols)))
+            q = np.linalg.qr(a)[0]
+            q = q if law.rows >= law.cols else q.T
+            return (law.gain * q.reshape(shape)).astype(dtype or "float32")
+        return call
+
+
+class OrthogonalIgnoresGain(Mutant):
+    """Orthogonal returns an orthonormal matrix without multiplying by gain."""
+
+    caught_by = "test_orthogonal_orthonormal"
+
+    def mutate(self, name, config, init):
+        if name != "Orthogonal":
+            return init
+        return reference.Orthogonal(seed=init.seed)
+
+
+class OrthogonalTorchFlattening(Mutant):
+    """Orthogonal flattens rank > 2 shapes as (shape[0], prod(shape[1:])) (torch's
+    convention) instead of (prod(shape[:-1]), shape[-1])."""
+
+    caught_by = "test_orthogonal_orthonormal"
+
+    def mutate(self, name, config, init):
+        if name != "Orthogonal":
+            return init
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            flat = (shape[0], math.prod(shape[1:])) if len(shape) > 2 else shape
+            return init(flat, dtype).reshape(shape)
+        return call
+
+
+class IdentityAcceptsNonSquare(Mutant):
+    """Identity returns eye(rows, cols) for non-square shapes instead of raising."""
+
+    caught_by = "test_identity_shape"
+
+    def mutate(self, name, config, init):
+        if name != "Identity":
+            return init
+        gain = config.get("gain", 1.0)
+        return lambda shape, dtype=None: gain * np.eye(*shape, dtype=dtype or "float32")
+
+
+class IdentityIgnoresGain(Mutant):
+    """Identity returns eye(n), ignoring gain."""
+
+    caught_by = "test_identity_square"
+
+    def mutate(self, name, config, init):
+        if name != "Identity":
+            return init
+        return reference.Identity()
+
+
+class ConstantIgnoresValue(Mutant):
+    """Constant fills with 0, ignoring value (the default of another signature)."""
+
+    caught_by = "test_deterministic_exact"
+
+    def mutate(self, name, config, init):
+        return reference.Zeros() if name == "Constant" else init
+
+
+# -- dtype ----------------------------------------------------------------------------------
+
+class IgnoresDtype(Mutant):
+    """Every initializer returns float32 whatever dtype is asked for."""
+
+    caught_by = "test_dtype"
+
+    def mutate(self, name, config, init):
+        return lambda shape, dtype=None: init(shape, "float32")
+
+
+class RandomIntegerDtypes(Mutant):
+    """Random initializers accept integer dtypes, returning truncated draws."""
+
+    caught_by = "test_dtype"
+
+    def mutate(self, name, config, init):
+        if not isinstance(init, reference.base.RandomInitializer):
+            return init
+        return lambda shape, dtype=None: init(shape, "float64").astype(dtype or "float32")
+
+
+# -- seeds and independence -----------------------------------------------------------------
+
+class SeedIgnored(Mutant):
+    """The seed is ignored: every call draws from a process-wide stream."""
+
+    caught_by = "test_seed_reproducible"
+    _stream = np.random.default_rng(12345)
+
+    def mutate(self, name, config, init):
+        if not isinstance(init, reference.base.RandomInitializer):
+            return init
+        stream = type(self)._stream
+        init.rng = lambda: stream
+        return init
+
+
+class SeedZeroMeansUnseeded(Mutant):
+    """seed=0 is treated as 'no seed' (a falsy-seed bug: keras #19361)."""
+
+    caught_by = "test_seed_reproducible"
+
+    def make(self, identifier, config):
+        if config.get("seed") == 0:
+            config = {**config, "seed": None}
+        return super().make(identifier, config)
+
+
+class UnseededCallsRepeat(Mutant):
+    """Unseeded initializers use a fixed default seed: every call returns the same values
+    (keras-hub #352: identical weights in every layer)."""
+
+    caught_by = "test_unseeded_calls_differ"
+
+    def make(self, identifier, config):
+        if "seed" in config and config["seed"] is None:
+            config = {**config, "seed": 42}
+        return super().make(identifier, config)
+
+
+class TiledBlock(Mutant):
+    """Large outputs are a small random block tiled to the shape (a cache of draws)."""
+
+    caught_by = "test_independence"
+
+    def mutate(self, name, config, init):
+        if not isinstance(init, reference.base.RandomInitializer) or name == "Orthogonal":
+            return init
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            if len(shape) < 2 or shape[0] < 4:
+                return init(shape, dtype)
+            block = init((shape[0] // 2 + shape[0] % 2, *shape[1:]), dtype)
+            return np.concatenate([block, block])[: shape[0]]
+        return call
+
+
+class SeriallyCorrelated(Mutant):
+    """Element-wise draws are an AR(1) sequence (ρ = 0.05): right marginal law,
+    correlated neighbours."""
+
+    caught_by = "test_independence"
+
+    def mutate(self, name, config, init):
+        if name != "RandomNormal":
+            return init
+
+        def call(shape, dtype=None):
+            e = init.rng().standard_normal(math.prod(shape))
+            rho = 0.05
+            z = np.empty_like(e)
+            z[0] = e[0]
+            for i in range(1, e.size):  # noqa: slow on purpose, small outputs only
+                z[i] = rho * z[i - 1] + math.sqrt(1 - rho * rho) * e[i]
+            return (init.mean + init.stddev * z).reshape(shape).astype(dtype or "float32")
+        return call
+
+
+# -- validation and identifiers --------------------------------------------------------------
+
+class MissingScaleValidation(Mutant):
+    """VarianceScaling accepts scale <= 0 (and returns zeros or NaN) instead of raising."""
+
+    caught_by = "test_spec_value_error"
+
+    def make(self, identifier, config):
+        scale = config.get("scale", 1.0)
+        if reference.canonical_name(identifier, self.edition) == "VarianceScaling" and scale <= 0:
+            return lambda shape, dtype=None: np.zeros(shape, dtype or "float32")
+        return super().make(identifier, config)
+
+
+class NormalAliasIsTruncated(Mutant):
+    """The alias 'normal' resolves to TruncatedNormal instead of RandomNormal."""
+
+    caught_by = "test_alias_matches_canonical"
+
+    def make(self, identifier, config):
+        return super().make("TruncatedNormal" if identifier == "normal" else identifier, config)
+
+
+class TransposedDenseKernel(Mutant):
+    """2-D kernels are returned in torch's (out, in) layout, not Keras's (in, out)."""
+
+    caught_by = "test_law"
+
+    def mutate(self, name, config, init):
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            return init(shape[::-1], dtype).T if len(shape) == 2 else init(shape, dtype)
+        return call
+
+
+MUTANTS = {cls.__name__: cls for cls in Mutant.__subclasses__() + LawMutant.__subclasses__()
+           + FansMutant.__subclasses__() if cls not in (LawMutant, FansMutant)}
