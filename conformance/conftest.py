@@ -96,10 +96,14 @@ def _is_unsupported(report) -> bool:
 def pytest_sessionfinish(session, exitstatus):
     # No silent greens: a run that passed nothing is not a pass.
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None or exitstatus != 0:
-        return
-    if not reporter.stats.get("passed") and session.testscollected:
+    if reporter is not None and exitstatus == 0 and _nothing_passed(reporter):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _nothing_passed(reporter) -> bool:
+    """Tests ran, and none passed (all skipped, unsupported or errored)."""
+    ran = any(reporter.stats.get(key) for key in ("skipped", "failed", "error"))
+    return ran and not reporter.stats.get("passed")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -110,11 +114,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr.write_line(f"adapter: {adapters.describe(RUN.adapter)}; edition {RUN.edition.name}; "
                   f"seed {RUN.seed}")
     if unsupported:
-        tr.write_line(f"unsupported (NotImplementedError, counted as not conforming): "
+        tr.write_line(f"unsupported (NotImplementedError: not a pass, not conforming): "
                       f"{', '.join(unsupported)}", yellow=True)
     spent = sum(alpha for _, alpha in RUN.spent)
     tr.write_line(f"statistical tests: {len(RUN.spent)}, alpha spent {spent:.3g} "
                   f"(bound on the false-alarm probability; budget {FALSE_ALARM_BUDGET:g})",
                   red=spent > FALSE_ALARM_BUDGET)
-    if not tr.stats.get("passed") and tr.stats:
+    if _nothing_passed(tr):
         tr.write_line("no check passed: this run does not show conformance", red=True)

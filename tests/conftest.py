@@ -5,6 +5,11 @@ random state. Every test in ``tests/`` runs under :func:`_global_random_state_un
 which fails the test if the legacy global ``numpy.random`` state changed while it ran.
 """
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -20,3 +25,14 @@ def _global_random_state_untouched():
     yield
     after = np.random.get_state()
     assert _states_equal(before, after), "the test (or the reference) changed numpy's global random state"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_suite(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``pytest conformance ARGS`` from the repository root, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "conformance", "-p", "no:cacheprovider", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})

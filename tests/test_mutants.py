@@ -1,0 +1,22 @@
+"""Every mutant of the catalogue is caught by the check that targets its bug.
+
+Each run selects the mutant's ``caught_by`` test (``-k``), stops at the first failure
+(``-x``), and must fail with a message naming the check. The full-suite kill table
+(every mutant against every check) is ``python -m conformance.kill_table``.
+"""
+
+import pytest
+
+from adapters.mutants import MUTANTS
+
+from conftest import run_suite
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_mutant_is_caught(name):
+    mutant = MUTANTS[name]
+    assert mutant.__doc__.strip(), "every mutant says which bug it is"
+    result = run_suite(f"--impl=adapters.mutants:{name}", "-k", mutant.caught_by, "-x", "-q")
+    assert result.returncode == 1, f"mutant {name} survived:\n{result.stdout[-3000:]}"
+    assert f"FAILED conformance/test_" in result.stdout and mutant.caught_by in result.stdout
+    assert "reproduce: pytest" in result.stdout  # the message says how to replay it
