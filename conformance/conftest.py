@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import hypothesis
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -61,6 +63,7 @@ def pytest_configure(config):
     RUN.seed = _seed(config.getoption("--conformance-seed"))
     RUN.profile = config.getoption("--conformance-profile")
     RUN.spent.clear()
+    RUN.ledger.clear()
     settings.register_profile(
         "conformance", max_examples=RUN.max_examples, database=None, deadline=None,
         print_blob=False, phases=[p for p in Phase if p is not Phase.explain],
@@ -76,6 +79,23 @@ def pytest_collection_modifyitems(items):
         function = getattr(item, "function", None)
         if getattr(function, "is_hypothesis_test", False):
             hypothesis.seed(RUN.seed)(function)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    # The alphas a test spent travel with its report, so that the controller of an
+    # xdist run (which runs no test itself) can add up the whole run's ledger.
+    start = len(RUN.spent)
+    yield
+    spent = Counter(alpha for _, alpha in RUN.spent[start:])
+    item.user_properties.append(("alpha_spent", sorted(spent.items())))
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        for key, value in report.user_properties:
+            if key == "alpha_spent":
+                RUN.ledger.update(dict(value))
 
 
 def pytest_report_header(config):
@@ -116,9 +136,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if unsupported:
         tr.write_line(f"unsupported (NotImplementedError: not a pass, not conforming): "
                       f"{', '.join(unsupported)}", yellow=True)
-    spent = sum(alpha for _, alpha in RUN.spent)
-    tr.write_line(f"statistical tests: {len(RUN.spent)}, alpha spent {spent:.3g} "
-                  f"(bound on the false-alarm probability; budget {FALSE_ALARM_BUDGET:g})",
-                  red=spent > FALSE_ALARM_BUDGET)
+    spent = sum(alpha * count for alpha, count in RUN.ledger.items())
+    tiers = ", ".join(f"{count} at alpha {alpha:.3g}" for alpha, count in sorted(RUN.ledger.items()))
+    tr.write_line(f"statistical tests: {sum(RUN.ledger.values())} ({tiers or 'none'}), alpha spent "
+                  f"{spent:.3g} (bound on the false-alarm probability; budget "
+                  f"{FALSE_ALARM_BUDGET:g})", red=spent > FALSE_ALARM_BUDGET)
     if _nothing_passed(tr):
         tr.write_line("no check passed: this run does not show conformance", red=True)

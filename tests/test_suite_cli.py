@@ -5,7 +5,7 @@ import re
 import pytest
 
 import adapters
-from conformance.run import FALSE_ALARM_BUDGET
+from conformance import run
 
 from conftest import run_suite
 
@@ -24,10 +24,19 @@ def test_reference_passes_the_full_default_run(reference_run):
 
 
 def test_full_run_stays_within_the_false_alarm_budget(reference_run):
-    spent = re.search(r"statistical tests: (\d+), alpha spent ([\d.e-]+)", reference_run.stdout)
-    assert spent, reference_run.stdout[-2000:]
-    assert int(spent.group(1)) > 1000  # the run really tests
-    assert float(spent.group(2)) <= FALSE_ALARM_BUDGET
+    """The ledger's total, and each tier's count, stay within what run.py declares."""
+    line = re.search(r"statistical tests: (\d+) \((.*)\), alpha spent ([\d.e-]+)",
+                     reference_run.stdout)
+    assert line, reference_run.stdout[-2000:]
+    assert int(line.group(1)) > 1000  # the run really tests
+    assert float(line.group(3)) <= run.FALSE_ALARM_BUDGET
+    tiers = {float(alpha): int(count)
+             for count, alpha in re.findall(r"(\d+) at alpha ([\d.e-]+)", line.group(2))}
+    hypothesis_tier = run.HYPOTHESIS_SLOTS * (run.PROFILES["ci"] + run.PINNED_EXAMPLES)
+    assert set(tiers) == {pytest.approx(run.Run().hypothesis_alpha, rel=1e-2),
+                          pytest.approx(run.FIXED_ALPHA, rel=1e-2)}
+    counts = sorted(tiers.items())  # the Hypothesis tier has the smaller alpha
+    assert counts[0][1] <= hypothesis_tier and counts[1][1] <= run.FIXED_SLOTS
 
 
 def test_header_names_adapter_edition_and_seed():
