@@ -24,6 +24,7 @@ class Mutant(ReferenceAdapter):
     """Base: the reference, with the bug of the subclass."""
 
     caught_by = ""  # the test function that must catch the bug
+    diagnosis = ""  # the "likely cause" its failure message must name, if any
 
     @property
     def name(self):
@@ -85,6 +86,7 @@ class MissingTruncationCorrection(LawMutant):
     """VarianceScaling 'normal' omits the 0.8796 correction: std is 12 % low (keras #8048)."""
 
     caught_by = "test_fans"
+    diagnosis = 'missing the truncated-normal correction 0.8796'
 
     def wrong_law(self, name, config, init, shape):
         if isinstance(init, reference.VarianceScaling) and init.distribution == "normal":
@@ -96,6 +98,7 @@ class UniformLimitWithoutThree(LawMutant):
     """VarianceScaling 'uniform' uses limit = sqrt(scale / n), forgetting the factor 3."""
 
     caught_by = "test_fans"
+    diagnosis = 'uniform limit sqrt(scale / n): the factor 3 is missing'
 
     def wrong_law(self, name, config, init, shape):
         if isinstance(init, reference.VarianceScaling) and init.distribution == "uniform":
@@ -121,6 +124,7 @@ class SwappedFans(FansMutant):
     """fan_in and fan_out swapped (tensorflow #31192-style layout confusion)."""
 
     caught_by = "test_fans"
+    diagnosis = 'fan_in and fan_out swapped'
 
     def wrong_fans(self, shape):
         fan_in, fan_out = keras_fans(shape)
@@ -131,6 +135,7 @@ class TorchLayoutFans(FansMutant):
     """Fans computed as for torch's (out, in, *k) layout on a Keras (*k, in, out) shape."""
 
     caught_by = "test_fans"
+    diagnosis = "fans computed for torch's (out, in, *k) layout"
 
     def wrong_fans(self, shape):
         if len(shape) < 2:
@@ -143,6 +148,7 @@ class ReceptiveFieldIgnored(FansMutant):
     """Conv kernels: fans are the channel counts, ignoring the receptive field."""
 
     caught_by = "test_fans"
+    diagnosis = 'receptive field ignored: fans are the channel counts'
 
     def wrong_fans(self, shape):
         return (shape[-2], shape[-1]) if len(shape) >= 3 else keras_fans(shape)
@@ -152,6 +158,7 @@ class FanAvgNotHalved(LawMutant):
     """fan_avg computed as fan_in + fan_out, without halving (variance halved)."""
 
     caught_by = "test_fans"
+    diagnosis = 'fan_avg = fan_in + fan_out, not halved'
 
     def wrong_law(self, name, config, init, shape):
         if isinstance(init, reference.VarianceScaling) and init.mode == "fan_avg":
@@ -165,6 +172,7 @@ class UntruncatedTruncatedNormal(LawMutant):
     """TruncatedNormal draws an untruncated normal with the same stddev."""
 
     caught_by = "test_bounds"
+    diagnosis = 'untruncated normal where a truncated one is specified'
 
     def wrong_law(self, name, config, init, shape):
         if name == "TruncatedNormal":
@@ -177,6 +185,7 @@ class UntruncatedGlorotNormal(LawMutant):
     (torch.nn.init.xavier_normal_ and kaiming_normal_ do)."""
 
     caught_by = "test_bounds"
+    diagnosis = 'untruncated normal where a truncated one is specified'
 
     def wrong_law(self, name, config, init, shape):
         if name in ("glorot_normal", "he_normal", "lecun_normal"):
@@ -188,6 +197,7 @@ class ClippedTruncation(Mutant):
     """TruncatedNormal clips values beyond 2 std to the bound instead of redrawing them."""
 
     caught_by = "test_bounds"
+    diagnosis = 'values beyond the bounds clipped to them instead of redrawn'
 
     def mutate(self, name, config, init):
         if name != "TruncatedNormal":
@@ -204,6 +214,7 @@ class AbsoluteTruncationBounds(Mutant):
     (pytorch-image-models #1286, pytorch #155588)."""
 
     caught_by = "test_bounds"
+    diagnosis = 'truncated at mean ± 2 in absolute units'
 
     def mutate(self, name, config, init):
         if name != "TruncatedNormal":
@@ -224,6 +235,7 @@ class UniformInsteadOfTruncatedNormal(LawMutant):
     """VarianceScaling 'normal' draws a uniform law of the same variance."""
 
     caught_by = "test_law"
+    diagnosis = 'uniform law where a (truncated) normal is specified'
 
     def wrong_law(self, name, config, init, shape):
         if isinstance(init, reference.VarianceScaling) and init.distribution == "normal":
@@ -238,6 +250,7 @@ class TorchNormalDefaults(LawMutant):
     """RandomNormal defaults to stddev=1.0 (torch.nn.init.normal_'s default)."""
 
     caught_by = "test_scale"
+    diagnosis = "torch's default std=1.0"
 
     def wrong_law(self, name, config, init, shape):
         if name == "RandomNormal" and "stddev" not in config:
@@ -250,6 +263,7 @@ class TorchUniformDefaults(LawMutant):
     """RandomUniform defaults to [0, 1) (torch.nn.init.uniform_'s default)."""
 
     caught_by = "test_scale"
+    diagnosis = "torch's default interval [0, 1)"
 
     def wrong_law(self, name, config, init, shape):
         if name == "RandomUniform" and "minval" not in config:
@@ -262,6 +276,7 @@ class FanAvgDefaultMode(LawMutant):
     """VarianceScaling's default mode is fan_avg instead of fan_in."""
 
     caught_by = "test_fans"
+    diagnosis = "mode 'fan_avg' used instead of 'fan_in'"
 
     def wrong_law(self, name, config, init, shape):
         if name == "VarianceScaling" and "mode" not in config:

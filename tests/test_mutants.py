@@ -20,3 +20,5 @@ def test_mutant_is_caught(name):
     assert result.returncode == 1, f"mutant {name} survived:\n{result.stdout[-3000:]}"
     assert f"FAILED conformance/test_" in result.stdout and mutant.caught_by in result.stdout
     assert "reproduce: pytest" in result.stdout  # the message says how to replay it
+    if mutant.diagnosis:
+        assert f"likely cause: {mutant.diagnosis}" in result.stdout, result.stdout[-3000:]
