@@ -1,0 +1,1 @@
+"""Measurements of the suite itself: speed (pytest-benchmark), false alarms, power, kill table."""

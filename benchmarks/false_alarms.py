@@ -1,0 +1,56 @@
+"""False alarms: the full default run against the reference, for many seeds.
+
+    python -m benchmarks.false_alarms [--seeds 100] [--workers 2]
+
+A conforming implementation must fail a full default run with probability <= 1e-3
+(README, "Statistical guarantees"); over 100 seeds the expected number of failing
+runs is <= 0.1. Writes ``benchmarks/results/false_alarms.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+
+from .runs import ROOT, run_many
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=100)
+    parser.add_argument("--first-seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    outcomes: list = []
+
+    def record(outcome):  # rewrite the results after every run: a long measurement can stop
+        outcomes.append(outcome)
+        write(outcomes, seeds, args.workers)
+
+    run_many([("--impl=numpy", f"--conformance-seed={s}") for s in seeds], args.workers, record)
+
+
+def write(outcomes, seeds, workers) -> None:
+    failing = [o for o in outcomes if o.returncode != 0]
+    times = [o.seconds for o in outcomes]
+    lines = [
+        "# False alarms of the full default run against the reference", "",
+        f"Seeds {seeds.start}..{seeds.stop - 1} (`--conformance-seed`), profile `ci`, "
+        f"{len(outcomes)} runs done, "
+        f"{workers} runs at a time.", "",
+        f"- runs: {len(outcomes)}",
+        f"- failing runs: **{len(failing)}** (budget: probability <= 1e-3 per run, so <= "
+        f"{len(outcomes) * 1e-3:.2g} expected)",
+        f"- run time: median {statistics.median(times):.1f} s, max {max(times):.1f} s", "",
+    ]
+    lines += [f"- seed {o.args[1].split('=')[1]} failed: {', '.join(o.failed)}" for o in failing]
+    lines += ["| seed | exit | seconds | pytest |", "|---|---|---|---|"]
+    lines += [f"| {o.args[1].split('=')[1]} | {o.returncode} | {o.seconds:.0f} | {o.summary} |"
+              for o in outcomes]
+    (ROOT / "benchmarks/results/false_alarms.md").write_text("\n".join(lines) + "\n")
+    print(lines[-1], flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Run the suite in subprocesses, a few at a time, and read their verdicts."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Outcome:
+    args: tuple[str, ...]
+    returncode: int
+    failed: list[str]  # node ids
+    seconds: float
+    summary: str  # pytest's last line
+
+
+def run_suite(*args: str) -> Outcome:
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", *args],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines = result.stdout.strip().splitlines()
+    return Outcome(args, result.returncode,
+                   re.findall(r"^FAILED (\S+)", result.stdout, flags=re.M),
+                   time.perf_counter() - start, lines[-1] if lines else result.stderr[-500:])
+
+
+def run_many(arg_lists: list[tuple[str, ...]], workers: int = 2,
+             progress=lambda outcome: None) -> list[Outcome]:
+    """Run each argument list as one suite run, ``workers`` at a time, in order."""
+    with ThreadPoolExecutor(workers) as pool:
+        outcomes = []
+        for outcome in pool.map(lambda a: run_suite(*a), arg_lists):
+            progress(outcome)
+            outcomes.append(outcome)
+        return outcomes
