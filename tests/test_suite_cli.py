@@ -109,3 +109,14 @@ def test_all_unsupported_is_not_green(tmp_path):
     assert result.returncode != 0, result.stdout[-2000:]
     assert "no check passed" in result.stdout
     assert "unsupported (NotImplementedError: not a pass" in result.stdout
+
+
+def test_entry_point_adapter(monkeypatch):
+    """Installed packages add --impl names through the entry-point group."""
+    from importlib.metadata import EntryPoint
+
+    point = EntryPoint("myport", "adapters.reference_numpy:ReferenceAdapter",
+                       adapters.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(adapters, "entry_points",
+                        lambda group: [point] if group == adapters.ENTRY_POINT_GROUP else [])
+    assert adapters.load_adapter("myport").name == "numpy"
