@@ -20,6 +20,8 @@ Decisions:
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from .editions import Edition, get_edition
@@ -39,6 +41,18 @@ def normalize_shape(shape) -> tuple[int, ...]:
         if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 0:
             raise ValueError(f"shape must be a tuple of non-negative ints, got {shape!r}")
     return tuple(int(d) for d in dims)
+
+
+def build(factory, config: dict, name: str, **extra):
+    """``factory(**config, **extra)``, where an unknown keyword is an invalid
+    configuration (``ValueError`` naming the keywords accepted), not a ``TypeError``."""
+    accepted = [p.name for p in inspect.signature(factory).parameters.values()
+                if p.kind is p.POSITIONAL_OR_KEYWORD]
+    unknown = sorted(set(config) - set(accepted))
+    if unknown:
+        raise ValueError(f"{name}: invalid config {config!r}: unknown keyword(s) "
+                         f"{', '.join(unknown)}; accepted: {', '.join(accepted) or 'none'}")
+    return factory(**config, **extra)
 
 
 class Initializer:
@@ -84,10 +98,7 @@ class Initializer:
 
     @classmethod
     def from_config(cls, config: dict) -> "Initializer":
-        try:
-            return cls(**config)
-        except TypeError as error:  # an unknown keyword is an invalid configuration
-            raise ValueError(f"{cls.__name__}: invalid config {config!r}: {error}") from None
+        return build(cls, config, cls.__name__)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())

@@ -7,7 +7,18 @@ from .base import RandomInitializer
 from .laws import Normal, TruncatedNormal as TruncatedNormalLaw, Uniform
 
 
-class RandomNormal(RandomInitializer):
+class _MeanStddev(RandomInitializer):
+    """The ``(mean=0.0, stddev=0.05, seed=None)`` signature shared by the two normals."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None, *, edition=None):
+        super().__init__(seed, edition=edition)
+        self.mean, self.stddev = mean, stddev
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class RandomNormal(_MeanStddev):
     """Entries i.i.d. ``N(mean, stddev²)``, untruncated.
 
     Args:
@@ -16,15 +27,8 @@ class RandomNormal(RandomInitializer):
         seed: ``None`` or a non-negative int.
     """
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None, *, edition=None):
-        super().__init__(seed, edition=edition)
-        self.mean, self.stddev = mean, stddev
-
     def law(self, shape):
         return Normal(self.mean, self.stddev)
-
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
 class RandomUniform(RandomInitializer):
@@ -53,7 +57,7 @@ class RandomUniform(RandomInitializer):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
 
 
-class TruncatedNormal(RandomInitializer):
+class TruncatedNormal(_MeanStddev):
     """Entries i.i.d. ``N(mean, stddev²)`` conditioned on ``|x - mean| <= 2·stddev``.
 
     Values drawn beyond two standard deviations are discarded and redrawn (seed
@@ -67,12 +71,5 @@ class TruncatedNormal(RandomInitializer):
         seed: ``None`` or a non-negative int.
     """
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None, *, edition=None):
-        super().__init__(seed, edition=edition)
-        self.mean, self.stddev = mean, stddev
-
     def law(self, shape):
         return TruncatedNormalLaw(self.mean, self.stddev)
-
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}

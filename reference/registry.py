@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .base import Initializer
+from .base import Initializer, build
 from .constants import Constant, Ones, Zeros
 from .distributions import RandomNormal, RandomUniform, TruncatedNormal
 from .editions import Edition, get_edition
@@ -51,10 +51,7 @@ def make(identifier: str, config: dict | None = None,
     """Build the initializer named ``identifier`` with the keyword arguments ``config``."""
     name = canonical_name(identifier, edition)
     factory = CLASSES.get(name) or FUNCTIONS[name]
-    try:
-        return factory(**(config or {}), edition=edition)
-    except TypeError as error:  # an unknown keyword is an invalid configuration
-        raise ValueError(f"{identifier}: invalid config {config!r}: {error}") from None
+    return build(factory, config or {}, identifier, edition=edition)
 
 
 def serialize(initializer: Initializer) -> dict:
