@@ -26,7 +26,8 @@ class Outcome:
 def run_suite(*args: str) -> Outcome:
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", *args],
+        [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "--no-report",
+         *args],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     lines = result.stdout.strip().splitlines()
     return Outcome(args, result.returncode,

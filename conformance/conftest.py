@@ -1,7 +1,9 @@
 """The pytest plugin of the suite: options, the adapter under test, header and summary.
 
 ``pytest conformance --impl=NAME`` loads the adapter once, before collection, into
-``conformance.run.RUN``; every check reads it from there.
+``conformance.run.RUN``; every check reads it from there. The report plugin
+(``reports/plugin.py``: ``reports/NAME.json`` and ``reports/NAME.html``) is registered
+here too, unless ``--no-report``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 import adapters
+import reports.plugin
 from reference.editions import EDITIONS, get_edition
 
 from .run import FALSE_ALARM_BUDGET, PROFILES, RUN
@@ -34,6 +37,7 @@ def pytest_addoption(parser):
     group.addoption("--conformance-profile", default="ci", choices=sorted(PROFILES),
                     help="how many Hypothesis examples per property: "
                          + ", ".join(f"{k}={v}" for k, v in PROFILES.items()))
+    reports.plugin.add_options(parser)
 
 
 def _seed(value) -> int:
@@ -70,6 +74,7 @@ def pytest_configure(config):
         suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.data_too_large])
     settings.load_profile("conformance")
+    reports.plugin.configure(config)
 
 
 def pytest_collection_modifyitems(items):

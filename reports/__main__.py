@@ -1,0 +1,81 @@
+"""``python -m reports merge RESULTS.json ... -o index.html``: the cross-framework page.
+
+Also ``python -m reports render RESULTS.json -o PAGE.html``: a run's page, again, from
+its results file (e.g. after editing the templates).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import results
+
+
+def _link(json_path: Path, out_dir: Path) -> str | None:
+    page = json_path.with_suffix(".html")
+    if not page.exists():
+        return None
+    return Path(os.path.relpath(page.resolve(), out_dir.resolve())).as_posix()
+
+
+def merge(args) -> int:
+    from . import render
+
+    out = Path(args.output)
+    runs = []
+    for name in args.results:
+        path = Path(name)
+        if path.resolve() == out.resolve():
+            continue
+        try:
+            data = results.load(path)
+        except results.NotResults as error:  # e.g. another JSON file matched by a glob
+            print(f"merge: skipped {error}", file=sys.stderr)
+            continue
+        runs.append((data, _link(path, out.parent)))
+    if not runs:
+        print("merge: no results file given", file=sys.stderr)
+        return 2
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render.index_page(results.merge(runs)), encoding="utf-8")
+    print(f"wrote {out} ({len(runs)} run{'s' if len(runs) != 1 else ''})")
+    return 0
+
+
+def render_page(args) -> int:
+    from . import render
+
+    data = results.load(args.results)
+    out = Path(args.output or Path(args.results).with_suffix(".html"))
+    link = os.path.relpath(Path(args.results).resolve(), out.parent.resolve())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render.run_page(data, results_link=link), encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reports",
+                                     description="Conformance reports from results files.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    m = commands.add_parser("merge", help="frameworks x initializers page from results files")
+    m.add_argument("results", nargs="+", help="results files (reports/*.json)")
+    m.add_argument("-o", "--output", default="reports/index.html", help="the page to write")
+    m.set_defaults(run=merge)
+    r = commands.add_parser("render", help="a run's page from its results file")
+    r.add_argument("results", help="a results file")
+    r.add_argument("-o", "--output", default=None, help="default: the results file's .html")
+    r.set_defaults(run=render_page)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except results.ResultsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

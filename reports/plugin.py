@@ -1,0 +1,313 @@
+"""The report plugin: every ``pytest conformance`` run writes a results file and a page.
+
+``conformance/conftest.py`` adds the options (:func:`add_options`) and registers
+:class:`ReportPlugin` in ``pytest_configure`` (as pytest-html does), unless
+``--no-report``. By default ``pytest conformance --impl=torch`` writes
+``reports/torch.json`` (schema ``initializer-conformance/results/1``) and
+``reports/torch.html`` under the directory pytest was started from, the name being the
+adapter's ``name`` made file-safe (``mutant:SwappedFans`` -> ``mutant-SwappedFans``).
+``--report-json PATH`` / ``--report-html PATH`` choose a path (the other file, when not
+given, goes next to it). A run started from inside a running test (the project's own
+tests run the suite as a subprocess) writes no report unless a path is given, so that
+tests never write into ``reports/``.
+
+Data flow, xdist included. In the process that runs a test, the plugin resets the
+checks' record (:data:`conformance.assertions.RECORD`) before the test, and attaches
+to its reports, as ``user_properties``, what the test is about (property, initializer,
+parameters) and, to the call report only, the checks' findings. ``user_properties``
+travel to the xdist controller with the reports; the findings are not left on the item,
+so ``--junitxml`` does not copy them into its ``<properties>``. Only the controller (or
+the single process without xdist) gathers the reports and writes the files, once, at
+the end of the session.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from . import results
+
+ITEM = "conformance_item"
+FINDINGS = "conformance_findings"
+LONGREPR_LIMIT = 20_000
+
+
+def add_options(parser) -> None:
+    group = parser.getgroup("conformance-report", "conformance reports (JSON and HTML)")
+    group.addoption("--report-html", default=None, metavar="PATH",
+                    help="write the run's HTML page here (default: reports/NAME.html, NAME the "
+                         "adapter's name)")
+    group.addoption("--report-json", default=None, metavar="PATH",
+                    help="write the run's results file here (default: reports/NAME.json)")
+    group.addoption("--no-report", action="store_true", default=False,
+                    help="write neither the JSON results nor the HTML page")
+
+
+def configure(config) -> None:
+    """Register the plugin (called from the suite's ``pytest_configure``)."""
+    if not config.getoption("--no-report"):
+        config.pluginmanager.register(ReportPlugin(config), "conformance-report")
+
+
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _initializer(prop: str, params: dict, edition) -> str:
+    import reference
+
+    for key in ("identifier", "alias", "probe"):
+        value = params.get(key)
+        if isinstance(value, str):
+            try:
+                return reference.canonical_name(value.split("[")[0], edition)
+            except ValueError:
+                return results.OTHER
+    return {"orthogonality": "Orthogonal", "identity": "Identity"}.get(prop, results.OTHER)
+
+
+def _exception_is_assertion(excinfo) -> bool:
+    if excinfo.errisinstance(AssertionError):
+        return True
+    group = excinfo.value
+    return isinstance(group, BaseExceptionGroup) and any(
+        isinstance(e, AssertionError) for e in group.exceptions)
+
+
+class ReportPlugin:
+    def __init__(self, config):
+        from conformance.assertions import RECORD
+
+        RECORD.enabled = True  # the checks keep their findings (in every process)
+        self.config = config
+        self.tests: dict[str, dict] = {}
+        self.order: dict[str, int] = {}
+        self.started = time.time()
+        self.written: list[Path] = []
+        self.problem = ""
+        self.html_path, self.json_path = self._paths()
+
+    # -- where -------------------------------------------------------------------------
+
+    def _paths(self) -> tuple[Path | None, Path | None]:
+        html, js = self.config.getoption("--report-html"), self.config.getoption("--report-json")
+        base = Path(self.config.invocation_params.dir)
+        if html is None and js is None:
+            if "PYTEST_CURRENT_TEST" in os.environ:  # started from inside a test
+                return None, None
+            from conformance.run import RUN
+
+            stem = base / "reports" / results.slug(getattr(RUN.adapter, "name", "report"))
+            return stem.with_suffix(".html"), stem.with_suffix(".json")
+        html = base / os.path.expanduser(html) if html is not None else None
+        js = base / os.path.expanduser(js) if js is not None else None
+        return html or js.with_suffix(".html"), js or html.with_suffix(".json")
+
+    # -- in the process that runs the test (a worker under xdist) -------------------------
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        from conformance.assertions import RECORD
+
+        RECORD.reset()
+        yield
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        from conformance.run import RUN
+
+        params = results.jsonable(getattr(getattr(item, "callspec", None), "params", {}))
+        prop = results.property_of(item.nodeid)
+        info = {"property": prop, "initializer": _initializer(prop, params, RUN.edition),
+                "function": getattr(item, "originalname", item.name), "params": params}
+        if call.excinfo is not None:
+            info["exception"] = call.excinfo.typename
+            info["assertion"] = _exception_is_assertion(call.excinfo)
+        report.user_properties.append((ITEM, info))
+        if call.when == "call":
+            from conformance.assertions import RECORD, findings
+
+            error = call.excinfo.value if call.excinfo is not None else None
+            report.user_properties.append((FINDINGS, results.jsonable(findings(error))))
+            RECORD.reset()
+
+    # -- in the controller (or the only process) ------------------------------------------
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionstart(self, session):
+        self.started = time.time()
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_logreport(self, report):
+        if _is_worker(self.config):
+            return
+        props = dict(report.user_properties)
+        info = props.get(ITEM, {})
+        entry = self.tests.setdefault(report.nodeid, {
+            "nodeid": report.nodeid, "property": info.get("property", results.property_of(
+                report.nodeid)), "initializer": info.get("initializer", results.OTHER),
+            "function": info.get("function", ""), "params": info.get("params", {}),
+            "outcome": None, "duration": 0.0, "findings": []})
+        entry["duration"] += float(getattr(report, "duration", 0.0) or 0.0)
+        if FINDINGS in props:
+            entry["findings"] = props[FINDINGS]
+        outcome = self._outcome(report, info)
+        if outcome is None:
+            return
+        if entry["outcome"] is None or results.SEVERITY[outcome] > results.SEVERITY[
+                entry["outcome"]]:
+            entry["outcome"] = outcome
+            if outcome != "pass":
+                self._explain(entry, report, info)
+
+    @staticmethod
+    def _outcome(report, info: dict) -> str | None:
+        if report.passed:
+            return "pass" if report.when == "call" else None
+        if report.skipped:
+            if hasattr(report, "wasxfail"):
+                return "known-deviation"
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+            from conformance.sampling import UNSUPPORTED
+
+            return "unsupported" if f"{UNSUPPORTED}:" in str(reason) else "skipped"
+        if report.when != "call" or not info.get("assertion", False):
+            return "error"
+        return "fail"
+
+    def _explain(self, entry: dict, report, info: dict) -> None:
+        if report.skipped and isinstance(report.longrepr, tuple):
+            message = str(report.longrepr[2]).removeprefix("Skipped: ")
+        else:
+            crash = getattr(report.longrepr, "reprcrash", None)
+            message = crash.message if crash is not None else report.longreprtext
+            text = report.longreprtext
+            entry["longrepr"] = text if len(text) <= LONGREPR_LIMIT else (
+                text[:LONGREPR_LIMIT] + f"\n... ({len(text) - LONGREPR_LIMIT} more characters)")
+        if report.failed and report.when != "call":
+            message = f"error in {report.when}: {message}"
+        entry["message"] = message
+        if report.failed:
+            entry["exception"] = info.get("exception")
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collectreport(self, report):
+        if _is_worker(self.config) or not report.failed:
+            return
+        nodeid = report.nodeid or "(collection)"
+        self.tests[nodeid] = {
+            "nodeid": nodeid, "property": results.property_of(nodeid),
+            "initializer": results.OTHER, "function": "", "params": {}, "outcome": "error",
+            "duration": 0.0, "findings": [], "message": f"collection error: {report.longreprtext}",
+            "longrepr": report.longreprtext[:LONGREPR_LIMIT]}
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session, exitstatus):
+        if _is_worker(self.config) or self.config.option.collectonly:
+            return
+        if self.html_path is None and self.json_path is None:
+            return
+        try:
+            data = results.build(self._run(session), self._tests())
+            self.written.append(results.write(data, self.json_path))
+        except Exception as error:  # a report problem must not hide the run's outcome
+            self.problem = f"results not written: {type(error).__name__}: {error}"
+            return
+        try:
+            from . import render
+
+            page = render.run_page(data, results_link=os.path.relpath(
+                self.json_path, self.html_path.parent))
+            self.html_path.parent.mkdir(parents=True, exist_ok=True)
+            self.html_path.write_text(page, encoding="utf-8")
+            self.written.append(self.html_path)
+        except Exception as error:
+            self.problem = f"HTML page not written: {type(error).__name__}: {error}"
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session):
+        self.order.update((item.nodeid, i) for i, item in enumerate(session.items))
+
+    @pytest.hookimpl(trylast=True, optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        if not self.order:  # every worker collects the same items, in the same order
+            self.order.update((nodeid, i) for i, nodeid in enumerate(ids))
+
+    def _tests(self) -> list[dict]:
+        """The tests in collection order (xdist reports them in completion order)."""
+        from conformance.run import RUN
+
+        tests = [entry for entry in self.tests.values()
+                 if entry["outcome"] is not None]  # None: interrupted after its setup
+        for entry in tests:
+            entry["duration"] = round(entry["duration"], 4)
+            if entry["outcome"] != "skipped" and entry["function"]:  # not a collection error
+                entry["reproduce"] = RUN.reproduce(entry["nodeid"])
+        return sorted(tests, key=lambda e: self.order.get(e["nodeid"], len(self.order)))
+
+    def _run(self, session) -> dict:
+        import hypothesis
+        import numpy
+        import scipy
+
+        import adapters
+        from conformance.run import FALSE_ALARM_BUDGET, RUN
+
+        try:
+            version = str(RUN.adapter.version())
+        except Exception as error:
+            version = f"version() raised {type(error).__name__}: {error}"
+        ledger = sorted(RUN.ledger.items())
+        workers = getattr(self.config.option, "numprocesses", None)
+        return {
+            "suite": {"name": results.SUITE, "version": results.suite_version()},
+            "adapter": {"impl": RUN.impl, "name": str(RUN.adapter.name), "version": version,
+                        "description": adapters.describe(RUN.adapter)},
+            "edition": RUN.edition.name, "seed": RUN.seed, "profile": RUN.profile,
+            "platform": {"system": platform.system(), "machine": platform.machine(),
+                         "platform": platform.platform(),
+                         "python": platform.python_version(),
+                         "implementation": sys.implementation.name,
+                         "numpy": numpy.__version__, "scipy": scipy.__version__,
+                         "hypothesis": hypothesis.__version__, "pytest": pytest.__version__,
+                         "workers": workers if isinstance(workers, int) else None},
+            "started": datetime.fromtimestamp(self.started, timezone.utc).isoformat(
+                timespec="seconds"),
+            "duration": round(time.time() - self.started, 3),
+            "exitstatus": int(session.exitstatus),
+            "alpha": {"spent": sum(alpha * count for alpha, count in ledger),
+                      "budget": FALSE_ALARM_BUDGET, "tests": sum(c for _, c in ledger),
+                      "tiers": [{"alpha": a, "count": c} for a, c in ledger]},
+            "command": " ".join(["pytest", *self.config.invocation_params.args]),
+        }
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_terminal_summary(self, terminalreporter):
+        if _is_worker(self.config) or self.config.option.collectonly:
+            return
+        tr = terminalreporter
+        cwd = Path.cwd()
+
+        def show(path: Path) -> str:
+            try:
+                return str(path.resolve().relative_to(cwd))
+            except ValueError:
+                return str(path)
+
+        if self.written:
+            tr.write_line("report: " + ", ".join(
+                f"{show(p)} ({p.stat().st_size / 1024:.0f} KB)" for p in self.written))
+        elif self.html_path is None and self.json_path is None:
+            tr.write_line("report: none (run from inside a test; pass --report-html or "
+                          "--report-json to write one)")
+        if self.problem:
+            tr.write_line(f"report: {self.problem}", red=True)

@@ -1,0 +1,284 @@
+"""Results of a conformance run as data: the schema, building, loading and merging.
+
+A results file is one JSON object of schema ``initializer-conformance/results/1``
+(``reports/schema/results-1.json``, described in ``reports/README.md``): who was tested (adapter,
+edition, seed, profile, platform, suite version), and one entry per test item with its
+outcome and, for the statistical checks, its findings (statistics, law, sample). This
+module needs neither pytest nor the suite: ``python -m reports merge`` reads results
+written anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from importlib import metadata
+from pathlib import Path
+
+SCHEMA = "initializer-conformance/results/1"
+SCHEMA_FILE = Path(__file__).with_name("schema") / "results-1.json"
+SUITE = "initializer-conformance"
+
+#: Outcomes of a test item, best first. ``known-deviation`` is reserved: a test the
+#: adapter declares as a known deviation from the spec (pytest's xfail, for now).
+OUTCOMES = ("pass", "fail", "unsupported", "known-deviation", "error", "skipped")
+
+#: Worst first: a matrix cell shows the worst outcome of its tests. ``skipped`` (not
+#: applicable, e.g. to this edition) ranks below ``pass`` so that it never hides one.
+SEVERITY = {"fail": 5, "error": 4, "known-deviation": 3, "unsupported": 2, "pass": 1,
+            "skipped": 0}
+
+#: Columns of the matrix: the property each test file checks.
+PROPERTIES = ("law", "scale", "bounds", "fans", "probes", "orthogonality", "identity",
+              "deterministic", "dtype", "seeds", "independence", "api")
+_PROPERTY_OF_FILE = {"orthogonal": "orthogonality"}
+
+#: Rows of the matrix, in the seed page's order; tests about no initializer go to OTHER.
+INITIALIZERS = ("Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform", "TruncatedNormal",
+                "VarianceScaling", "Orthogonal", "Identity", "lecun_uniform", "glorot_normal",
+                "glorot_uniform", "he_normal", "lecun_normal", "he_uniform")
+OTHER = "(other)"
+
+
+class ResultsError(ValueError):
+    """A results file this code cannot read (unsupported version, invalid)."""
+
+
+class NotResults(ResultsError):
+    """A file that is not a conformance results file at all."""
+
+
+# -- building -------------------------------------------------------------------------------
+
+def property_of(path: str) -> str:
+    """``conformance/test_orthogonal.py`` -> ``orthogonality``: the test file names it."""
+    stem = Path(path.split("::", 1)[0]).stem
+    stem = stem[len("test_"):] if stem.startswith("test_") else stem
+    return _PROPERTY_OF_FILE.get(stem, stem)
+
+
+def worst(outcomes) -> str | None:
+    """The worst of ``outcomes`` (None if there are none)."""
+    outcomes = list(outcomes)
+    return max(outcomes, key=SEVERITY.__getitem__) if outcomes else None
+
+
+def totals(tests: list[dict]) -> dict[str, int]:
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for test in tests:
+        counts[test["outcome"]] += 1
+    return counts
+
+
+def verdict(counts: dict[str, int]) -> str:
+    """``conforms``: no fail, no error, something passed; ``no-pass``: nothing passed."""
+    if counts["fail"] or counts["error"]:
+        return "deviations"
+    return "conforms" if counts["pass"] else "no-pass"
+
+
+def suite_version() -> str:
+    """The installed version of the suite; in a checkout that is not installed, the
+    version in its pyproject.toml."""
+    try:
+        return metadata.version(SUITE)
+    except metadata.PackageNotFoundError:
+        pass
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    try:
+        import tomllib
+        project = tomllib.loads(pyproject.read_text())["project"]
+        if project.get("name") == SUITE:
+            return f"{project['version']} (not installed)"
+    except (OSError, KeyError, ValueError, ImportError):
+        pass
+    return "unknown"
+
+
+def jsonable(value):
+    """``value`` as strict JSON data: tuples become lists, NumPy scalars Python numbers,
+    non-finite floats the strings ``"inf"``, ``"-inf"``, ``"nan"``, anything else its repr."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    item = getattr(value, "item", None)  # NumPy scalars and 0-d arrays
+    if callable(item) and getattr(value, "ndim", 1) == 0:
+        return jsonable(item())
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return jsonable(tolist())
+    return repr(value)
+
+
+def build(run: dict, tests: list[dict]) -> dict:
+    """The results object: ``run`` (adapter, edition, seed, ..., see the schema) plus the
+    tests, their totals and the verdict."""
+    counts = totals(tests)
+    data = {"schema": SCHEMA, **run, "totals": counts, "verdict": verdict(counts),
+            "tests": tests}
+    return jsonable(data)
+
+
+_NUMBERS = re.compile(r"\[\s+([-+0-9.eE,\s]+?)\s+\]")
+
+
+def dumps(data: dict) -> str:
+    """Strict JSON, indented, with arrays of numbers on one line (samples stay compact)."""
+    text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False)
+    return _NUMBERS.sub(lambda m: "[" + re.sub(r"\s+", "", m.group(1)) + "]", text) + "\n"
+
+
+def write(data: dict, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dumps(data), encoding="utf-8")
+    return path
+
+
+# -- validating and loading -----------------------------------------------------------------
+
+_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+
+
+def _is(value, kind: str) -> bool:
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, _TYPES[kind])
+
+
+def _check(value, schema: dict, root: dict, where: str, errors: list[str]) -> None:
+    """The subset of JSON Schema that ``schema.json`` uses: $ref, type, enum, required,
+    properties, items."""
+    if "$ref" in schema:
+        node = root
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        schema = node
+    kinds = schema.get("type")
+    if kinds is not None:
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        if not any(_is(value, kind) for kind in kinds):
+            errors.append(f"{where}: expected {' or '.join(kinds)}, got {type(value).__name__}")
+            return
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{where}: {value!r} is not one of {schema['enum']}")
+    if isinstance(value, dict):
+        for key in schema.get("required", ()):
+            if key not in value:
+                errors.append(f"{where}: missing {key!r}")
+        for key, sub in schema.get("properties", {}).items():
+            if key in value:
+                _check(value[key], sub, root, f"{where}.{key}", errors)
+    if isinstance(value, list) and "items" in schema:
+        for i, item in enumerate(value):
+            _check(item, schema["items"], root, f"{where}[{i}]", errors)
+
+
+def schema() -> dict:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def validate(data) -> list[str]:
+    """The ways ``data`` breaks the schema (empty if it is a valid results object)."""
+    errors: list[str] = []
+    root = schema()
+    _check(data, root, root, "$", errors)
+    return errors
+
+
+def load(path: str | Path) -> dict:
+    """Read and validate a results file; :class:`ResultsError` says what is wrong."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise NotResults(f"{path}: not a readable JSON file: {error}") from None
+    version = data.get("schema") if isinstance(data, dict) else None
+    if not isinstance(version, str) or not version.startswith(SCHEMA.rsplit("/", 1)[0] + "/"):
+        raise NotResults(f"{path}: not a conformance results file (schema {version!r}, "
+                           f"expected {SCHEMA!r})")
+    if version != SCHEMA:
+        raise ResultsError(f"{path}: schema {version!r} is not supported by this version of "
+                           f"the suite (it reads {SCHEMA!r})")
+    errors = validate(data)
+    if errors:
+        raise ResultsError(f"{path}: invalid results file: " + "; ".join(errors[:5]))
+    return data
+
+
+# -- views ----------------------------------------------------------------------------------
+
+def initializer_rows(tests: list[dict]) -> list[str]:
+    """The initializers of ``tests``, in the seed page's order, unknown ones after."""
+    present = {t["initializer"] for t in tests}
+    rows = [name for name in INITIALIZERS if name in present]
+    rows += sorted(present - set(INITIALIZERS) - {OTHER})
+    return rows + ([OTHER] if OTHER in present else [])
+
+
+def matrix(data: dict) -> dict:
+    """``{"rows": [...], "columns": [...], "cells": {row: {column: cell}}}`` with a cell
+    ``{"outcome": worst, "counts": {outcome: n}, "tests": [nodeid, ...]}``."""
+    tests = data["tests"]
+    columns = [p for p in PROPERTIES if any(t["property"] == p for t in tests)]
+    columns += sorted({t["property"] for t in tests} - set(PROPERTIES))
+    rows = initializer_rows(tests)
+    cells: dict[str, dict[str, dict]] = {row: {} for row in rows}
+    for test in tests:
+        cell = cells[test["initializer"]].setdefault(
+            test["property"], {"outcome": None, "counts": {}, "tests": []})
+        cell["counts"][test["outcome"]] = cell["counts"].get(test["outcome"], 0) + 1
+        cell["tests"].append(test["nodeid"])
+    for row in cells.values():
+        for cell in row.values():
+            cell["outcome"] = worst(cell["counts"])
+    return {"rows": rows, "columns": columns, "cells": cells}
+
+
+def slug(text: str) -> str:
+    """A file-name and URL-fragment safe form of ``text``: ``mutant:SwappedFans`` ->
+    ``mutant-SwappedFans``."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", str(text)).strip("-.") or "report"
+
+
+# -- merging --------------------------------------------------------------------------------
+
+def merge(runs: list[tuple[dict, str | None]]) -> dict:
+    """Frameworks x initializers from several results objects.
+
+    ``runs``: ``(results, link)`` pairs, ``link`` the URL of the run's HTML page (or None).
+    A cell is the worst outcome of that framework's tests of that initializer, and
+    links to the framework's page filtered to the initializer.
+    """
+    frameworks, seen = [], {}
+    all_tests = []
+    for data, link in runs:
+        label = data["adapter"]["name"]
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:  # two results of one adapter (another edition, seed, ...)
+            label = f"{label} ({data['edition']}, seed {data['seed']}, #{seen[label]})"
+        outcomes: dict[str, list[str]] = {}
+        for test in data["tests"]:
+            outcomes.setdefault(test["initializer"], []).append(test["outcome"])
+        all_tests += data["tests"]
+        cells = {}
+        for name, values in outcomes.items():
+            counts = {o: values.count(o) for o in OUTCOMES if o in values}
+            cells[name] = {"outcome": worst(values), "counts": counts,
+                           "link": f"{link}#initializer={name}" if link else None}
+        frameworks.append({
+            "label": label, "adapter": data["adapter"], "edition": data["edition"],
+            "seed": data["seed"], "profile": data["profile"], "started": data["started"],
+            "suite": data["suite"], "verdict": data["verdict"], "totals": data["totals"],
+            "link": link, "cells": cells})
+    return {"initializers": initializer_rows(all_tests), "frameworks": frameworks}
