@@ -1,0 +1,249 @@
+"""JAX adapter (``--impl=jax``): the Keras initializers as a JAX port writes them.
+
+Every identifier is mapped to ``jax.nn.initializers`` (an initializer there is a
+function ``init(key, shape, dtype)``), composed with ``jax.random`` / ``jax.numpy``
+where ``jax.nn.initializers`` has no single equivalent. Nothing is drawn with NumPy:
+NumPy only receives the finished array (``numpy.asarray``).
+
+Mapping (Keras 2 name -> JAX)
+=============================
+
+=====================  ==========================================================================
+Keras 2                JAX (``I = jax.nn.initializers``)
+=====================  ==========================================================================
+Zeros / zeros, zero    ``I.zeros``
+Ones / ones, one       ``I.ones``
+Constant(value)        ``I.constant(value)``
+RandomNormal           ``I.normal(stddev)(key, shape, dtype) + mean`` (``I.normal`` has no mean)
+RandomUniform          ``jax.random.uniform(key, shape, dtype, minval, maxval)``: ``I.uniform(scale)``
+                       draws U[0, scale) only, so a port wraps ``jax.random.uniform``
+TruncatedNormal        ``I.truncated_normal(stddev, lower=-2.0, upper=2.0)(key, shape, dtype) + mean``
+                       (its ``stddev`` is the parent normal's and the bounds are in units of it,
+                       as in Keras; it has no mean)
+VarianceScaling        ``I.variance_scaling(scale, mode, distribution')`` with the Keras word
+                       translated: Keras ``"normal"`` (truncated) -> JAX ``"truncated_normal"``,
+                       ``"uniform"`` -> ``"uniform"``; any other string is passed unchanged, so
+                       JAX's own validation decides (JAX also knows ``"truncated_normal"``, its
+                       untruncated ``"normal"`` and mode ``"fan_geo_avg"``)
+glorot_uniform         ``I.glorot_uniform()``   (= variance_scaling(1, "fan_avg", "uniform"))
+glorot_normal          ``I.glorot_normal()``    (= variance_scaling(1, "fan_avg", "truncated_normal"))
+he_uniform             ``I.he_uniform()``       (= variance_scaling(2, "fan_in", "uniform"))
+he_normal              ``I.he_normal()``        (= variance_scaling(2, "fan_in", "truncated_normal"))
+lecun_uniform          ``I.lecun_uniform()``    (= variance_scaling(1, "fan_in", "uniform"))
+lecun_normal           ``I.lecun_normal()``     (= variance_scaling(1, "fan_in", "truncated_normal"))
+Orthogonal(gain)       ``I.orthogonal(scale=gain, column_axis=-1)``
+Identity(gain)         composed: ``jnp.array(gain, dtype) * jnp.eye(rows, cols, dtype=dtype)``.
+                       ``jax.nn.initializers`` has no identity initializer. ``jnp.eye`` takes
+                       ``(N, M)``, not a shape, so the port must check the shape itself: rank 2,
+                       and square in edition keras2 (the seed page's rule), else ``ValueError``.
+                       Identity results therefore test ``jnp.eye`` plus this adapter's checks.
+=====================  ==========================================================================
+
+Defaults: the JAX functions' own defaults differ from Keras's (``I.normal()`` and
+``I.truncated_normal()`` default to ``stddev=1e-2``, ``I.uniform()`` to ``scale=1e-2``,
+``I.variance_scaling`` has no defaults): the adapter always passes the Keras
+values (missing config keys take the Keras defaults).
+
+Layout: ``jax.nn.initializers`` uses the Keras layout natively (``in_axis=-2``,
+``out_axis=-1``: ``(in, out)``, ``(*k, in, out)``), and ``orthogonal``'s
+``column_axis=-1`` flattens as Keras does; no transposition is done. JAX's fan
+function raises ``ValueError`` for rank < 2 with the default ``in_axis`` (the spec
+defines fans there): the adapter lets it surface, as a failure, not "unsupported".
+
+Seeds: ``seed=int`` -> ``jax.random.key(seed)`` on every call (JAX is stateless:
+one seeded instance returns the same values on every call). ``seed=None`` -> each
+instance takes a base key seeded from ``os.urandom`` when made, and each call uses
+``jax.random.fold_in(base, call_index)``: unseeded calls and instances differ.
+(``os.urandom`` only seeds the key; every number is drawn by ``jax.random``.)
+
+dtypes: the adapter sets ``jax.config.update("jax_enable_x64", True)`` when
+imported, else JAX silently returns float32 for ``float64`` (and int32 for
+``int64``). This is process-wide: it changes JAX's default dtypes for other code in
+the same process (the adapter itself always passes explicit dtypes). JAX rejects
+integer dtypes in its random functions with ``ValueError`` itself; JAX's own
+``NotImplementedError`` (``orthogonal`` in float16: no QR for float16 on CPU) is
+reported as "unsupported", with the reason.
+
+Validation: from JAX where JAX checks (unknown ``mode``/``distribution`` raise
+``ValueError`` when called, ``orthogonal`` rank < 2). JAX does not check
+``scale > 0``: the adapter adds no check, so the suite sees what JAX returns.
+Unknown identifiers and unknown config keys (not in the Keras signature) raise
+``ValueError``, like the Keras constructors.
+
+Edition: ``keras2`` (the seed page; JAX documents its initializers as "consistent
+with definitions used in Keras", written against Keras 2). ``JaxKeras3Adapter``
+translates the Keras 3 vocabulary instead (``"untruncated_normal"`` -> JAX
+``"normal"``, rectangular identity, the class-name aliases).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import jax
+
+jax.config.update("jax_enable_x64", True)  # else float64 silently becomes float32
+
+import jax.numpy as jnp  # noqa: E402
+import jaxlib  # noqa: E402
+import numpy as np  # noqa: E402
+
+#: Keras 2 signatures: every config key each identifier accepts, with its default.
+SIGNATURES: dict[str, dict] = {
+    "Zeros": {},
+    "Ones": {},
+    "Constant": {"value": 0},
+    "RandomNormal": {"mean": 0.0, "stddev": 0.05, "seed": None},
+    "RandomUniform": {"minval": -0.05, "maxval": 0.05, "seed": None},
+    "TruncatedNormal": {"mean": 0.0, "stddev": 0.05, "seed": None},
+    "VarianceScaling": {"scale": 1.0, "mode": "fan_in", "distribution": "normal", "seed": None},
+    "Orthogonal": {"gain": 1.0, "seed": None},
+    "Identity": {"gain": 1.0},
+    **{name: {"seed": None} for name in ("lecun_uniform", "glorot_normal", "glorot_uniform",
+                                         "he_normal", "lecun_normal", "he_uniform")},
+}
+
+#: Keras 2 compatibility aliases.
+ALIASES = {
+    "zeros": "Zeros", "zero": "Zeros", "ones": "Ones", "one": "Ones", "constant": "Constant",
+    "random_normal": "RandomNormal", "normal": "RandomNormal",
+    "random_uniform": "RandomUniform", "uniform": "RandomUniform",
+    "truncated_normal": "TruncatedNormal", "orthogonal": "Orthogonal", "identity": "Identity",
+}
+
+KERAS3_ALIASES = {
+    "variance_scaling": "VarianceScaling", "GlorotNormal": "glorot_normal",
+    "GlorotUniform": "glorot_uniform", "HeNormal": "he_normal", "HeUniform": "he_uniform",
+    "LecunNormal": "lecun_normal", "LecunUniform": "lecun_uniform",
+}
+
+PRESETS = ("lecun_uniform", "glorot_normal", "glorot_uniform", "he_normal", "lecun_normal",
+           "he_uniform")
+
+
+def bind(identifier: str, config: dict, aliases: dict) -> tuple[str, dict]:
+    """``(canonical name, full kwargs)``; ``ValueError`` for an unknown name or key."""
+    name = aliases.get(identifier, identifier) if isinstance(identifier, str) else None
+    if name not in SIGNATURES:
+        raise ValueError(f"unknown initializer identifier {identifier!r}")
+    signature = SIGNATURES[name]
+    unknown = sorted(set(config or {}) - set(signature))
+    if unknown:
+        raise ValueError(f"{identifier}: unexpected config keys {unknown} "
+                         f"(accepted: {sorted(signature)})")
+    return name, {**signature, **(config or {})}
+
+
+def canonical_dtype(dtype):
+    """A dtype name JAX understands (``None``: float32, the Keras default)."""
+    return "float32" if dtype is None else dtype
+
+
+class JaxAdapter:
+    """The Keras 2 initializers through ``jax.nn.initializers`` (see the module docstring)."""
+
+    name = "jax"
+    edition = "keras2"
+    #: Keras word -> JAX word for VarianceScaling's ``distribution``; others pass unchanged.
+    distributions = {"normal": "truncated_normal", "uniform": "uniform"}
+    identity_requires_square = True
+    aliases = ALIASES
+
+    def version(self) -> str:
+        return f"jax {jax.__version__}, jaxlib {jaxlib.__version__} ({jax.default_backend()})"
+
+    # -- what differs between JAX and Flax -------------------------------------------------
+
+    def initializers(self):
+        """The module a user takes initializers from."""
+        return jax.nn.initializers
+
+    def key_source(self, seed):
+        """A function returning the key of one call."""
+        if seed is not None:
+            return lambda: jax.random.key(seed)
+        base = jax.random.key(int.from_bytes(os.urandom(4), "little"))
+        counter = itertools.count()
+        return lambda: jax.random.fold_in(base, next(counter))
+
+    def zeros(self):
+        return self.initializers().zeros
+
+    def ones(self):
+        return self.initializers().ones
+
+    # -- the mapping -------------------------------------------------------------------------
+
+    def initializer(self, name: str, kwargs: dict):
+        """The JAX initializer ``init(key, shape, dtype)`` for a Keras name and its kwargs."""
+        I = self.initializers()
+        if name == "Zeros":
+            return self.zeros()
+        if name == "Ones":
+            return self.ones()
+        if name == "Constant":
+            return I.constant(kwargs["value"])
+        if name == "RandomNormal":
+            mean, stddev = kwargs["mean"], kwargs["stddev"]
+            normal = I.normal(stddev)
+            return lambda key, shape, dtype: normal(key, shape, dtype) + jnp.array(mean, dtype)
+        if name == "RandomUniform":
+            minval, maxval = kwargs["minval"], kwargs["maxval"]
+            return lambda key, shape, dtype: jax.random.uniform(key, shape, dtype, minval, maxval)
+        if name == "TruncatedNormal":
+            mean, stddev = kwargs["mean"], kwargs["stddev"]
+            truncated = I.truncated_normal(stddev, lower=-2.0, upper=2.0)
+            return lambda key, shape, dtype: truncated(key, shape, dtype) + jnp.array(mean, dtype)
+        if name == "VarianceScaling":
+            distribution = kwargs["distribution"]
+            if isinstance(distribution, str):
+                distribution = self.distributions.get(distribution, distribution)
+            return I.variance_scaling(kwargs["scale"], kwargs["mode"], distribution)
+        if name in PRESETS:
+            return getattr(I, name)()
+        if name == "Orthogonal":
+            return I.orthogonal(scale=kwargs["gain"], column_axis=-1)
+        if name == "Identity":
+            return self.identity(kwargs["gain"])
+        raise AssertionError(name)  # pragma: no cover - bind() knows every name
+
+    def identity(self, gain):
+        square = self.identity_requires_square
+
+        def init(key, shape, dtype):
+            # jnp.eye takes (N, M): the port checks the shape (no JAX identity initializer).
+            if len(shape) != 2 or (square and shape[0] != shape[1]):
+                raise ValueError(f"Identity: the shape must be 2-D{' and square' * square}, "
+                                 f"got {shape!r}")
+            return jnp.array(gain, dtype) * jnp.eye(*shape, dtype=dtype)
+        return init
+
+    def make(self, identifier: str, config: dict):
+        name, kwargs = bind(identifier, config, self.aliases)
+        seed = kwargs.pop("seed", None)
+        init = self.initializer(name, kwargs)
+        next_key = self.key_source(seed)
+
+        def call(shape, dtype=None):
+            shape = tuple(int(d) for d in shape)
+            try:
+                out = init(next_key(), shape, canonical_dtype(dtype))
+            except NotImplementedError as error:
+                raise NotImplementedError(
+                    f"{self.name}: {name} is not implemented for dtype {dtype} on "
+                    f"{jax.default_backend()}: {error!r}") from error
+            return np.asarray(out)
+
+        return call
+
+
+class JaxKeras3Adapter(JaxAdapter):
+    """The same port, translating the Keras 3 vocabulary (``--edition=keras3``)."""
+
+    name = "jax-keras3"
+    edition = "keras3"
+    distributions = {"normal": "truncated_normal", "truncated_normal": "truncated_normal",
+                     "untruncated_normal": "normal", "uniform": "uniform"}
+    identity_requires_square = False
+    aliases = {**ALIASES, **KERAS3_ALIASES}

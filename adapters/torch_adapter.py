@@ -1,0 +1,292 @@
+"""PyTorch adapter (``--impl=torch``): the Keras initializers as a torch port writes them.
+
+Every identifier is mapped to the ``torch.nn.init`` function a port author would
+call, applied to the tensor torch itself would hold, so that torch computes the
+fans on the layout it really uses. Nothing is drawn with NumPy: NumPy only
+receives the finished tensor (``tensor.numpy()``).
+
+Mapping (Keras 2 name -> torch)
+===============================
+
+=====================  ==========================================================================
+Keras 2                torch (``I = torch.nn.init``)
+=====================  ==========================================================================
+Zeros / zeros, zero    ``I.zeros_(w)``
+Ones / ones, one       ``I.ones_(w)``
+Constant(value)        ``I.constant_(w, value)``
+RandomNormal           ``I.normal_(w, mean, std=stddev)``
+RandomUniform          ``I.uniform_(w, a=minval, b=maxval)``
+TruncatedNormal        ``I.trunc_normal_(w, mean, std=stddev, a=mean - 2*stddev, b=mean + 2*stddev)``
+                       (torch's ``a``/``b`` are *absolute* bounds, Keras truncates at 2 stddev)
+VarianceScaling        composed (torch has no VarianceScaling): ``I._calculate_fan_in_and_fan_out(w)``
+                       for the fans, then ``normal`` -> ``I.trunc_normal_(w, 0, s, -2s, 2s)`` with
+                       ``s = sqrt(scale / n) / 0.87962566103423978``; ``uniform`` ->
+                       ``I.uniform_(w, -l, l)`` with ``l = sqrt(3 * scale / n)``
+glorot_uniform         ``I.xavier_uniform_(w)``                       (gain 1)
+glorot_normal          ``I.xavier_normal_(w)``                        (gain 1; torch: *untruncated*)
+he_uniform             ``I.kaiming_uniform_(w, nonlinearity="relu")``  (gain sqrt(2))
+he_normal              ``I.kaiming_normal_(w, nonlinearity="relu")``   (gain sqrt(2); *untruncated*)
+lecun_uniform          ``I.kaiming_uniform_(w, nonlinearity="linear")`` (gain 1)
+lecun_normal           ``I.kaiming_normal_(w, nonlinearity="linear")``  (gain 1; *untruncated*)
+Orthogonal(gain)       ``I.orthogonal_(w, gain)``
+Identity(gain)         ``I.eye_(w)`` then ``w.copy_(w * gain)`` (``eye_`` has no gain; multiplying
+                       out of place and copying back keeps integer dtypes working)
+=====================  ==========================================================================
+
+The six named functions go to torch's own named functions, as a port would: torch's
+``*_normal_`` functions draw an *untruncated* normal of the same variance (by design
+in torch; the Keras 2 page truncates). ``VarianceScaling`` itself has no torch
+equivalent, so it is composed from torch's fan function and ``trunc_normal_`` /
+``uniform_``.
+
+Layout
+------
+The suite speaks Keras layout: ``(in, out)`` for a dense kernel, ``(*k, in, out)``
+for a convolution. torch stores ``(out, in)`` and ``(out, in, *k)``. The adapter
+allocates the torch-layout tensor, initializes it with ``torch.nn.init``, and
+permutes it back to Keras layout. Rank 0 and 1 tensors are the same in both.
+
+torch's fan function raises ``ValueError`` for tensors of rank < 2 (the spec
+defines fans ``(1, 1)`` and ``(n, n)`` there). The adapter lets that ``ValueError``
+surface: the suite reports it as a failure of a valid configuration, which is the
+truthful statement (torch cannot do it); turning it into ``NotImplementedError``
+would hide it among "unsupported" features.
+
+Seeds
+-----
+``seed=int``: a fresh ``torch.Generator().manual_seed(seed)`` per call, passed as
+``generator=`` (every random ``torch.nn.init`` function accepts it in torch >= 2.1),
+so equal seeds give equal values and the global RNG is untouched.
+``seed=None``: ``generator=None``, i.e. torch's global default generator, as a torch
+user would (torch 2.13 seeds it from the OS at import: ``torch.initial_seed()``
+differs between processes), so unseeded calls and instances differ.
+
+dtypes
+------
+``float16``/``float32``/``float64`` (and integer names for the deterministic
+initializers) map to the torch dtype of the same name. torch rejects integer dtypes
+in its random kernels with ``NotImplementedError``/``RuntimeError``
+(``"normal_kernel_cpu" not implemented for 'Int'``); the adapter translates exactly
+those rejections, for non-floating dtypes only, into ``ValueError`` (the spec's
+error). A ``NotImplementedError`` torch raises for a *floating* dtype
+(``orthogonal_`` in float16: no QR for Half on CPU) stays ``NotImplementedError``
+("unsupported"), with the reason.
+
+Validation
+----------
+Errors come from torch where torch checks (``orthogonal_`` rank < 2, ``eye_`` not 2-D,
+fans of rank < 2). torch accepts a non-square ``eye_`` (the rectangular identity):
+that is left for the suite to see. ``VarianceScaling`` has no torch class, so its
+composition validates ``scale > 0``, ``mode`` and ``distribution`` as a careful port
+of the Keras page would. Unknown identifiers and unknown config keys (not in the
+Keras signature) raise ``ValueError``, like the Keras constructors.
+
+Edition: ``keras2`` (the seed page; torch makes no claim about Keras). The
+``TorchKeras3Adapter`` variant translates the Keras 3 vocabulary instead.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+import torch
+import torch.nn.init as I
+
+#: Keras 2 signatures: every config key each identifier accepts, with its default.
+SIGNATURES: dict[str, dict] = {
+    "Zeros": {},
+    "Ones": {},
+    "Constant": {"value": 0},
+    "RandomNormal": {"mean": 0.0, "stddev": 0.05, "seed": None},
+    "RandomUniform": {"minval": -0.05, "maxval": 0.05, "seed": None},
+    "TruncatedNormal": {"mean": 0.0, "stddev": 0.05, "seed": None},
+    "VarianceScaling": {"scale": 1.0, "mode": "fan_in", "distribution": "normal", "seed": None},
+    "Orthogonal": {"gain": 1.0, "seed": None},
+    "Identity": {"gain": 1.0},
+    **{name: {"seed": None} for name in ("lecun_uniform", "glorot_normal", "glorot_uniform",
+                                         "he_normal", "lecun_normal", "he_uniform")},
+}
+
+#: Keras 2 compatibility aliases.
+ALIASES = {
+    "zeros": "Zeros", "zero": "Zeros", "ones": "Ones", "one": "Ones", "constant": "Constant",
+    "random_normal": "RandomNormal", "normal": "RandomNormal",
+    "random_uniform": "RandomUniform", "uniform": "RandomUniform",
+    "truncated_normal": "TruncatedNormal", "orthogonal": "Orthogonal", "identity": "Identity",
+}
+
+KERAS3_ALIASES = {
+    "variance_scaling": "VarianceScaling", "GlorotNormal": "glorot_normal",
+    "GlorotUniform": "glorot_uniform", "HeNormal": "he_normal", "HeUniform": "he_uniform",
+    "LecunNormal": "lecun_normal", "LecunUniform": "lecun_uniform",
+}
+
+DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
+
+#: Std of N(0, 1) truncated to [-2, 2] (Keras divides VarianceScaling's stddev by it).
+TRUNCATED_NORMAL_STD_FACTOR = 0.87962566103423978
+
+_DTYPES = {name: getattr(torch, name) for name in (
+    "float16", "float32", "float64", "bfloat16",
+    "int8", "int16", "int32", "int64", "uint8", "bool")}
+
+
+def torch_dtype(dtype) -> torch.dtype:
+    """The torch dtype named like ``dtype`` (``None``: float32, the Keras default)."""
+    if dtype is None:
+        name = "float32"
+    elif isinstance(dtype, str):
+        name = dtype
+    else:
+        name = np.dtype(dtype).name
+    if name not in _DTYPES:
+        raise ValueError(f"torch adapter: no torch dtype for {dtype!r}")
+    return _DTYPES[name]
+
+
+def torch_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Keras layout ``(*k, in, out)`` -> torch layout ``(out, in, *k)``."""
+    if len(shape) < 2:
+        return shape
+    return (shape[-1], shape[-2], *shape[:-2])
+
+
+def to_keras_layout(tensor: torch.Tensor) -> torch.Tensor:
+    """torch layout ``(out, in, *k)`` -> Keras layout ``(*k, in, out)``."""
+    rank = tensor.dim()
+    if rank < 2:
+        return tensor
+    return tensor.permute(*range(2, rank), 1, 0).contiguous()
+
+
+# -- fill functions: (native tensor, generator) -> None, all through torch.nn.init ---------
+
+def _variance_scaling(scale, mode, distribution, distributions):
+    # torch has no VarianceScaling: the validation a careful port writes.
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not scale > 0:
+        raise ValueError(f"VarianceScaling: scale must be a positive float, got {scale!r}")
+    if not isinstance(mode, str) or mode not in ("fan_in", "fan_out", "fan_avg"):
+        raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', "
+                         f"got {mode!r}")
+    if not isinstance(distribution, str) or distribution not in distributions:
+        raise ValueError(f"VarianceScaling: distribution must be one of "
+                         f"{', '.join(map(repr, distributions))}, got {distribution!r}")
+    family = distributions[distribution]
+
+    def fill(w, gen):
+        fan_in, fan_out = I._calculate_fan_in_and_fan_out(w)  # torch's fans, torch's layout
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+        std = math.sqrt(scale / n)
+        if family == "truncated_normal":
+            parent = std / TRUNCATED_NORMAL_STD_FACTOR
+            I.trunc_normal_(w, 0.0, parent, -2.0 * parent, 2.0 * parent, generator=gen)
+        elif family == "normal":
+            I.normal_(w, 0.0, std, generator=gen)
+        else:
+            limit = math.sqrt(3.0 * scale / n)
+            I.uniform_(w, -limit, limit, generator=gen)
+    return fill
+
+
+def _truncated_normal(mean, stddev):
+    def fill(w, gen):
+        I.trunc_normal_(w, mean, stddev, mean - 2.0 * stddev, mean + 2.0 * stddev, generator=gen)
+    return fill
+
+
+def _identity(gain):
+    def fill(w, gen):
+        I.eye_(w)  # ValueError unless 2-D; rectangular shapes give the rectangular identity
+        with torch.no_grad():
+            w.copy_(w * gain)
+    return fill
+
+
+def _fill_builders(distributions):
+    return {
+        "Zeros": lambda: lambda w, gen: I.zeros_(w),
+        "Ones": lambda: lambda w, gen: I.ones_(w),
+        "Constant": lambda value: lambda w, gen: I.constant_(w, value),
+        "RandomNormal": lambda mean, stddev: lambda w, gen: I.normal_(w, mean, stddev,
+                                                                      generator=gen),
+        "RandomUniform": lambda minval, maxval: lambda w, gen: I.uniform_(w, minval, maxval,
+                                                                          generator=gen),
+        "TruncatedNormal": _truncated_normal,
+        "VarianceScaling": lambda scale, mode, distribution: _variance_scaling(
+            scale, mode, distribution, distributions),
+        "glorot_uniform": lambda: lambda w, gen: I.xavier_uniform_(w, generator=gen),
+        "glorot_normal": lambda: lambda w, gen: I.xavier_normal_(w, generator=gen),
+        "he_uniform": lambda: lambda w, gen: I.kaiming_uniform_(w, nonlinearity="relu",
+                                                                generator=gen),
+        "he_normal": lambda: lambda w, gen: I.kaiming_normal_(w, nonlinearity="relu",
+                                                              generator=gen),
+        "lecun_uniform": lambda: lambda w, gen: I.kaiming_uniform_(w, nonlinearity="linear",
+                                                                   generator=gen),
+        "lecun_normal": lambda: lambda w, gen: I.kaiming_normal_(w, nonlinearity="linear",
+                                                                 generator=gen),
+        "Orthogonal": lambda gain: lambda w, gen: I.orthogonal_(w, gain, generator=gen),
+        "Identity": _identity,
+    }
+
+
+def bind(identifier: str, config: dict, aliases: dict) -> tuple[str, dict]:
+    """``(canonical name, full kwargs)``; ``ValueError`` for an unknown name or key."""
+    name = aliases.get(identifier, identifier) if isinstance(identifier, str) else None
+    if name not in SIGNATURES:
+        raise ValueError(f"unknown initializer identifier {identifier!r}")
+    signature = SIGNATURES[name]
+    unknown = sorted(set(config or {}) - set(signature))
+    if unknown:
+        raise ValueError(f"{identifier}: unexpected config keys {unknown} "
+                         f"(accepted: {sorted(signature)})")
+    return name, {**signature, **(config or {})}
+
+
+class TorchAdapter:
+    """The Keras 2 initializers through ``torch.nn.init`` (see the module docstring)."""
+
+    name = "torch"
+    edition = "keras2"
+    distributions = {"normal": "truncated_normal", "uniform": "uniform"}
+    aliases = ALIASES
+
+    def version(self) -> str:
+        return f"torch {torch.__version__}"
+
+    def make(self, identifier: str, config: dict):
+        name, kwargs = bind(identifier, config, self.aliases)
+        seed = kwargs.pop("seed", None)
+        fill = _fill_builders(self.distributions)[name](**kwargs)
+        random = name not in DETERMINISTIC
+
+        def init(shape, dtype=None):
+            shape = tuple(int(d) for d in shape)
+            tdtype = torch_dtype(dtype)
+            native = torch.empty(torch_shape(shape), dtype=tdtype)
+            generator = None if seed is None else torch.Generator().manual_seed(seed)
+            try:
+                fill(native, generator)
+            except (NotImplementedError, RuntimeError, TypeError) as error:
+                if random and not (tdtype.is_floating_point or tdtype.is_complex):
+                    raise ValueError(f"torch rejects dtype {dtype} for {name}: "
+                                     f"{type(error).__name__}: {error}") from error
+                if isinstance(error, NotImplementedError):
+                    raise NotImplementedError(
+                        f"torch.nn.init cannot initialize a {dtype} tensor for {name} "
+                        f"on this device: {error}") from error
+                raise
+            return to_keras_layout(native).numpy()
+
+        return init
+
+
+class TorchKeras3Adapter(TorchAdapter):
+    """The same port, translating the Keras 3 vocabulary (``--edition=keras3``)."""
+
+    name = "torch-keras3"
+    edition = "keras3"
+    distributions = {"normal": "truncated_normal", "truncated_normal": "truncated_normal",
+                     "untruncated_normal": "normal", "uniform": "uniform"}
+    aliases = {**ALIASES, **KERAS3_ALIASES}

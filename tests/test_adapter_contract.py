@@ -1,0 +1,142 @@
+"""The adapter contract of the framework adapters (torch, jax, flax).
+
+Not the conformance suite: these checks say only that each adapter keeps the protocol
+(``adapters/__init__.py``), so that what the suite reports is about the framework, not
+about a broken adapter. Each framework's checks are skipped, saying so, when the
+framework is not installed.
+"""
+
+import numpy as np
+import pytest
+
+import adapters
+import reference
+
+FRAMEWORKS = ("torch", "jax", "flax")
+IDENTIFIERS = sorted(reference.identifiers())
+RANDOM = ("RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling", "Orthogonal",
+          *reference.PRESETS)
+KERNEL, DENSE, SQUARE = (3, 3, 4, 6), (4, 6), (5, 5)
+
+
+@pytest.fixture(scope="module", params=FRAMEWORKS)
+def adapter(request):
+    name = request.param
+    pytest.importorskip(adapters.BUILTINS[name].requires,
+                        reason=f"{name} is not installed (pip install -e \".[{name}]\")")
+    return adapters.load_adapter(name)
+
+
+def _cases(adapter, identifier):
+    """``(shape, dtype)`` pairs to try.
+
+    torch, which transposes to its own layout, gets every shape with every dtype. JAX
+    passes the shape through untouched, and compiles ``jax.random`` anew for each shape
+    and dtype (jax 0.10 on CPU: ~1 s of CPU for a (4, 6) ``glorot_uniform``, ~4 s
+    for (3, 3, 4, 6)): jax and flax get the kernel shape in float32 for the
+    deterministic initializers only, and the dense shape in float64 for every
+    identifier (the pair the other checks reuse, already compiled). The suite itself
+    draws rank-4 kernels from every random initializer.
+    """
+    name = reference.canonical_name(identifier)
+    if name == "Identity":
+        return [(SQUARE, "float32"), (SQUARE, "float64")]
+    if adapter.name == "torch":
+        return [(shape, dtype) for shape in (KERNEL, DENSE) for dtype in ("float32", "float64")]
+    if name in ("Zeros", "Ones", "Constant"):
+        return [(KERNEL, "float32"), (DENSE, "float64")]
+    return [(DENSE, "float64")]
+
+
+def _call(adapter, identifier, config, shape, dtype):
+    """The adapter's output as an array, or ``None`` if the adapter says "unsupported"."""
+    try:
+        return np.asarray(adapter.make(identifier, dict(config))(shape, dtype))
+    except NotImplementedError as error:
+        assert str(error), f"{identifier}: NotImplementedError without a reason"
+        return None
+
+
+def test_protocol(adapter):
+    assert isinstance(adapter.name, str) and adapter.name
+    assert adapter.version().split()[0] == adapter.name
+    assert adapter.edition in reference.EDITIONS
+
+
+@pytest.mark.parametrize("identifier", IDENTIFIERS)
+def test_identifier_resolves_with_keras_layout_and_dtype(adapter, identifier):
+    """Every identifier resolves (or is unsupported, with a reason); the output has the
+    Keras-layout shape and the dtype asked for."""
+    name = reference.canonical_name(identifier)
+    config = {"seed": 1} if name in RANDOM else {}
+    for shape, dtype in _cases(adapter, identifier):
+        out = _call(adapter, identifier, config, shape, dtype)
+        if out is None:
+            continue
+        assert out.shape == shape, (identifier, shape, dtype)
+        assert out.dtype == np.dtype(dtype), (identifier, shape, dtype, out.dtype)
+        assert np.isfinite(out).all(), (identifier, shape, dtype)
+
+
+@pytest.mark.parametrize("identifier", RANDOM)
+def test_seeds(adapter, identifier):
+    """Equal seeds reproduce (seed 0 included), distinct seeds differ, seed=None gives
+    fresh values on every call and in every instance."""
+    def draw(config, init=None):
+        init = init or adapter.make(identifier, dict(config))
+        return np.asarray(init(DENSE, "float64"))
+
+    for seed in (0, 12345):
+        assert np.array_equal(draw({"seed": seed}), draw({"seed": seed})), seed
+    assert not np.array_equal(draw({"seed": 1}), draw({"seed": 2}))
+    unseeded = adapter.make(identifier, {"seed": None})
+    first, second = draw({}, unseeded), draw({}, unseeded)
+    assert not np.array_equal(first, second), "one unseeded instance repeated its values"
+    assert not np.array_equal(first, draw({"seed": None})), "two unseeded instances agree"
+
+
+@pytest.mark.parametrize("identifier", ["he_uniform", "lecun_uniform"])
+def test_fans_are_read_in_keras_layout(adapter, identifier):
+    """fan_in of the Keras-layout (4, 6) is 4: values reach past sqrt(3·scale/6), the
+    limit a transposed (torch-layout) reading of the fans would give, never past
+    sqrt(3·scale/4). 5 seeds, 120 values: a conforming draw stays below the lower
+    limit with probability (4/6)^60 < 1e-10."""
+    scale = 2.0 if identifier.startswith("he") else 1.0
+    out = np.concatenate([_call(adapter, identifier, {"seed": seed}, DENSE, "float64").ravel()
+                          for seed in range(5)])
+    assert np.abs(out).max() <= np.sqrt(3 * scale / 4) * (1 + 1e-12)
+    assert np.abs(out).max() > np.sqrt(3 * scale / 6)
+
+
+def test_integer_dtype_of_a_random_initializer_is_a_value_error(adapter):
+    for identifier in ("RandomNormal", "glorot_uniform", "Orthogonal"):
+        with pytest.raises(ValueError):
+            adapter.make(identifier, {"seed": 1})(DENSE, "int32")
+
+
+def test_deterministic_integer_dtype(adapter):
+    out = np.asarray(adapter.make("Ones", {})(DENSE, "int32"))
+    assert out.dtype == np.int32 and (out == 1).all()
+
+
+@pytest.mark.parametrize("identifier, config", [
+    ("not_an_initializer", {}),
+    ("RandomNormal", {"sttdev": 1.0}),
+    ("glorot_uniform", {"scale": 2.0}),
+])
+def test_unknown_identifier_or_config_key_is_a_value_error(adapter, identifier, config):
+    with pytest.raises(ValueError):
+        adapter.make(identifier, config)(DENSE, "float32")
+
+
+def test_flax_adapter_makes_the_call_a_flax_layer_makes():
+    """``nnx.Linear(kernel_init=...)`` with ``nnx.Rngs(params=seed)`` holds the very
+    kernel the flax adapter returns for that seed."""
+    pytest.importorskip("flax", reason="flax is not installed (pip install -e \".[flax]\")")
+    from flax import nnx
+
+    adapter = adapters.load_adapter("flax")
+    layer = nnx.Linear(4, 6, kernel_init=nnx.initializers.glorot_uniform(),
+                       param_dtype="float64", rngs=nnx.Rngs(params=7))
+    assert np.array_equal(np.asarray(layer.kernel[...]),
+                          adapter.make("glorot_uniform", {"seed": 7})(DENSE, "float64"))
