@@ -20,18 +20,19 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=100)
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--output", default="benchmarks/results/false_alarms.md")
     args = parser.parse_args()
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     outcomes: list = []
 
     def record(outcome):  # rewrite the results after every run: a long measurement can stop
         outcomes.append(outcome)
-        write(outcomes, seeds, args.workers)
+        write(outcomes, seeds, args.workers, ROOT / args.output)
 
     run_many([("--impl=numpy", f"--conformance-seed={s}") for s in seeds], args.workers, record)
 
 
-def write(outcomes, seeds, workers) -> None:
+def write(outcomes, seeds, workers, output) -> None:
     failing = [o for o in outcomes if o.returncode != 0]
     times = [o.seconds for o in outcomes]
     lines = [
@@ -48,7 +49,7 @@ def write(outcomes, seeds, workers) -> None:
     lines += ["| seed | exit | seconds | pytest |", "|---|---|---|---|"]
     lines += [f"| {o.args[1].split('=')[1]} | {o.returncode} | {o.seconds:.0f} | {o.summary} |"
               for o in outcomes]
-    (ROOT / "benchmarks/results/false_alarms.md").write_text("\n".join(lines) + "\n")
+    output.write_text("\n".join(lines) + "\n")
     print(lines[-1], flush=True)
 
 
