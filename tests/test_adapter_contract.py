@@ -1,4 +1,4 @@
-"""The adapter contract of the framework adapters (torch, jax, flax).
+"""The adapter contract of the built-in framework adapters.
 
 Not the conformance suite: these checks say only that each adapter keeps the protocol
 (``adapters/__init__.py``), so that what the suite reports is about the framework, not
@@ -12,7 +12,7 @@ import pytest
 import adapters
 import reference
 
-FRAMEWORKS = ("torch", "jax", "flax")
+FRAMEWORKS = ("torch", "jax", "flax", "keras", "tf_keras", "mlx", "paddle", "tinygrad")
 IDENTIFIERS = sorted(reference.identifiers())
 RANDOM = ("RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling", "Orthogonal",
           *reference.PRESETS)
