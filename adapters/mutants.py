@@ -50,7 +50,8 @@ class LawMutant(Mutant):
             law = self.wrong_law(name, config, init, tuple(shape))
             if law is None:
                 return init(shape, dtype)
-            return np.asarray(law.sample(init.rng(), tuple(shape))).astype(dtype or "float32")
+            # Only the law is wrong: the dtype is validated as the reference does.
+            return np.asarray(law.sample(init.rng(), tuple(shape))).astype(init._check_dtype(dtype))
         return call
 
     def wrong_law(self, name, config, init, shape):
