@@ -1,0 +1,171 @@
+"""tf_keras adapter (``--impl=tf_keras``): the Keras 2 line, ``tf_keras.initializers``.
+
+``tf-keras`` is Keras 2 (2.x) packaged apart from TensorFlow since TensorFlow 2.16
+made Keras 3 its ``tf.keras``; it is what ``TF_USE_LEGACY_KERAS=1`` selects, and the
+direct descendant of the Keras 2 "Initializers" page this spec is seeded from. It runs
+on TensorFlow only (the ``tf-keras`` package requires ``tensorflow`` of the same minor
+version).
+
+As for Keras 3 (``adapters.keras_adapter``), the adapter translates nothing it does
+not have to: an identifier that ``tf_keras.initializers`` exports (class names and
+snake_case names) is the class a port author writes,
+``tf_keras.initializers.GlorotUniform(**config)``; the alias-only string identifiers
+(``zero``, ``one``, ``normal``, ``uniform``) and unknown names go through
+``tf_keras.initializers.get({"class_name": identifier, "config": config})``. tf_keras
+resolves its aliases, applies its defaults and validates; the instance is called as a
+layer calls it, ``init(shape, dtype)``, and the ``EagerTensor`` goes through
+``numpy.asarray``. Nothing is drawn with NumPy.
+
+Mapping (Keras 2 name -> tf_keras, ``K = tf_keras.initializers``)
+=================================================================
+
+=====================  ==========================================================================
+Keras 2                tf_keras (the exported TF2 classes, not ``initializers_v1``; aliases by ``K.get``)
+=====================  ==========================================================================
+Zeros / zeros, zero    ``K.Zeros()``
+Ones / ones, one       ``K.Ones()``
+Constant(value)        ``K.Constant(value)``  (default ``value=0``; ``tf.constant(value, dtype)``)
+RandomNormal           ``K.RandomNormal(mean, stddev, seed)``  (aliases ``random_normal``, ``normal``)
+RandomUniform          ``K.RandomUniform(minval, maxval, seed)``  (``random_uniform``, ``uniform``)
+TruncatedNormal        ``K.TruncatedNormal(mean, stddev, seed)``  (``truncated_normal``; parent
+                       stddev, bounds ``mean +- 2 stddev``)
+VarianceScaling        ``K.VarianceScaling(scale, mode, distribution, seed)``, no translation:
+                       tf_keras maps ``"normal"`` to ``"truncated_normal"`` itself ("compatibility
+                       with keras-team/keras") and also accepts ``"truncated_normal"`` and
+                       ``"untruncated_normal"``; default ``distribution="truncated_normal"``
+glorot_uniform         ``K.GlorotUniform(seed)``  (= VarianceScaling(1, "fan_avg", "uniform"))
+glorot_normal          ``K.GlorotNormal(seed)``   (= VarianceScaling(1, "fan_avg", "truncated_normal"))
+he_uniform             ``K.HeUniform(seed)``      (= VarianceScaling(2, "fan_in", "uniform"))
+he_normal              ``K.HeNormal(seed)``       (= VarianceScaling(2, "fan_in", "truncated_normal"))
+lecun_uniform          ``K.LecunUniform(seed)``   (= VarianceScaling(1, "fan_in", "uniform"))
+lecun_normal           ``K.LecunNormal(seed)``    (= VarianceScaling(1, "fan_in", "truncated_normal"))
+Orthogonal(gain)       ``K.Orthogonal(gain, seed)``
+Identity(gain)         ``K.Identity(gain)``  (``gain * tf.eye(rows, cols)`` for any 2-D shape)
+=====================  ==========================================================================
+
+Signatures and defaults: tf_keras's own (``adapters.keras_api.bind`` is not used, so
+that tf_keras's defaults and alias table are what is tested). The one translation: a
+config key the constructor does not have makes Python raise ``TypeError`` ("got an
+unexpected keyword argument"); the spec calls that an invalid configuration, so
+exactly that ``TypeError`` becomes ``ValueError``, with tf_keras's message.
+
+Layout: Keras layout natively; no transposition.
+
+Seeds: passed unchanged. ``seed=int``: stateless TensorFlow ops keyed by the seed
+(``backend.RandomGenerator(seed, rng_type="stateless")``), so one instance returns
+the same values on every call (documented). ``seed=None``: tf_keras's own behaviour,
+i.e. the instance draws a seed once, on its first call (Python's ``random``), and
+returns the same values on every later call, with a ``UserWarning`` ("The
+initializer ... is unseeded and being called multiple times, which will return
+identical values each time"); the suite reports that as a finding.
+
+dtypes: the dtype name goes to tf_keras unchanged (``None``: ``floatx()``, float32).
+tf_keras rejects integer dtypes in its random initializers with ``ValueError``
+("Expected floating point type") except ``RandomUniform``, which documents integer
+support and, with the default bounds (``tf.constant(-0.05, int32)``), fails with
+``TypeError``: that rejection, for integer dtypes of random initializers only,
+becomes ``ValueError`` (see the findings: ``RandomUniform`` with integral bounds
+returns integers). A ``NotImplementedError`` for a floating dtype would be reported
+as "unsupported"; every other exception surfaces unchanged.
+
+Validation: tf_keras's own (``scale <= 0``, unknown ``mode``/``distribution``,
+``Orthogonal`` rank < 2, ``Identity`` not 2-D, unknown identifier: ``ValueError``).
+
+Edition: ``keras2`` (the seed page). ``TfKerasKeras3Adapter``
+(``--impl=adapters.tf_keras_adapter:TfKerasKeras3Adapter``) is the same adapter
+claiming edition ``keras3``: tf_keras 2.x already has the Keras 3 vocabulary
+(``"untruncated_normal"``, rectangular ``Identity``, class-name identifiers, seeded
+instances that repeat).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+import tf_keras
+
+K = tf_keras.initializers
+
+
+def is_floating(dtype) -> bool:
+    """Whether the dtype asked for is a floating dtype (``None``: floatx, float32)."""
+    if dtype is None:
+        return True
+    try:
+        return np.dtype(dtype).kind == "f"
+    except TypeError:  # a name NumPy does not know (e.g. "bfloat16" without ml_dtypes)
+        return "float" in str(dtype)
+
+
+def _unknown_key_error(error: TypeError) -> bool:
+    """Whether the ``TypeError`` says a config key is not a constructor argument."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if "unexpected keyword argument" in str(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+class TfKerasAdapter:
+    """``tf_keras.initializers`` (Keras 2 on TensorFlow; see the module docstring)."""
+
+    name = "tf_keras"
+    edition = "keras2"
+
+    #: Confirmed deviations of tf_keras from the Keras 2 page (check id -> reason).
+    known_deviations: dict[str, str] = {}
+
+    def version(self) -> str:
+        return f"{self.name} {tf_keras.__version__} (tensorflow {tf.__version__})"
+
+    def resolve(self, identifier: str, config: dict):
+        """The initializer for ``identifier`` with ``config``, made by the framework.
+
+        An exported name (``GlorotUniform``, ``glorot_uniform``, ``constant``, ...) is
+        the class a port author writes: ``tf_keras.initializers.NAME(**config)``. The
+        other string identifiers (``zero``, ``one``, ``normal``, ``uniform``, and any
+        unknown name) go through ``initializers.get({"class_name": ..., "config": ...})``.
+        """
+        module = K
+        cls = getattr(module, identifier, None) if isinstance(identifier, str) else None
+        try:
+            if isinstance(cls, type) and issubclass(cls, module.Initializer):
+                return cls(**config)
+            return module.get({"class_name": identifier, "config": dict(config)})
+        except TypeError as error:
+            if _unknown_key_error(error):
+                raise ValueError(f"{self.name}: invalid config {config!r} for {identifier!r}: "
+                                 f"{error}") from error
+            raise
+
+    def make(self, identifier: str, config: dict):
+        init = self.resolve(identifier, config or {})
+        random = hasattr(init, "seed")  # the random initializers, and only they, keep a seed
+
+        def call(shape, dtype=None):
+            shape = tuple(int(d) for d in shape)
+            try:
+                return np.asarray(init(shape, dtype=dtype))
+            except ValueError:
+                raise
+            except Exception as error:
+                if random and not is_floating(dtype):
+                    raise ValueError(f"{self.name} rejects dtype {dtype} for {identifier}: "
+                                     f"{type(error).__name__}: {error}") from error
+                if isinstance(error, NotImplementedError):
+                    raise NotImplementedError(
+                        f"{self.name}: {identifier} is not implemented for dtype {dtype}: "
+                        f"{error!r}") from error
+                raise
+
+        return call
+
+
+class TfKerasKeras3Adapter(TfKerasAdapter):
+    """The same adapter claiming edition ``keras3`` (``--edition=keras3``)."""
+
+    name = "tf_keras-keras3"
+    edition = "keras3"
+    known_deviations: dict[str, str] = {}
