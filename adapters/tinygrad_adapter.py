@@ -1,0 +1,275 @@
+"""tinygrad adapter (``--impl=tinygrad``): the Keras initializers as a tinygrad port writes them.
+
+tinygrad's initializers are class methods of ``Tensor`` that take a shape and return a
+new tensor (``Tensor.glorot_uniform(*shape)``, ``Tensor.kaiming_normal(*shape, a=...)``,
+...); ``tinygrad.nn`` layers call them on their own weight shape (``nn.Linear`` holds
+``(out, in)`` and draws ``Tensor.kaiming_uniform(out, in, a=0.0)``). Every identifier is
+mapped to those methods, composed from ``Tensor.randn``/``Tensor.uniform``/``Tensor.eye``
+where tinygrad has no single equivalent, and called on the shape tinygrad itself would
+hold, so that tinygrad's own fan reading runs on the layout it really uses. Nothing is
+drawn with NumPy: NumPy only receives the finished tensor (``tensor.numpy()``).
+
+Mapping (Keras 2 name -> tinygrad)
+==================================
+
+=====================  ==========================================================================
+Keras 2                tinygrad (``T = tinygrad.Tensor``, ``d`` = the tinygrad dtype)
+=====================  ==========================================================================
+Zeros / zeros, zero    ``T.zeros(*shape, dtype=d)``
+Ones / ones, one       ``T.ones(*shape, dtype=d)``
+Constant(value)        ``T.full(shape, value, dtype=d)``
+RandomNormal           ``T.normal(*shape, mean=mean, std=stddev, dtype=d)``
+RandomUniform          ``T.uniform(*shape, low=minval, high=maxval, dtype=d)``
+TruncatedNormal        composed (tinygrad has no truncated normal): ``x = T.randn(*shape, dtype=d)``,
+                       then every value outside ``[-2, 2]`` is redrawn from ``T.randn`` until none
+                       is left (rejection, as Keras specifies), then ``x * stddev + mean``
+VarianceScaling        composed (tinygrad has neither VarianceScaling nor a fan function): the port
+                       computes Keras's fans on tinygrad's layout ``(out, in, *k)`` (rank 0:
+                       ``(1, 1)``, rank 1: ``(n, n)``, else ``fan_in = in·prod(k)``, ``fan_out =
+                       out·prod(k)``), then ``"normal"`` -> the truncated normal above with
+                       ``stddev = sqrt(scale / n) / 0.87962566103423978``, ``"uniform"`` ->
+                       ``T.uniform(-l, l)``, ``l = sqrt(3 * scale / n)``; with the port's
+                       validation of scale, mode and distribution
+glorot_uniform         ``T.glorot_uniform(*shape, dtype=d)``
+glorot_normal          composed: ``VarianceScaling(1.0, "fan_avg", "normal")`` above (tinygrad has
+                       no glorot_normal)
+he_uniform             ``T.kaiming_uniform(*shape, a=0.0, dtype=d)``
+he_normal              ``T.kaiming_normal(*shape, a=0.0, dtype=d)``  (tinygrad: *untruncated*)
+lecun_uniform          ``T.kaiming_uniform(*shape, a=1.0, dtype=d)``
+lecun_normal           ``T.kaiming_normal(*shape, a=1.0, dtype=d)``  (tinygrad: *untruncated*)
+Orthogonal(gain)       unsupported (``NotImplementedError``): tinygrad has no orthogonal initializer;
+                       a composition from ``Tensor.qr`` took 17 s for a first 4×4 matrix, 0.5 s
+                       for the next ones, 508 s for a first 256×256 one on this 2-core CPU (the
+                       Householder loop is built and scheduled anew per call and compiled per
+                       shape): far too slow for the suite's thousands of draws. Integer dtypes
+                       still get the spec's ``ValueError`` first.
+Identity(gain)         composed: ``(T.eye(n, dtype=d) * gain).cast(d)`` with the port's own shape
+                       check (2-D and square, else ``ValueError``): tinygrad has no identity
+                       initializer, and ``T.eye`` takes ``(n, m)``, not a shape
+=====================  ==========================================================================
+
+Translations: tinygrad's ``kaiming_uniform``/``kaiming_normal`` take the leaky-ReLU slope
+``a`` (default ``0.01``) and use ``gain² = 2 / (1 + a²)`` with ``fan_in = prod(shape[1:])``:
+Keras's He initializers are ``a = 0`` (the default 0.01 gives a std 0.005 % low), LeCun's
+are ``a = 1`` (``gain² = 1``). tinygrad's ``glorot_uniform`` uses ``bound = sqrt(6 /
+(shape[0] + prod(shape[1:])))``, i.e. its own fan reading; the adapter passes no fans (there
+is no parameter for them), so whatever that reading gives is what the suite sees.
+``T.normal``/``T.uniform`` default to ``std=1`` and ``[0, 1)``: the adapter always passes
+the Keras values. ``kaiming_normal`` draws an *untruncated* normal of the Keras variance.
+
+Layout
+------
+The suite speaks Keras layout: ``(in, out)`` for a dense kernel, ``(*k, in, out)`` for a
+convolution. tinygrad stores ``nn.Linear.weight`` as ``(out, in)`` and ``nn.Conv2d.weight``
+as ``(out, in, kh, kw)`` (torch's layout). The adapter draws the tinygrad-layout tensor
+and permutes it back to Keras layout. Rank 0 and 1 are the same in both.
+
+Seeds
+-----
+tinygrad's random functions take no seed or key: they draw from a *global* counter-based
+generator (``Tensor._seed``, one key and counter per device). ``seed=int`` ->
+``Tensor.manual_seed(seed)`` right before the draw: this resets the global generator of
+the process (every device), as a tinygrad user would. ``seed=None`` -> the global
+generator as it stands (tinygrad seeds it with ``int(time.time())`` at import and advances
+the counter on every draw): unseeded calls and instances differ.
+
+Device
+------
+When this adapter is imported before tinygrad, it sets ``DEV=CPU`` in the environment
+(tinygrad 0.14 reads ``DEV``; the old ``CPU=1`` is rejected by an assertion), so the
+default device is the CPU, whose default renderer compiles each kernel with ``clang``
+(``apt-get install clang``). It also passes ``device="CPU"`` to every creation call that
+takes one; ``version()`` names the device and renderer in use.
+
+dtypes
+------
+The dtype name maps to ``tinygrad.dtypes.<name>``. tinygrad does *not* reject integer
+dtypes in its random functions (``T.normal(dtype=int32)`` truncates normal values to
+integers; ``T.uniform``/``T.glorot_uniform`` with float bounds even return a *float* tensor
+of ``low + {0, 1, ...}``), so the port checks the dtype itself: a random initializer with
+a non-floating dtype raises ``ValueError`` (Keras's rule). tinygrad's normals come from a
+float32 Box-Muller transform cast to the dtype asked for (float64 normals have float32
+resolution).
+
+Validation: from tinygrad where tinygrad checks (``T.uniform`` needs ``low < high``,
+``T.normal`` ``std >= 0``, both ``ValueError``). ``VarianceScaling``, ``Identity`` and
+the dtype rule have no tinygrad counterpart, so the port validates them as a careful port
+of the Keras page would. Unknown identifiers and unknown config keys (not in the Keras
+signature) raise ``ValueError``, like the Keras constructors.
+
+Edition: ``keras2`` (the seed page; tinygrad makes no claim about Keras).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import math
+import numbers
+import os
+import sys
+
+if "tinygrad" not in sys.modules:
+    os.environ["DEV"] = "CPU"  # read by tinygrad at import: the CPU device (clang)
+
+from tinygrad import Device, Tensor, dtypes  # noqa: E402
+
+from .keras_api import ALIASES, bind  # noqa: E402
+
+DEVICE = "CPU"
+DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
+
+#: Std of N(0, 1) truncated to [-2, 2] (Keras divides VarianceScaling's stddev by it).
+TRUNCATED_NORMAL_STD_FACTOR = 0.87962566103423978
+
+_DTYPE_NAMES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
+                "uint8", "uint16", "uint32", "uint64", "bool")
+
+
+def tinygrad_dtype(dtype):
+    """The tinygrad dtype named like ``dtype`` (``None``: float32, the Keras default)."""
+    name = "float32" if dtype is None else dtype if isinstance(dtype, str) else str(dtype)
+    if name not in _DTYPE_NAMES:
+        raise ValueError(f"tinygrad adapter: no tinygrad dtype for {dtype!r}")
+    return getattr(dtypes, name)
+
+
+def tinygrad_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Keras layout ``(*k, in, out)`` -> tinygrad layout ``(out, in, *k)``."""
+    if len(shape) < 2:
+        return shape
+    return (shape[-1], shape[-2], *shape[:-2])
+
+
+def to_keras_layout(tensor: Tensor) -> Tensor:
+    """tinygrad layout ``(out, in, *k)`` -> Keras layout ``(*k, in, out)``."""
+    rank = tensor.ndim
+    if rank < 2:
+        return tensor
+    return tensor.permute(*range(2, rank), 1, 0)
+
+
+def keras_fans(shape: tuple[int, ...]) -> tuple[float, float]:
+    """Keras's fans of a tinygrad-layout shape ``(out, in, *k)`` (tinygrad has no fan function)."""
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive = math.prod(shape[2:])
+    return shape[1] * receptive, shape[0] * receptive
+
+
+# -- samplers: (native shape, dtype) -> tinygrad Tensor ------------------------------------
+
+def truncated_standard_normal(shape, d) -> Tensor:
+    """N(0, 1) truncated to [-2, 2] by rejection: redraw what falls outside."""
+    x = Tensor.randn(*shape, dtype=d, device=DEVICE).realize()
+    while True:
+        outside = (x.abs() > 2.0).realize()
+        if not outside.any().item():
+            return x
+        x = outside.where(Tensor.randn(*shape, dtype=d, device=DEVICE), x).realize()
+
+
+def _truncated_normal(mean, stddev):
+    return lambda shape, d: truncated_standard_normal(shape, d) * stddev + mean
+
+
+def _variance_scaling(scale, mode, distribution):
+    # tinygrad has no VarianceScaling: the validation a careful port writes.
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not scale > 0:
+        raise ValueError(f"VarianceScaling: scale must be a positive float, got {scale!r}")
+    if not isinstance(mode, str) or mode not in ("fan_in", "fan_out", "fan_avg"):
+        raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', "
+                         f"got {mode!r}")
+    if not isinstance(distribution, str) or distribution not in ("normal", "uniform"):
+        raise ValueError(f"VarianceScaling: distribution must be 'normal' or 'uniform', "
+                         f"got {distribution!r}")
+
+    def draw(shape, d):
+        fan_in, fan_out = keras_fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+        if distribution == "normal":
+            return truncated_standard_normal(shape, d) * (math.sqrt(scale / n)
+                                                          / TRUNCATED_NORMAL_STD_FACTOR)
+        limit = math.sqrt(3.0 * scale / n)
+        return Tensor.uniform(*shape, low=-limit, high=limit, dtype=d, device=DEVICE)
+    return draw
+
+
+def _orthogonal(gain):
+    def draw(shape, d):
+        raise NotImplementedError(
+            "tinygrad has no orthogonal initializer; composing one from Tensor.qr costs "
+            "17 s for a first 4x4 matrix and 508 s for a first 256x256 one on this CPU "
+            "(see the adapter's docstring), too slow for the suite")
+    return draw
+
+
+def _identity(gain):
+    def draw(shape, d):
+        # Tensor.eye takes (n, m), not a shape: the port checks the shape.
+        if len(shape) != 2 or shape[0] != shape[1]:
+            raise ValueError(f"Identity: the shape must be 2-D and square, got {shape!r}")
+        return (Tensor.eye(shape[0], dtype=d).to(DEVICE) * gain).cast(d)
+    return draw
+
+
+BUILDERS = {
+    "Zeros": lambda: lambda shape, d: Tensor.zeros(*shape, dtype=d, device=DEVICE),
+    "Ones": lambda: lambda shape, d: Tensor.ones(*shape, dtype=d, device=DEVICE),
+    "Constant": lambda value: lambda shape, d: Tensor.full(shape, value, dtype=d, device=DEVICE),
+    "RandomNormal": lambda mean, stddev: lambda shape, d: Tensor.normal(
+        *shape, mean=mean, std=stddev, dtype=d, device=DEVICE),
+    "RandomUniform": lambda minval, maxval: lambda shape, d: Tensor.uniform(
+        *shape, low=minval, high=maxval, dtype=d, device=DEVICE),
+    "TruncatedNormal": _truncated_normal,
+    "VarianceScaling": _variance_scaling,
+    "glorot_uniform": lambda: lambda shape, d: Tensor.glorot_uniform(*shape, dtype=d,
+                                                                     device=DEVICE),
+    "glorot_normal": lambda: _variance_scaling(1.0, "fan_avg", "normal"),
+    "he_uniform": lambda: lambda shape, d: Tensor.kaiming_uniform(*shape, a=0.0, dtype=d,
+                                                                  device=DEVICE),
+    "he_normal": lambda: lambda shape, d: Tensor.kaiming_normal(*shape, a=0.0, dtype=d,
+                                                                device=DEVICE),
+    "lecun_uniform": lambda: lambda shape, d: Tensor.kaiming_uniform(*shape, a=1.0, dtype=d,
+                                                                     device=DEVICE),
+    "lecun_normal": lambda: lambda shape, d: Tensor.kaiming_normal(*shape, a=1.0, dtype=d,
+                                                                   device=DEVICE),
+    "Orthogonal": _orthogonal,
+    "Identity": _identity,
+}
+
+
+class TinygradAdapter:
+    """The Keras 2 initializers through tinygrad's ``Tensor`` methods (see the module docstring)."""
+
+    name = "tinygrad"
+    edition = "keras2"
+    aliases = ALIASES
+
+    #: Confirmed deviations of tinygrad itself from the Keras 2 page (check id -> reason).
+    known_deviations: dict[str, str] = {}
+
+    def version(self) -> str:
+        device = Device[DEVICE]
+        renderer = type(device.renderer).__name__.removesuffix("Renderer").upper()
+        return (f"tinygrad {importlib.metadata.version('tinygrad')} ({DEVICE}, {renderer}; "
+                f"default device {Device.DEFAULT})")
+
+    def make(self, identifier: str, config: dict):
+        name, kwargs = bind(identifier, config, self.aliases)
+        seed = kwargs.pop("seed", None)
+        draw = BUILDERS[name](**kwargs)
+        random = name not in DETERMINISTIC
+
+        def init(shape, dtype=None):
+            shape = tuple(int(d) for d in shape)
+            d = tinygrad_dtype(dtype)
+            if random and not dtypes.is_float(d):
+                # tinygrad does not reject integer dtypes (see "dtypes"): the port does.
+                raise ValueError(f"{name}: a floating dtype is required, got {dtype}")
+            if seed is not None:
+                Tensor.manual_seed(seed)  # the global generator (see "Seeds")
+            return to_keras_layout(draw(tinygrad_shape(shape), d)).numpy()
+
+        return init
