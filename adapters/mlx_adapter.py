@@ -255,8 +255,32 @@ class MlxAdapter:
     edition = "keras2"
     aliases = ALIASES
 
-    #: Confirmed deviations of MLX itself from the Keras 2 page (check id -> reason).
-    known_deviations: dict[str, str] = {}
+    #: Confirmed deviations of MLX itself from the Keras 2 page (check id -> reason); each
+    #: reproduced by a standalone script. Rank 0/1 stops each Hypothesis test at
+    #: its pinned example; with those calls answered by the reference, every rank >= 2 case
+    #: of these tests passes except the untruncated normals.
+    known_deviations: dict[str, str] = {
+        **{f"test_{test}[{name}]": "mlx.nn.init's fan function raises ValueError for rank 0 "
+           "and 1 (the spec defines fans (1, 1) and (n, n))"
+           for test in ("law", "scale", "bounds")
+           for name in ("VarianceScaling", "glorot_uniform", "he_uniform", "lecun_uniform")},
+        "test_fans[*]": "mlx.nn.init's fan function raises ValueError for rank 0 and 1 (the "
+                        "spec defines fans (1, 1) and (n, n))",
+        **{f"test_scale[{name}]": "mlx.nn.init's fan function raises ValueError for rank 0 "
+           "and 1 (the spec defines fans (1, 1) and (n, n))"
+           for name in ("glorot_normal", "he_normal", "lecun_normal")},
+        **{f"test_{test}[{name}]": "mlx.nn.init.glorot_normal/he_normal draw an untruncated "
+           "normal (by design; Keras truncates at 2 stddev); its fan function also raises "
+           "ValueError for rank 0 and 1"
+           for test in ("law", "bounds")
+           for name in ("glorot_normal", "he_normal", "lecun_normal")},
+        **{f"test_probe[{name}]": "mlx.nn.init.glorot_normal/he_normal draw an untruncated "
+           "normal (by design; Keras truncates at 2 stddev)"
+           for name in ("glorot_normal", "he_normal", "lecun_normal")},
+        "test_orthogonal_orthonormal": "mlx.nn.init.orthogonal draws and factors in float32 "
+                                       "whatever the dtype: a float64 Q has float32 precision "
+                                       "(max |QtQ - I| = 2.5e-7)",
+    }
 
     def version(self) -> str:
         return f"mlx {mx.__version__} ({mx.default_device()})"
