@@ -5,6 +5,7 @@ The protocol is duck-typed; an adapter imports nothing from this project::
     class MyAdapter:
         name = "myframework"                    # shown in reports
         edition = "keras2"                      # optional: the spec edition it claims
+        known_deviations = {"test_law[he_normal]": "why"}  # optional, see README
         def version(self) -> str: ...           # e.g. "myframework 1.4.2"
         def make(self, identifier: str, config: dict) -> Callable[[tuple, str], ArrayLike]: ...
 
@@ -61,7 +62,7 @@ def _load_target(target: str, what: str):
     module_name, _, attribute = target.partition(":")
     try:
         module = importlib.import_module(module_name)
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # whatever the module raises at import
         raise AdapterError(
             f"{what}: cannot import module {module_name!r}: {type(error).__name__}: {error}"
         ) from error

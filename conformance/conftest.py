@@ -8,7 +8,9 @@ here too, unless ``--no-report``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from pathlib import Path
 
 import hypothesis
 import pytest
@@ -18,6 +20,7 @@ import adapters
 import reports.plugin
 from reference.editions import EDITIONS, get_edition
 
+from . import deviations
 from .run import FALSE_ALARM_BUDGET, PROFILES, RUN
 from .sampling import UNSUPPORTED
 
@@ -37,6 +40,19 @@ def pytest_addoption(parser):
     group.addoption("--conformance-profile", default="ci", choices=sorted(PROFILES),
                     help="how many Hypothesis examples per property: "
                          + ", ".join(f"{k}={v}" for k, v in PROFILES.items()))
+    group.addoption("--call-timeout", default=RUN.call_timeout, type=float, metavar="SECONDS",
+                    help=f"time limit of one call into the adapter; a call that takes longer "
+                         f"is an error of its check (default {RUN.call_timeout:g}; 0: none)")
+    group.addoption("--memory-limit", default="6GiB", metavar="SIZE",
+                    help="resident memory of a test process above which calls into the adapter "
+                         "are errors, e.g. 6GiB, 500MB (default 6GiB; 0: none)")
+    group.addoption("--known-deviations", default=None, metavar="FILE",
+                    help="TOML file of known deviations, '\"check\" = \"reason\"' per line, "
+                         "added to the adapter's `known_deviations` (see README)")
+    group.addoption("--ignore-known-deviations", action="store_true", default=False,
+                    help="ignore the adapter's `known_deviations`: report every deviation")
+    group.addoption("--allow-stale-deviations", action="store_true", default=False,
+                    help="only warn (do not fail) when a declared known deviation now passes")
     reports.plugin.add_options(parser)
 
 
@@ -53,6 +69,40 @@ def _seed(value) -> int:
     return seed
 
 
+_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "kib": 2**10, "m": 10**6, "mb": 10**6,
+          "mib": 2**20, "g": 10**9, "gb": 10**9, "gib": 2**30}
+
+
+def _size(value: str) -> int:
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]*)\s*", str(value))
+    unit = match and _UNITS.get(match.group(2).lower())
+    try:
+        size = float(match.group(1)) * unit if unit else -1
+    except ValueError:
+        size = -1
+    if not size >= 0:
+        raise pytest.UsageError(f"--memory-limit must be a size such as 6GiB, 500MB or 0, "
+                                f"got {value!r}")
+    return int(size)
+
+
+def _limits(config) -> tuple[float, int]:
+    timeout = config.getoption("--call-timeout")
+    if not timeout >= 0:
+        raise pytest.UsageError(f"--call-timeout must be >= 0 seconds, got {timeout}")
+    return timeout, _size(config.getoption("--memory-limit"))
+
+
+def _deviations(config, adapter) -> list:
+    try:
+        entries = deviations.declared(adapter, config.getoption("--known-deviations"),
+                                      config.getoption("--ignore-known-deviations"))
+        deviations.check_names(entries, deviations.suite_functions(Path(__file__).parent))
+    except deviations.DeviationError as error:
+        raise pytest.UsageError(str(error)) from None
+    return entries
+
+
 def pytest_configure(config):
     impl = config.getoption("--impl")
     try:
@@ -66,6 +116,8 @@ def pytest_configure(config):
     RUN.adapter, RUN.impl, RUN.edition = adapter, impl, edition
     RUN.seed = _seed(config.getoption("--conformance-seed"))
     RUN.profile = config.getoption("--conformance-profile")
+    RUN.call_timeout, RUN.memory_limit = _limits(config)
+    RUN.deviations = _deviations(config, adapter)
     RUN.spent.clear()
     RUN.ledger.clear()
     settings.register_profile(
@@ -96,11 +148,23 @@ def pytest_runtest_call(item):
     item.user_properties.append(("alpha_spent", sorted(spent.items())))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # A failure (or error) of a declared known deviation is an xfail: reported with its
+    # reason, not failing the run (conformance/deviations.py).
+    report = (yield).get_result()
+    if call.when == "call" and report.failed:
+        entry = next((d for d in RUN.deviations if d.matches(item.nodeid)), None)
+        if entry is not None:
+            report.outcome, report.wasxfail = "skipped", f"known deviation: {entry.reason}"
+
+
 def pytest_runtest_logreport(report):
     if report.when == "call":
         for key, value in report.user_properties:
             if key == "alpha_spent":
                 RUN.ledger.update(dict(value))
+        deviations.record(RUN.deviations, report)
 
 
 def pytest_report_header(config):
@@ -123,11 +187,19 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None and exitstatus == 0 and _nothing_passed(reporter):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    # A known deviation that now passes must be removed from the list.
+    if (session.exitstatus == 0 and _stale() and not hasattr(session.config, "workerinput")
+            and not session.config.getoption("--allow-stale-deviations")):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _stale() -> list:
+    return [d for d in RUN.deviations if d.status == "stale"]
 
 
 def _nothing_passed(reporter) -> bool:
     """Tests ran, and none passed (all skipped, unsupported or errored)."""
-    ran = any(reporter.stats.get(key) for key in ("skipped", "failed", "error"))
+    ran = any(reporter.stats.get(key) for key in ("skipped", "xfailed", "failed", "error"))
     return ran and not reporter.stats.get("passed")
 
 
@@ -146,5 +218,25 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr.write_line(f"statistical tests: {sum(RUN.ledger.values())} ({tiers or 'none'}), alpha spent "
                   f"{spent:.3g} (bound on the false-alarm probability; budget "
                   f"{FALSE_ALARM_BUDGET:g})", red=spent > FALSE_ALARM_BUDGET)
+    _summarize_deviations(tr, config)
     if _nothing_passed(tr):
         tr.write_line("no check passed: this run does not show conformance", red=True)
+
+
+def _summarize_deviations(tr, config) -> None:
+    by_status = {status: [d for d in RUN.deviations if d.status == status]
+                 for status in ("applied", "stale", "not run")}
+    if by_status["applied"]:
+        tr.write_line(f"known deviations ({len(by_status['applied'])} declared, "
+                      f"{sum(len(d.failed) for d in by_status['applied'])} checks excused):")
+        for d in by_status["applied"]:
+            tr.write_line(f"  {d.check}: {d.reason} [{len(d.failed)} check(s)]")
+    for d in by_status["stale"]:
+        fails = not config.getoption("--allow-stale-deviations")
+        tr.write_line(f"STALE known deviation {d.check!r} ({d.source}): its checks now pass "
+                      f"({', '.join(deviations.test_id(n) for n in d.passed)}); remove it"
+                      + (" (this fails the run; --allow-stale-deviations to only warn)"
+                         if fails else ""), red=fails, yellow=not fails)
+    for d in by_status["not run"]:
+        tr.write_line(f"known deviation {d.check!r} ({d.source}) matched no check that ran "
+                      f"(deselected, unsupported, or no such parameter)", yellow=True)

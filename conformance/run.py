@@ -50,6 +50,9 @@ class Run:
     edition: Edition = DEFAULT_EDITION
     seed: int = DEFAULT_SEED
     profile: str = "ci"
+    call_timeout: float = 60.0  # seconds per adapter call (conformance/guard.py); 0: none
+    memory_limit: int = 6 * 2**30  # resident bytes per test process; 0: none
+    deviations: list = field(default_factory=list)  # conformance.deviations.Deviation
     spent: list[tuple[str, float]] = field(default_factory=list)  # (test name, alpha), this process
     ledger: Counter = field(default_factory=Counter)  # alpha -> tests, whole run (controller)
 

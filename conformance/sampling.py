@@ -17,6 +17,7 @@ import pytest
 
 import reference
 
+from . import guard
 from .run import RUN
 
 UNSUPPORTED = "unsupported"
@@ -59,13 +60,27 @@ def unsupported(identifier: str, error: NotImplementedError):
 def make(identifier: str, config: dict):
     """``adapter.make(identifier, config)``; a skip if the adapter does not support it."""
     try:
-        return RUN.adapter.make(identifier, dict(config))
+        return guard.call(f"adapter.make({identifier!r}, {config!r})", RUN.adapter.make,
+                          identifier, dict(config))
+    except NotImplementedError as error:
+        unsupported(identifier, error)
+
+
+def call(init, identifier: str, config: dict, shape: tuple[int, ...], dtype: str):
+    """``init(shape, dtype)``, what the adapter returned, unconverted; a skip if the
+    adapter does not support it."""
+    try:
+        return guard.call(Context(identifier, config, shape, dtype).call(), init, tuple(shape),
+                          dtype)
     except NotImplementedError as error:
         unsupported(identifier, error)
 
 
 def as_output(out, shape: tuple[int, ...], where: str) -> np.ndarray:
     """``numpy.asarray(out)``, checked for shape and finiteness (dtype is checked apart)."""
+    claimed = getattr(out, "shape", None)
+    if isinstance(claimed, tuple):  # checked before converting: the array may be huge
+        _check_shape(tuple(claimed), shape, where, out)
     try:
         array = np.asarray(out)
     except Exception as error:
@@ -75,10 +90,7 @@ def as_output(out, shape: tuple[int, ...], where: str) -> np.ndarray:
     if array.dtype == object or array.dtype.kind not in "biuf":
         raise AssertionError(f"{where} returned a {type(out).__name__} of dtype {array.dtype}, "
                              f"expected a numeric array")
-    if array.shape != tuple(shape):
-        raise AssertionError(
-            f"{where} returned shape {array.shape}, expected {tuple(shape)} (Keras layout: a "
-            f"kernel is (*receptive_field, in, out); layout translation is the adapter's job)")
+    _check_shape(array.shape, shape, where, out)
     if array.dtype.kind == "f" and not np.isfinite(array).all():
         bad = int(np.size(array) - np.isfinite(array).sum())
         raise AssertionError(f"{where} returned {bad} non-finite values (NaN or Inf) "
@@ -86,13 +98,17 @@ def as_output(out, shape: tuple[int, ...], where: str) -> np.ndarray:
     return array
 
 
+def _check_shape(got: tuple, shape: tuple[int, ...], where: str, out) -> None:
+    if got != tuple(shape):
+        raise AssertionError(
+            f"{where} returned a {type(out).__name__} of shape {got}, expected {tuple(shape)} "
+            f"(Keras layout: a kernel is (*receptive_field, in, out); layout translation is "
+            f"the adapter's job)")
+
+
 def generate(identifier: str, config: dict, shape: tuple[int, ...], dtype: str) -> np.ndarray:
     """One output of ``make(identifier, config)(shape, dtype)``, as a checked array."""
-    init = make(identifier, config)
-    try:
-        out = init(tuple(shape), dtype)
-    except NotImplementedError as error:
-        unsupported(identifier, error)
+    out = call(make(identifier, config), identifier, config, shape, dtype)
     return as_output(out, shape, f"{identifier}({config})({shape}, {dtype!r})")
 
 

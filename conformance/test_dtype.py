@@ -5,7 +5,7 @@ import pytest
 from .assertions import fail
 from .errors import assert_value_error
 from .identifiers import ALL, DETERMINISTIC, RANDOM
-from .sampling import Context, generate
+from .sampling import Context, as_output, call, make
 from .strategies import ALL_FLOAT_DTYPES, INT_DTYPES
 
 
@@ -22,7 +22,11 @@ def test_dtype(identifier, dtype):
         assert_value_error(identifier, config, shape, dtype,
                            "random initializers accept floating dtypes only (spec decision)")
         return
-    out = generate(identifier, config, shape, dtype)
+    returned = call(make(identifier, config), identifier, config, shape, dtype)
+    out = as_output(returned, shape, f"{identifier}({config})({shape}, {dtype!r})")
     if out.dtype != dtype:
+        kind = "" if hasattr(returned, "dtype") else (
+            f" (the adapter returned a {type(returned).__name__}, which has no dtype: "
+            f"numpy.asarray chose one)")
         fail(f"[dtype] {identifier}: wrong dtype", Context(identifier, config, shape, dtype),
-             f"an array of dtype {dtype}", f"dtype {out.dtype}")
+             f"an array of dtype {dtype}", f"dtype {out.dtype}{kind}")

@@ -7,13 +7,18 @@ from . import stats
 from .assertions import fail
 from .identifiers import RANDOM
 from .run import FIXED_ALPHA, RUN
-from .sampling import Context, as_output, derived_seed, generate, make
+from .sampling import Context, as_output, call, derived_seed, generate, make
 
 SHAPE = (32, 64)
 
 
 def _seed(identifier: str, index: int) -> int:
     return derived_seed(RUN.seed, 1000 + 10 * RANDOM.index(identifier) + index)
+
+
+def _call(init, identifier: str, config: dict) -> np.ndarray:
+    """One more call of the instance ``init``."""
+    return as_output(call(init, identifier, config, SHAPE, "float32"), SHAPE, "the call")
 
 
 @pytest.mark.parametrize("identifier", RANDOM)
@@ -37,7 +42,7 @@ def test_seed_repeated_calls(identifier):
                     f"instance")
     config = {"seed": _seed(identifier, 1)}
     init = make(identifier, config)
-    first, second = (as_output(init(SHAPE, "float32"), SHAPE, "the call") for _ in range(2))
+    first, second = (_call(init, identifier, config) for _ in range(2))
     if np.array_equal(first, second) != RUN.edition.seeded_calls_repeat:
         fail(f"[seeds] {identifier}: repeated calls of one seeded instance",
              Context(identifier, config, SHAPE, "float32"),
@@ -66,7 +71,7 @@ def test_unseeded_calls_differ(identifier):
     """``seed=None``: each call and each instance returns fresh values."""
     ctx = Context(identifier, {"seed": None}, SHAPE, "float32")
     init = make(identifier, {"seed": None})
-    first, second = (as_output(init(SHAPE, "float32"), SHAPE, "the call") for _ in range(2))
+    first, second = (_call(init, identifier, {"seed": None}) for _ in range(2))
     other = generate(identifier, {"seed": None}, SHAPE, "float32")
     for what, a, b in (("two calls of one instance", first, second),
                        ("two instances", first, other)):

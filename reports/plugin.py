@@ -51,9 +51,34 @@ def add_options(parser) -> None:
 
 
 def configure(config) -> None:
-    """Register the plugin (called from the suite's ``pytest_configure``)."""
+    """Register the plugin (called from the suite's ``pytest_configure``); a usage error,
+    before any test runs, if a report cannot be written where asked."""
     if not config.getoption("--no-report"):
-        config.pluginmanager.register(ReportPlugin(config), "conformance-report")
+        plugin = ReportPlugin(config)
+        for path in (plugin.html_path, plugin.json_path):
+            if path is not None:
+                _check_writable(path)
+        config.pluginmanager.register(plugin, "conformance-report")
+
+
+def _check_writable(path: Path) -> None:
+    problem = ""
+    if path.is_dir():
+        problem = "it is a directory"
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            problem = "a file stands where its directory should be"
+        except OSError as error:
+            problem = f"its directory cannot be made: {error.strerror or error}"
+        else:
+            if not os.access(path.parent, os.W_OK) or (
+                    path.exists() and not os.access(path, os.W_OK)):
+                problem = "it is not writable"
+    if problem:
+        raise pytest.UsageError(f"cannot write the report to {path}: {problem} "
+                                f"(--report-html / --report-json, or --no-report)")
 
 
 def _is_worker(config) -> bool:
@@ -196,6 +221,8 @@ class ReportPlugin:
         if report.failed and report.when != "call":
             message = f"error in {report.when}: {message}"
         entry["message"] = message
+        if hasattr(report, "wasxfail"):
+            entry["deviation"] = report.wasxfail.removeprefix("known deviation: ")
         if report.failed:
             entry["exception"] = info.get("exception")
 
@@ -288,6 +315,7 @@ class ReportPlugin:
                       "budget": FALSE_ALARM_BUDGET, "tests": sum(c for _, c in ledger),
                       "tiers": [{"alpha": a, "count": c} for a, c in ledger]},
             "command": " ".join(["pytest", *self.config.invocation_params.args]),
+            "deviations": [d.as_dict() for d in RUN.deviations],
         }
 
     @pytest.hookimpl(trylast=True)

@@ -136,8 +136,14 @@ def _headline(data: dict) -> tuple[str, str]:
         return text, "pass"
     if data["verdict"] == "no-pass":
         return "no check passed: this run does not show conformance", "error"
+    stale = sum(d["status"] == "stale" for d in data.get("deviations", []))
+    stale = f"; {stale} stale known deviation{'s' * (stale != 1)}" if stale else ""
+    if data["verdict"] == "known-deviations":
+        known = counts["known-deviation"]
+        return f"conforms except {known} known deviation{'s' * (known != 1)}{stale}", (
+            "fail" if stale else "known-deviation")
     deviations = counts["fail"] + counts["error"]
-    return f"{deviations} deviation{'s' if deviations != 1 else ''}", "fail"
+    return f"{deviations} deviation{'s' if deviations != 1 else ''}{stale}", "fail"
 
 
 def run_page(data: dict, results_link: str | None = None) -> str:

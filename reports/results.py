@@ -72,10 +72,13 @@ def totals(tests: list[dict]) -> dict[str, int]:
 
 
 def verdict(counts: dict[str, int]) -> str:
-    """``conforms``: no fail, no error, something passed; ``no-pass``: nothing passed."""
+    """``deviations``: something failed or errored; ``no-pass``: nothing passed;
+    ``known-deviations``: only declared deviations failed; ``conforms``: nothing failed."""
     if counts["fail"] or counts["error"]:
         return "deviations"
-    return "conforms" if counts["pass"] else "no-pass"
+    if not counts["pass"]:
+        return "no-pass"
+    return "known-deviations" if counts["known-deviation"] else "conforms"
 
 
 def suite_version() -> str:

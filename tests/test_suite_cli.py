@@ -96,21 +96,6 @@ def test_missing_framework_names_the_extra(monkeypatch):
         adapters.load_adapter("fakeframework")
 
 
-def test_all_unsupported_is_not_green(tmp_path):
-    (tmp_path / "nothing.py").write_text(
-        "class Nothing:\n"
-        "    name = 'nothing'\n"
-        "    def version(self):\n"
-        "        return '0'\n"
-        "    def make(self, identifier, config):\n"
-        "        raise NotImplementedError('nothing at all')\n")
-    result = run_suite("--impl=nothing:Nothing", "-q", "-k", "dtype or seeds",
-                       "-o", f"pythonpath={tmp_path}")
-    assert result.returncode != 0, result.stdout[-2000:]
-    assert "no check passed" in result.stdout
-    assert "unsupported (NotImplementedError: not a pass" in result.stdout
-
-
 def test_entry_point_adapter(monkeypatch):
     """Installed packages add --impl names through the entry-point group."""
     from importlib.metadata import EntryPoint

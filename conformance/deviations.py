@@ -1,0 +1,128 @@
+"""Known deviations: the failures a port declares, so that its CI gates on new ones.
+
+A port lists the checks it knows it fails, each with a reason, in its adapter::
+
+    class MyAdapter:
+        known_deviations = {
+            "test_law[he_normal]": "kaiming_normal_ is untruncated (by design)",
+            "test_fans[*]": "fans are undefined for rank 0 and 1",
+        }
+
+or in a TOML file given with ``--known-deviations=FILE`` (added to the adapter's),
+one ``"check" = "reason"`` line per deviation. A check is a test id as the report and
+pytest show it, without the file (``test_law[he_normal]``), or the full node id;
+``*`` matches any characters (brackets are literal).
+
+During the run, a failure or error of a declared check is reported as a *known
+deviation* (pytest's xfail: it does not fail the run, and the report shows it with its
+reason). Every other failure fails the run. After the run, a declared entry whose
+checks all *passed* is **stale**: it fails the run too (``--allow-stale-deviations``
+only warns), so that the list cannot rot. A declared check that names no check of the
+suite is a usage error before any test runs. ``--ignore-known-deviations`` drops the
+adapter's list (a port's own view of everything it fails).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class DeviationError(ValueError):
+    """A declaration that cannot be used (reported as a usage error)."""
+
+
+@dataclass
+class Deviation:
+    check: str  # the declared pattern
+    reason: str
+    source: str  # "adapter" or the file's path
+    failed: list[str] = field(default_factory=list)  # node ids it excused
+    passed: list[str] = field(default_factory=list)  # node ids it matched that passed
+
+    def __post_init__(self):
+        self._regex = re.compile(".*".join(map(re.escape, self.check.split("*"))))
+
+    def matches(self, nodeid: str) -> bool:
+        return bool(self._regex.fullmatch(nodeid) or self._regex.fullmatch(test_id(nodeid)))
+
+    @property
+    def status(self) -> str:
+        """``applied`` (it excused a failure), ``stale`` (its checks passed) or ``not run``."""
+        if self.failed:
+            return "applied"
+        return "stale" if self.passed else "not run"
+
+    def as_dict(self) -> dict:
+        return {"check": self.check, "reason": self.reason, "source": self.source,
+                "status": self.status, "failed": sorted(self.failed),
+                "passed": sorted(self.passed)}
+
+
+def test_id(nodeid: str) -> str:
+    """``conformance/test_law.py::test_law[he_normal]`` -> ``test_law[he_normal]``."""
+    return nodeid.rsplit("::", 1)[-1]
+
+
+def _entries(mapping, source: str) -> list[Deviation]:
+    if not isinstance(mapping, dict):
+        raise DeviationError(f"{source}: known deviations must map a check to a reason, got "
+                             f"{type(mapping).__name__}")
+    bad = [check for check, reason in mapping.items()
+           if not (isinstance(check, str) and check.strip() and isinstance(reason, str)
+                   and reason.strip())]
+    if bad:
+        raise DeviationError(f"{source}: each known deviation needs a check and a non-empty "
+                             f"reason (string): {bad}")
+    return [Deviation(check, reason, source) for check, reason in mapping.items()]
+
+
+def declared(adapter, path: str | None, ignore_adapter: bool) -> list[Deviation]:
+    """The adapter's ``known_deviations`` (unless ignored) and those of the file at ``path``."""
+    entries = [] if ignore_adapter else _entries(
+        getattr(adapter, "known_deviations", None) or {}, "adapter.known_deviations")
+    if path:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as error:
+            raise DeviationError(f"--known-deviations: cannot read {path}: {error}") from None
+        except tomllib.TOMLDecodeError as error:
+            raise DeviationError(f"--known-deviations: {path} is not TOML: {error}") from None
+        entries += _entries(data, path)
+    return entries
+
+
+def check_names(entries: list[Deviation], functions: list[str]) -> None:
+    """Every entry names one of the suite's test ``functions`` (``test_law[...]``); else
+    :class:`DeviationError`, before any test runs. Parameters are checked after the run:
+    an entry that matched no check that ran is reported as "not run"."""
+    def function_of(entry: Deviation) -> Deviation:
+        return Deviation(test_id(entry.check).split("[")[0], "", "")
+
+    unknown = [e for e in entries if not any(function_of(e).matches(f) for f in functions)]
+    if unknown:
+        raise DeviationError(
+            "known deviations name no check of the suite: "
+            + "; ".join(f"{e.check!r} ({e.source})" for e in unknown)
+            + f". A check is a test id such as 'test_law[he_normal]' ('*' matches anything); "
+              f"the suite's checks are {', '.join(sorted(functions))}")
+
+
+def suite_functions(directory: Path) -> list[str]:
+    """The names of the test functions in ``directory/test_*.py``, read without importing."""
+    return [node.name for path in sorted(directory.glob("test_*.py"))
+            for node in ast.parse(path.read_text(encoding="utf-8")).body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
+
+
+def record(entries: list[Deviation], report) -> None:
+    """Note, for the entries matching a call report, whether the check failed or passed."""
+    for entry in entries:
+        if entry.matches(report.nodeid):
+            if hasattr(report, "wasxfail"):
+                entry.failed.append(report.nodeid)
+            elif report.passed:
+                entry.passed.append(report.nodeid)

@@ -1,0 +1,113 @@
+"""Known deviations: declared failures are excused, new ones fail, stale ones are caught."""
+
+import json
+
+import pytest
+
+from conformance import deviations
+from conformance.deviations import Deviation, DeviationError
+from conftest import ROOT, run_suite
+
+FUNCTIONS = deviations.suite_functions(ROOT / "conformance")
+
+
+@pytest.mark.parametrize("check, nodeid, matches", [
+    ("test_law[he_normal]", "conformance/test_law.py::test_law[he_normal]", True),
+    ("test_law[he_normal]", "conformance/test_law.py::test_law[lecun_normal]", False),
+    ("test_law[h]", "conformance/test_law.py::test_law[he_normal]", False),  # not a class
+    ("conformance/test_law.py::test_law[he_normal]",
+     "conformance/test_law.py::test_law[he_normal]", True),
+    ("test_fans[*]", "conformance/test_fans.py::test_fans[glorot_uniform]", True),
+    ("test_identity_shape[(2, 3)]", "conformance/test_identity.py::test_identity_shape[(2, 3)]",
+     True),
+    ("test_dtype[*-float16]", "conformance/test_dtype.py::test_dtype[Orthogonal-float16]", True),
+    ("test_dtype[*-float16]", "conformance/test_dtype.py::test_dtype[Orthogonal-float32]", False),
+])
+def test_a_check_is_a_test_id_with_star_wildcards(check, nodeid, matches):
+    assert Deviation(check, "reason", "test").matches(nodeid) is matches
+
+
+def test_the_suite_functions_are_read_from_the_test_files():
+    assert {"test_law", "test_fans", "test_probe", "test_identity_shape"} <= set(FUNCTIONS)
+
+
+@pytest.mark.parametrize("mapping, message", [
+    ({"test_lwa[he_normal]": "typo"}, "name no check of the suite: 'test_lwa[he_normal]'"),
+    ({"test_law[he_normal]": ""}, "needs a check and a non-empty reason"),
+    ({"test_law[he_normal]": 3}, "needs a check and a non-empty reason"),
+    (["test_law[he_normal]"], "must map a check to a reason, got list"),
+])
+def test_bad_declarations_are_refused(mapping, message):
+    class Adapter:
+        known_deviations = mapping
+
+    with pytest.raises(DeviationError, match=message.replace("[", r"\[")):
+        deviations.check_names(deviations.declared(Adapter(), None, False), FUNCTIONS)
+
+
+def test_a_file_adds_to_the_adapter_and_ignore_drops_the_adapter(tmp_path):
+    class Adapter:
+        known_deviations = {"test_law[he_normal]": "by design"}
+
+    path = tmp_path / "known.toml"
+    path.write_text('"test_fans[*]" = "fans of rank 0 and 1"\n')
+    assert [(d.check, d.source) for d in deviations.declared(Adapter(), str(path), False)] == [
+        ("test_law[he_normal]", "adapter.known_deviations"), ("test_fans[*]", str(path))]
+    assert [d.check for d in deviations.declared(Adapter(), str(path), True)] == ["test_fans[*]"]
+    path.write_text("not toml =")
+    with pytest.raises(DeviationError, match="is not TOML"):
+        deviations.declared(Adapter(), str(path), False)
+
+
+# -- end to end: the mutant UntruncatedGlorotNormal fails test_bounds[glorot_normal] ------
+
+SUBSET = ("--impl=adapters.mutants:UntruncatedGlorotNormal", "--conformance-profile=quick",
+          "-k", "test_bounds and glorot")
+
+
+def _run(tmp_path, declarations: str, *args: str):
+    (tmp_path / "known.toml").write_text(declarations)
+    report = tmp_path / "results.json"
+    result = run_suite(*SUBSET, "--known-deviations", str(tmp_path / "known.toml"),
+                       "--report-json", str(report), *args)
+    return result, (json.loads(report.read_text()) if report.exists() else None)
+
+
+def test_a_declared_deviation_is_excused_and_shown_with_its_reason(tmp_path):
+    result, data = _run(tmp_path, '"test_bounds[glorot_normal]" = "untruncated, by design"\n')
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "1 passed, " in result.stdout and "1 xfailed" in result.stdout
+    assert "test_bounds[glorot_normal]: untruncated, by design [1 check(s)]" in result.stdout
+    assert data["verdict"] == "known-deviations"
+    test = next(t for t in data["tests"] if "glorot_normal" in t["nodeid"])
+    assert (test["outcome"], test["deviation"]) == ("known-deviation", "untruncated, by design")
+    assert test["findings"] and not test["findings"][0]["passed"]  # the evidence is kept
+    assert data["deviations"][0]["status"] == "applied"
+    page = (tmp_path / "results.html").read_text()
+    assert "Declared known deviations" in page and "untruncated, by design" in page
+
+
+def test_an_undeclared_deviation_still_fails(tmp_path):
+    result, data = _run(tmp_path, '"test_law[glorot_normal]" = "a different check"\n')
+    assert result.returncode == 1
+    assert data["verdict"] == "deviations"
+    assert "matched no check that ran" in result.stdout
+
+
+def test_a_stale_deviation_fails_the_run_unless_allowed(tmp_path):
+    declarations = ('"test_bounds[glorot_normal]" = "real"\n'
+                    '"test_bounds[glorot_uniform]" = "fixed long ago"\n')
+    result, data = _run(tmp_path, declarations)
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "STALE known deviation 'test_bounds[glorot_uniform]'" in result.stdout
+    assert [d["status"] for d in data["deviations"]] == ["applied", "stale"]
+    assert "1 stale known deviation" in (tmp_path / "results.html").read_text()
+    result, _ = _run(tmp_path, declarations, "--allow-stale-deviations")
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_an_unknown_check_is_a_usage_error_before_any_test(tmp_path):
+    result, data = _run(tmp_path, '"test_bonds[glorot_normal]" = "typo"\n')
+    assert result.returncode == 4 and data is None
+    assert "known deviations name no check of the suite: 'test_bonds[glorot_normal]'" in \
+        result.stderr

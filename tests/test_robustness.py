@@ -1,0 +1,121 @@
+"""A misbehaving adapter never crashes the run or hides a result.
+
+Each faulty adapter (``tests/faulty_adapters.py``) breaks ``he_uniform`` only; the run
+must finish, record the fault as the failure or error of the checks that met it, say
+what went wrong, and pass the checks of the healthy initializers.
+"""
+
+import json
+import resource
+
+import pytest
+
+from conftest import run_suite
+
+#: A fast subset: the faulty initializer and a healthy one, in three properties.
+SUBSET = ("-k", "(he_uniform or glorot_uniform) and "
+                "(test_law or test_dtype or test_seed_reproducible)",
+          "--conformance-profile=quick")
+
+
+def faulty_run(tmp_path, fault: str, *args: str):
+    """``(process, {test id: test})`` of a subset run against ``faulty_adapters:fault``."""
+    report = tmp_path / "results.json"
+    result = run_suite(f"--impl=tests.faulty_adapters:{fault}", *SUBSET, "--report-json",
+                       str(report), *args)
+    assert report.exists(), result.stdout[-3000:] + result.stderr[-3000:]
+    tests = {t["nodeid"].split("::")[-1]: t for t in json.loads(report.read_text())["tests"]}
+    return result, tests
+
+
+def _healthy_pass(tests) -> None:
+    healthy = {k: t["outcome"] for k, t in tests.items() if "glorot_uniform" in k}
+    assert len(healthy) == 7 and set(healthy.values()) == {"pass"}, healthy
+
+
+@pytest.mark.parametrize("fault, outcome, message", [
+    ("RaisesInMake", "error", "RuntimeError: the port crashed in make"),
+    ("RaisesInCall", "error", "RuntimeError: the port crashed in the call"),
+    ("WrongShape", "fail", ", 1), expected ("),
+    ("ReturnsScalar", "fail", "returned a float of shape (), expected ("),
+    ("ReturnsObject", "fail", "returned a object of dtype object, expected a numeric array"),
+    ("ReturnsNaN", "fail", "returned 1 non-finite values (NaN or Inf) of "),
+    ("ReturnsInf", "fail", "returned 1 non-finite values (NaN or Inf) of "),
+    ("HugeArray", "fail", "returned a ndarray of shape (1000000, 1000000), expected ("),
+])
+def test_a_fault_is_the_result_of_the_checks_that_met_it(tmp_path, fault, outcome, message):
+    result, tests = faulty_run(tmp_path, fault)
+    assert result.returncode == 1, result.stdout[-3000:]
+    faulty = {k: t for k, t in tests.items() if "he_uniform" in k}
+    for key in ("test_dtype[he_uniform-float32]", "test_seed_reproducible[he_uniform]"):
+        assert faulty[key]["outcome"] == outcome, (key, faulty[key])
+        assert message in faulty[key]["message"] + faulty[key].get("longrepr", ""), faulty[key]
+    assert faulty["test_law[he_uniform]"]["outcome"] == outcome
+    _healthy_pass(tests)
+
+
+def test_an_adapter_exception_names_the_call_and_keeps_the_traceback(tmp_path):
+    _, tests = faulty_run(tmp_path, "RaisesInCall")
+    longrepr = tests["test_dtype[he_uniform-float32]"]["longrepr"]
+    assert "raised by the adapter in adapter.make('he_uniform', {'seed': 7})((4, 6), " \
+           "'float32')" in longrepr
+    assert "tests/faulty_adapters.py:" in longrepr  # the adapter's own frame
+
+
+def test_a_list_or_wrong_dtype_fails_the_dtype_check_saying_so(tmp_path):
+    _, tests = faulty_run(tmp_path, "ReturnsList")
+    assert tests["test_law[he_uniform]"]["outcome"] == "pass"  # the values are right
+    failure = tests["test_dtype[he_uniform-float32]"]
+    assert failure["outcome"] == "fail"
+    assert "dtype float64 (the adapter returned a list, which has no dtype" in failure["longrepr"]
+    _, tests = faulty_run(tmp_path, "WrongDtype")  # float64, whatever was asked
+    assert [k for k, t in tests.items() if t["outcome"] != "pass"] == [
+        f"test_dtype[he_uniform-{dtype}]" for dtype in ("float16", "float32", "int32", "int64")]
+    assert "dtype float64" in tests["test_dtype[he_uniform-float32]"]["longrepr"]
+
+
+@pytest.mark.parametrize("fault", ["Hangs", "BusyLoops"])
+def test_a_hanging_call_is_an_error_after_the_time_limit(tmp_path, fault):
+    result, tests = faulty_run(tmp_path, fault, "--call-timeout=0.5")
+    assert result.returncode == 1
+    faulty = [t for k, t in tests.items() if "he_uniform" in k]
+    assert len(faulty) == 7 and all(t["outcome"] == "error" for t in faulty), faulty
+    assert all("did not return within 0.5 s (--call-timeout)" in t["message"] for t in faulty)
+    # No replay of a hung call: Hypothesis reports the first one at once.
+    assert tests["test_law[he_uniform]"]["duration"] < 5
+    _healthy_pass(tests)
+
+
+def test_a_leaking_adapter_is_stopped_at_the_memory_limit(tmp_path):
+    limit = 1024  # MiB; the leak keeps 64 MiB per call, the suite itself needs ~200
+    result, tests = faulty_run(tmp_path, "Leaks", f"--memory-limit={limit}MiB", "-p",
+                               "no:xdist")
+    assert result.returncode == 1
+    errors = [t["message"] for t in tests.values() if t["outcome"] == "error"]
+    assert errors and all("memory limit of 1024 MiB (--memory-limit)" in m for m in errors)
+    assert any("the adapter is not called again" in m for m in errors)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # bytes (Linux: KiB)
+    assert peak < (limit + 3 * 64) * 2**20, peak / 2**20
+
+
+@pytest.mark.parametrize("fault", ["NothingSupported", "EverythingRaises"])
+def test_a_run_that_passes_nothing_is_not_green(fault):
+    result = run_suite(f"--impl=tests.faulty_adapters:{fault}", "-q",
+                       "--conformance-profile=quick", "--no-report")
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "no check passed: this run does not show conformance" in result.stdout
+    assert (fault == "NothingSupported") == (
+        "unsupported (NotImplementedError: not a pass" in result.stdout)
+
+
+@pytest.mark.parametrize("source, cause", [
+    ("raise RuntimeError('no GPU found')", "RuntimeError: no GPU found"),
+    ("import not_a_framework_module", "ModuleNotFoundError: No module named 'not_a_framework"),
+    ("raise SystemExit(3)", "SystemExit: 3"),
+])
+def test_an_adapter_module_failing_at_import_is_one_usage_error(tmp_path, source, cause):
+    (tmp_path / "broken_port.py").write_text(source + "\n")
+    result = run_suite("--impl=broken_port:Adapter", "-o", f"pythonpath={tmp_path}")
+    assert result.returncode == 4, result.stdout[-2000:] + result.stderr[-2000:]
+    assert f"cannot import module 'broken_port': {cause}" in result.stderr
+    assert "Traceback" not in result.stderr
