@@ -99,6 +99,7 @@ class FlaxKeras3Adapter(FlaxAdapter):
 
     name = "flax-keras3"
     edition = "keras3"
+    known_deviations = JaxKeras3Adapter.known_deviations  # flax re-exports jax's initializers
     distributions = JaxKeras3Adapter.distributions
     identity_requires_square = False
     aliases = JaxKeras3Adapter.aliases

@@ -154,9 +154,13 @@ def pytest_runtest_makereport(item, call):
     # reason, not failing the run (conformance/deviations.py).
     report = (yield).get_result()
     if call.when == "call" and report.failed:
-        entry = next((d for d in RUN.deviations if d.matches(item.nodeid)), None)
-        if entry is not None:
-            report.outcome, report.wasxfail = "skipped", f"known deviation: {entry.reason}"
+        error = call.excinfo.value if call.excinfo is not None else None
+        excused_by = deviations.excusing(RUN.deviations, item.nodeid, error)
+        if excused_by:
+            reasons = dict.fromkeys(RUN.deviations[i].reason for i in excused_by)
+            report.outcome = "skipped"
+            report.wasxfail = "known deviation: " + "; ".join(reasons)
+            report.user_properties.append((deviations.EXCUSED_BY, excused_by))
 
 
 def pytest_runtest_logreport(report):
@@ -225,7 +229,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 def _summarize_deviations(tr, config) -> None:
     by_status = {status: [d for d in RUN.deviations if d.status == status]
-                 for status in ("applied", "stale", "not run")}
+                 for status in ("applied", "stale", "unmatched", "not run")}
     if by_status["applied"]:
         tr.write_line(f"known deviations ({len(by_status['applied'])} declared, "
                       f"{sum(len(d.failed) for d in by_status['applied'])} checks excused):")
@@ -237,6 +241,9 @@ def _summarize_deviations(tr, config) -> None:
                       f"({', '.join(deviations.test_id(n) for n in d.passed)}); remove it"
                       + (" (this fails the run; --allow-stale-deviations to only warn)"
                          if fails else ""), red=fails, yellow=not fails)
+    for d in by_status["unmatched"]:
+        tr.write_line(f"known deviation {d.check!r} ({d.source}): its checks failed, but not "
+                      f"as its match {d.match!r} says: not excused", red=True)
     for d in by_status["not run"]:
         tr.write_line(f"known deviation {d.check!r} ({d.source}) matched no check that ran "
                       f"(deselected, unsupported, or no such parameter)", yellow=True)

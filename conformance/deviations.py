@@ -13,6 +13,12 @@ one ``"check" = "reason"`` line per deviation. A check is a test id as the repor
 pytest show it, without the file (``test_law[he_normal]``), or the full node id;
 ``*`` matches any characters (brackets are literal).
 
+A deviation can be narrowed to one failure of a check: instead of the reason, give
+``{"reason": ..., "match": REGEX}``; only a failure whose exception (``Type: message``)
+matches ``REGEX`` is excused, so that another bug of the same check still fails the
+run. A check may have a list of such entries; when Hypothesis reports several
+failures of one check, each must be excused by some entry.
+
 During the run, a failure or error of a declared check is reported as a *known
 deviation* (pytest's xfail: it does not fail the run, and the report shows it with its
 reason). Every other failure fails the run. After the run, a declared entry whose
@@ -40,8 +46,10 @@ class Deviation:
     check: str  # the declared pattern
     reason: str
     source: str  # "adapter" or the file's path
+    match: str | None = None  # regex the failure's exception must match (re.search)
     failed: list[str] = field(default_factory=list)  # node ids it excused
     passed: list[str] = field(default_factory=list)  # node ids it matched that passed
+    other: list[str] = field(default_factory=list)  # node ids it matched, failing otherwise
 
     def __post_init__(self):
         self._regex = re.compile(".*".join(map(re.escape, self.check.split("*"))))
@@ -49,16 +57,23 @@ class Deviation:
     def matches(self, nodeid: str) -> bool:
         return bool(self._regex.fullmatch(nodeid) or self._regex.fullmatch(test_id(nodeid)))
 
+    def excuses(self, error: BaseException) -> bool:
+        """Whether this entry excuses ``error``, a failure of a check it matches."""
+        return self.match is None or bool(re.search(self.match, f"{type(error).__name__}: {error}"))
+
     @property
     def status(self) -> str:
-        """``applied`` (it excused a failure), ``stale`` (its checks passed) or ``not run``."""
+        """``applied`` (it excused a failure), ``stale`` (its checks passed), ``unmatched``
+        (its checks failed, but not as ``match`` says) or ``not run``."""
         if self.failed:
             return "applied"
+        if self.other:
+            return "unmatched"
         return "stale" if self.passed else "not run"
 
     def as_dict(self) -> dict:
         return {"check": self.check, "reason": self.reason, "source": self.source,
-                "status": self.status, "failed": sorted(self.failed),
+                "match": self.match, "status": self.status, "failed": sorted(self.failed),
                 "passed": sorted(self.passed)}
 
 
@@ -71,13 +86,22 @@ def _entries(mapping, source: str) -> list[Deviation]:
     if not isinstance(mapping, dict):
         raise DeviationError(f"{source}: known deviations must map a check to a reason, got "
                              f"{type(mapping).__name__}")
-    bad = [check for check, reason in mapping.items()
-           if not (isinstance(check, str) and check.strip() and isinstance(reason, str)
-                   and reason.strip())]
-    if bad:
-        raise DeviationError(f"{source}: each known deviation needs a check and a non-empty "
-                             f"reason (string): {bad}")
-    return [Deviation(check, reason, source) for check, reason in mapping.items()]
+    entries = []
+    for check, values in mapping.items():
+        for value in values if isinstance(values, list) else [values]:
+            reason, match = (value.get("reason"), value.get("match")) if isinstance(
+                value, dict) else (value, None)
+            if not (isinstance(check, str) and check.strip() and isinstance(reason, str)
+                    and reason.strip() and (match is None or isinstance(match, str))):
+                raise DeviationError(
+                    f"{source}: each known deviation needs a check and a non-empty reason "
+                    f"(string), and `match` if any a string: {check!r}")
+            try:
+                re.compile(match or "")
+            except re.error as error:
+                raise DeviationError(f"{source}: {check!r}: match is no regex: {error}") from None
+            entries.append(Deviation(check, reason, source, match))
+    return entries
 
 
 def declared(adapter, path: str | None, ignore_adapter: bool) -> list[Deviation]:
@@ -118,11 +142,34 @@ def suite_functions(directory: Path) -> list[str]:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
 
 
+def excusing(entries: list[Deviation], nodeid: str, error: BaseException | None) -> list[int]:
+    """The indices of the entries that together excuse the failure ``error`` of the check
+    ``nodeid`` (each of its exceptions, when it is a group); ``[]`` if they do not."""
+    candidates = [(i, e) for i, e in enumerate(entries) if e.matches(nodeid)]
+    errors = error.exceptions if isinstance(error, BaseExceptionGroup) else [error]
+    used = []
+    for one in errors:
+        index = next((i for i, e in candidates if one is None or e.excuses(one)), None)
+        if index is None:
+            return []
+        used.append(index)
+    return sorted(set(used))
+
+
+#: The key, in a report's ``user_properties``, of the indices of the entries that excused it.
+EXCUSED_BY = "known_deviations"
+
+
 def record(entries: list[Deviation], report) -> None:
-    """Note, for the entries matching a call report, whether the check failed or passed."""
-    for entry in entries:
-        if entry.matches(report.nodeid):
-            if hasattr(report, "wasxfail"):
-                entry.failed.append(report.nodeid)
-            elif report.passed:
-                entry.passed.append(report.nodeid)
+    """Note, for the entries matching a call report, whether it passed, was excused by
+    them, or failed otherwise."""
+    excused = dict(report.user_properties).get(EXCUSED_BY, [])
+    for index, entry in enumerate(entries):
+        if not entry.matches(report.nodeid):
+            continue
+        if report.passed:
+            entry.passed.append(report.nodeid)
+        elif index in excused:
+            entry.failed.append(report.nodeid)
+        elif report.failed:
+            entry.other.append(report.nodeid)

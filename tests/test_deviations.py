@@ -35,6 +35,7 @@ def test_the_suite_functions_are_read_from_the_test_files():
     ({"test_lwa[he_normal]": "typo"}, "name no check of the suite: 'test_lwa[he_normal]'"),
     ({"test_law[he_normal]": ""}, "needs a check and a non-empty reason"),
     ({"test_law[he_normal]": 3}, "needs a check and a non-empty reason"),
+    ({"test_law[he_normal]": {"reason": "r", "match": "("}}, "match is no regex"),
     (["test_law[he_normal]"], "must map a check to a reason, got list"),
 ])
 def test_bad_declarations_are_refused(mapping, message):
@@ -111,3 +112,39 @@ def test_an_unknown_check_is_a_usage_error_before_any_test(tmp_path):
     assert result.returncode == 4 and data is None
     assert "known deviations name no check of the suite: 'test_bonds[glorot_normal]'" in \
         result.stderr
+
+
+def test_match_narrows_a_deviation_to_one_failure(tmp_path):
+    excused, data = _run(tmp_path, '"test_bounds[glorot_normal]" = {reason = "untruncated", '
+                                   'match = "^AssertionError: \\\\[bounds\\\\] glorot_normal"}\n')
+    assert excused.returncode == 0, excused.stdout[-3000:]
+    assert data["deviations"][0]["match"] == r"^AssertionError: \[bounds\] glorot_normal"
+    other, data = _run(tmp_path, '"test_bounds[glorot_normal]" = {reason = "rank < 2", '
+                                 'match = "ValueError: Fan in"}\n')
+    assert other.returncode == 1
+    assert data["deviations"][0]["status"] == "unmatched"
+    assert "its checks failed, but not as its match 'ValueError: Fan in' says" in other.stdout
+
+
+def test_each_failure_hypothesis_reports_must_be_excused():
+    nodeid = "conformance/test_law.py::test_law[he_normal]"
+    rank = Deviation("test_law[he_normal]", "no fans below rank 2", "t", "ValueError: Fan in")
+    law = Deviation("test_law[*]", "untruncated", "t", r"AssertionError: \[law\]")
+    both = ExceptionGroup("2 distinct failures", [ValueError("Fan in and fan out ..."),
+                                                  AssertionError("[law] he_normal: ...")])
+    assert deviations.excusing([rank, law], nodeid, both) == [0, 1]
+    assert deviations.excusing([rank], nodeid, both) == []
+    assert deviations.excusing([rank], nodeid, ValueError("Fan in and fan out ...")) == [0]
+    assert deviations.excusing([law], nodeid.replace("he_normal", "x"), both) == []
+
+
+def test_a_check_may_have_several_narrowed_entries():
+    class Adapter:
+        known_deviations = {"test_law[he_normal]": [
+            {"reason": "no fans below rank 2", "match": "ValueError: Fan in"},
+            {"reason": "untruncated", "match": "untruncated normal where a truncated"}]}
+
+    entries = deviations.declared(Adapter(), None, False)
+    assert [(e.check, e.match) for e in entries] == [
+        ("test_law[he_normal]", "ValueError: Fan in"),
+        ("test_law[he_normal]", "untruncated normal where a truncated")]
