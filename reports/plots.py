@@ -2,7 +2,7 @@
 
 A failing check gets two panels: the histogram of all its sample values (as a
 density) over the spec law's density, and a Q-Q plot of the kept sample values
-(order statistics, see :func:`conformance.assertions.findings`) against the exact
+(order statistics, see :func:`conformance.record.findings`) against the exact
 law's quantiles. A passing one gets a small histogram over the density.
 The law is rebuilt from the finding (its type and parameters; else, from the spec
 call ``reference.make(identifier, config, edition).law(shape)``).

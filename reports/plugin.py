@@ -12,7 +12,7 @@ tests run the suite as a subprocess) writes no report unless a path is given, so
 tests never write into ``reports/``.
 
 Data flow, xdist included. In the process that runs a test, the plugin resets the
-checks' record (:data:`conformance.assertions.RECORD`) before the test, and attaches
+checks' record (:data:`conformance.record.RECORD`) before the test, and attaches
 to its reports, as ``user_properties``, what the test is about (property, initializer,
 parameters) and, to the call report only, the checks' findings. ``user_properties``
 travel to the xdist controller with the reports; the findings are not left on the item,
@@ -108,7 +108,7 @@ def _exception_is_assertion(excinfo) -> bool:
 
 class ReportPlugin:
     def __init__(self, config):
-        from conformance.assertions import RECORD
+        from conformance.record import RECORD
 
         RECORD.enabled = True  # the checks keep their findings (in every process)
         self.config = config
@@ -139,7 +139,7 @@ class ReportPlugin:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
-        from conformance.assertions import RECORD
+        from conformance.record import RECORD
 
         RECORD.reset()
         yield
@@ -159,7 +159,7 @@ class ReportPlugin:
             info["assertion"] = _exception_is_assertion(call.excinfo)
         report.user_properties.append((ITEM, info))
         if call.when == "call":
-            from conformance.assertions import RECORD, findings
+            from conformance.record import RECORD, findings
 
             error = call.excinfo.value if call.excinfo is not None else None
             report.user_properties.append((FINDINGS, results.jsonable(findings(error))))

@@ -16,6 +16,7 @@ import pytest
 
 import reference
 from conformance import assertions
+from conformance import record as kept
 from conformance.run import DEFAULT_SEED, RUN
 from conformance.sampling import Context, Sample
 from reports import __main__ as cli
@@ -177,10 +178,10 @@ def record(monkeypatch):
     from adapters.reference_numpy import ReferenceAdapter
 
     monkeypatch.setattr(RUN, "adapter", ReferenceAdapter())
-    monkeypatch.setattr(assertions.RECORD, "enabled", True)
-    assertions.RECORD.reset()
-    yield assertions.RECORD
-    assertions.RECORD.reset()
+    monkeypatch.setattr(kept.RECORD, "enabled", True)
+    kept.RECORD.reset()
+    yield kept.RECORD
+    kept.RECORD.reset()
 
 
 def _sample(law, n, seed, scale=1.0):
@@ -192,13 +193,13 @@ def test_findings_keep_the_failing_example(record):
     ctx = Context("he_normal", {"seed": 1}, (16, 64), "float32")
     law = ctx.law()
     assertions.assert_scale(_sample(law, 5000, 1), law, ctx, 1e-6)  # passes: recorded
-    assert [f["passed"] for f in assertions.findings()] == [True]
+    assert [f["passed"] for f in kept.findings()] == [True]
     bad_ctx = Context("he_normal", {"seed": 2}, (16, 64), "float32")
     with pytest.raises(AssertionError) as failure:
         assertions.assert_scale(_sample(law, 30_000, 2, scale=0.5), law, bad_ctx, 1e-6)
     assertions.assert_scale(_sample(law, 5000, 3), law, Context(
         "he_normal", {"seed": 3}, (16, 64), "float32"), 1e-6)  # a later passing example
-    (finding,) = assertions.findings(failure.value)  # the example that raised it
+    (finding,) = kept.findings(failure.value)  # the example that raised it
     assert finding["check"] == "scale" and not finding["passed"]
     assert finding["case"] == {"identifier": "he_normal", "config": {"seed": 2},
                                "shape": [16, 64], "dtype": "float32", "seed": 2}
@@ -217,9 +218,9 @@ def test_findings_keep_the_failing_example(record):
     assert plots.law_of(finding) == reference.make("he_normal", {"seed": 2}).law((16, 64))
     json.dumps(results.jsonable(finding), allow_nan=False)
     # an error that is not a failure of the checks: no example is claimed
-    assert assertions.findings(RuntimeError("adapter crashed")) == []
+    assert kept.findings(RuntimeError("adapter crashed")) == []
     # a passing example keeps a small sample
-    (passed,) = assertions.findings()
+    (passed,) = kept.findings()
     assert passed["passed"] and len(passed["sample"]["values"]) == 250
 
 
@@ -228,7 +229,7 @@ def test_plots_are_png_data_uris(record):
     law = ctx.law()
     with pytest.raises(AssertionError) as failure:
         assertions.assert_scale(_sample(law, 20_000, 1, scale=1.2), law, ctx, 1e-6)
-    (finding,) = assertions.findings(failure.value)
+    (finding,) = kept.findings(failure.value)
     for plot in (plots.failure_plot(finding), plots.pass_plot(finding)):
         assert plot.startswith("data:image/png;base64,") and len(plot) > 5000
     assert plots.failure_plot({**finding, "sample": None}) is None
@@ -408,7 +409,10 @@ def test_no_report_registers_no_plugin(monkeypatch, no_report, registered):
         def register(self, plugin, name):
             self.names.append(name)
 
-    monkeypatch.setattr(reports_plugin, "ReportPlugin", lambda config: object())
+    class Plugin:
+        html_path = json_path = None
+
+    monkeypatch.setattr(reports_plugin, "ReportPlugin", lambda config: Plugin())
     config = Config()
     reports_plugin.configure(config)
     assert config.names == registered
