@@ -23,12 +23,18 @@ class Outcome:
     summary: str  # pytest's last line
 
 
+def suite_process(*args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run ``pytest conformance ARGS`` from the repository root, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "conformance", "-p", "no:cacheprovider", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
 def run_suite(*args: str) -> Outcome:
+    """One quiet run without report, and its verdict."""
     start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "--no-report",
-         *args],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = suite_process("-q", "--no-report", *args)
     lines = result.stdout.strip().splitlines()
     return Outcome(args, result.returncode,
                    re.findall(r"^FAILED (\S+)", result.stdout, flags=re.M),

@@ -5,13 +5,13 @@ random state. Every test in ``tests/`` runs under :func:`_global_random_state_un
 which fails the test if the legacy global ``numpy.random`` state changed while it ran.
 """
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from benchmarks.runs import suite_process
 
 
 def _states_equal(a, b) -> bool:
@@ -30,9 +30,6 @@ def _global_random_state_untouched():
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_suite(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_suite(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
     """Run ``pytest conformance ARGS`` from the repository root, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "conformance", "-p", "no:cacheprovider", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return suite_process(*args, timeout=timeout)
