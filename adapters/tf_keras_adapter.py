@@ -60,13 +60,14 @@ initializer ... is unseeded and being called multiple times, which will return
 identical values each time"); the suite reports that as a finding.
 
 dtypes: the dtype name goes to tf_keras unchanged (``None``: ``floatx()``, float32).
-tf_keras rejects integer dtypes in its random initializers with ``ValueError``
+tf_keras refuses integer dtypes in its random initializers with ``ValueError``
 ("Expected floating point type") except ``RandomUniform``, which documents integer
-support and, with the default bounds (``tf.constant(-0.05, int32)``), fails with
-``TypeError``: that rejection, for integer dtypes of random initializers only,
-becomes ``ValueError`` (see the findings: ``RandomUniform`` with integral bounds
-returns integers). A ``NotImplementedError`` for a floating dtype would be reported
-as "unsupported"; every other exception surfaces unchanged.
+support: with the default bounds ``tf.constant(-0.05, int32)`` fails with
+``TypeError``. Such a refusal (the types in ``REJECTIONS``: ``TypeError``,
+``NotImplementedError``, ``RuntimeError``), for an integer dtype of a random
+initializer only, becomes ``ValueError`` (see the findings: ``RandomUniform`` with
+integral bounds returns integers). A ``NotImplementedError`` for a floating dtype
+would be reported as "unsupported"; every other exception surfaces unchanged.
 
 Validation: tf_keras's own (``scale <= 0``, unknown ``mode``/``distribution``,
 ``Orthogonal`` rank < 2, ``Identity`` not 2-D, unknown identifier: ``ValueError``).
@@ -85,6 +86,14 @@ import tensorflow as tf
 import tf_keras
 
 K = tf_keras.initializers
+
+
+#: The exception types with which the framework refuses a dtype (torch: NotImplementedError
+#: "normal_kernel_cpu not implemented for 'Int'"; TensorFlow: TypeError "Cannot convert 0.0
+#: to EagerTensor of dtype int32"). Only these, for an integer dtype of a random
+#: initializer, become the spec's ValueError; anything else (TensorFlow's
+#: InvalidArgumentError "Need minval < maxval", raised *while drawing* integers) surfaces.
+REJECTIONS = (NotImplementedError, TypeError, RuntimeError)
 
 
 def is_floating(dtype) -> bool:
@@ -108,6 +117,35 @@ def _unknown_key_error(error: TypeError) -> bool:
     return False
 
 
+#: tf_keras departs from the Keras 2 page by design (edition keras2 only; these are the
+#: keras3 edition's rules, which tf_keras 2.x already follows).
+KERAS3_VOCABULARY = {
+    "test_spec_value_error[VarianceScaling-{'distribution': 'truncated_normal'}-(4, 4)]":
+        "by design (documented): VarianceScaling accepts distribution='truncated_normal'",
+    "test_spec_value_error[VarianceScaling-{'distribution': 'untruncated_normal'}-(4, 4)]":
+        "by design (documented): VarianceScaling accepts distribution='untruncated_normal'",
+    **{f"test_identity_shape[{shape}]":
+       "Identity returns gain * tf.eye(rows, cols) for any 2-D shape (Keras 2 page: square "
+       "only)" for shape in ("(2, 3)", "(5, 1)", "(1, 4)")},
+}
+
+#: Deviations that no edition of the spec allows.
+EVERY_EDITION = {
+    "test_unseeded_calls_differ[*]":
+        "by design: an unseeded initializer draws its seed once and returns the same values "
+        "on every call (with a UserWarning saying so)",
+    "test_dtype[Identity-int32]": "by design (documented): Identity supports floating dtypes "
+                                  "only (ValueError: Expected floating point type)",
+    "test_dtype[Identity-int64]": "by design (documented): Identity supports floating dtypes "
+                                  "only (ValueError: Expected floating point type)",
+    "test_identity_square": "by design (documented): Identity supports floating dtypes only "
+                            "(ValueError for int32)",
+    "test_deterministic_exact[Constant]":
+        "Constant is tf.constant(value, dtype): a float value in an integer dtype raises "
+        "TypeError (Cannot convert 0.0 to EagerTensor of dtype int32)",
+}
+
+
 class TfKerasAdapter:
     """``tf_keras.initializers`` (Keras 2 on TensorFlow; see the module docstring)."""
 
@@ -115,7 +153,7 @@ class TfKerasAdapter:
     edition = "keras2"
 
     #: Confirmed deviations of tf_keras from the Keras 2 page (check id -> reason).
-    known_deviations: dict[str, str] = {}
+    known_deviations: dict[str, str] = {**KERAS3_VOCABULARY, **EVERY_EDITION}
 
     def version(self) -> str:
         return f"{self.name} {tf_keras.__version__} (tensorflow {tf.__version__})"
@@ -148,9 +186,7 @@ class TfKerasAdapter:
             shape = tuple(int(d) for d in shape)
             try:
                 return np.asarray(init(shape, dtype=dtype))
-            except ValueError:
-                raise
-            except Exception as error:
+            except REJECTIONS as error:
                 if random and not is_floating(dtype):
                     raise ValueError(f"{self.name} rejects dtype {dtype} for {identifier}: "
                                      f"{type(error).__name__}: {error}") from error
@@ -168,4 +204,5 @@ class TfKerasKeras3Adapter(TfKerasAdapter):
 
     name = "tf_keras-keras3"
     edition = "keras3"
-    known_deviations: dict[str, str] = {}
+    #: Edition keras3 allows the Keras 3 vocabulary: only the others remain.
+    known_deviations: dict[str, str] = dict(EVERY_EDITION)
