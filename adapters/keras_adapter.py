@@ -18,6 +18,9 @@ through ``get`` that one bug would fail every ``Constant`` check and hide how
 ``Constant`` handles values and dtypes. It is reported as a finding with its own
 reproduction instead.)
 
+Install: ``pip install -e ".[keras]"`` installs Keras only; the backend is separate
+(the numpy backend needs nothing more; ``jax``, ``torch`` or ``tensorflow`` otherwise).
+
 Backend: Keras reads ``KERAS_BACKEND`` (``jax``, ``torch``, ``tensorflow``, ``numpy``;
 else ``~/.keras/keras.json``, else ``tensorflow``) when it is first imported, so set it
 before the run: ``KERAS_BACKEND=torch pytest conformance --impl=keras``. The
@@ -66,8 +69,10 @@ beyond the Keras 2 page (``input_axes``, ``output_axes``) pass through.
 
 Layout: Keras layout natively (``(in, out)``, ``(*k, in, out)``); no transposition.
 
-Seeds: ``seed`` goes to Keras unchanged. ``seed=int``: Keras draws with stateless
-ops keyed by ``[seed, 0]``, so one instance returns the same values on every call.
+Seeds: ``seed`` goes to Keras unchanged. ``seed=int``: every call draws anew from
+the seed (jax, tensorflow: stateless ops keyed by ``[seed, 0]``; torch: a fresh
+``torch.Generator`` seeded with it; numpy: ``numpy.random.default_rng([seed, 0])``), so
+one instance returns the same values on every call.
 ``seed=None``: Keras's own unseeded behaviour, i.e. the instance picks a seed once,
 when it is made (``random.randint`` of Python's ``random``), and returns the same
 values on every call (documented: "an initializer seeded with an integer or None
