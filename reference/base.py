@@ -121,12 +121,17 @@ class RandomInitializer(Initializer):
             raise ValueError(
                 f"{type(self).__name__}: seed must be None or a non-negative int, got {seed!r}")
         self.seed = None if seed is None else int(seed)
-        # Unseeded instances keep one OS-seeded stream, so successive calls differ.
+        # Unseeded instances keep one OS-seeded stream: successive calls differ, unless
+        # the edition says they repeat (Keras 3 draws the instance's seed once).
         self._unseeded_rng = np.random.default_rng() if seed is None else None
+        self._instance_seed = (int(self._unseeded_rng.integers(2**63))
+                               if seed is None and self.edition.unseeded_calls_repeat else None)
 
     def rng(self) -> np.random.Generator:
-        """The generator for one call: a fresh ``default_rng(seed)`` when seeded."""
-        return self._unseeded_rng if self.seed is None else np.random.default_rng(self.seed)
+        """The generator for one call: a fresh ``default_rng(seed)`` when seeded (or, in an
+        edition where unseeded calls repeat, seeded by the instance's own draw)."""
+        seed = self.seed if self.seed is not None else self._instance_seed
+        return self._unseeded_rng if seed is None else np.random.default_rng(seed)
 
     def _generate(self, shape, dtype):
         # asarray: for shape () numpy arithmetic yields a scalar, not a 0-d array

@@ -31,6 +31,10 @@ class Edition:
             values on every call; ``None`` if the edition leaves it unspecified
             (then it is not checked; distinct instances with one seed must agree
             in every edition).
+        unseeded_calls_repeat: ``True`` if one *unseeded* instance returns the same
+            values on every call (it draws its seed once, when made); ``False`` if
+            each call must return fresh values. Distinct unseeded instances differ
+            in every edition.
         extra_aliases: identifiers this edition adds, mapped to a seed-page name.
         citations: for each field that differs from ``keras2``, one line of source.
     """
@@ -41,6 +45,7 @@ class Edition:
         default_factory=lambda: {"normal": "truncated_normal", "uniform": "uniform"})
     identity_requires_square: bool = True
     seeded_calls_repeat: bool | None = None
+    unseeded_calls_repeat: bool = False
     extra_aliases: Mapping[str, str] = field(default_factory=dict)
     citations: Mapping[str, str] = field(default_factory=dict)
 
@@ -62,6 +67,7 @@ KERAS3 = replace(
     }),
     identity_requires_square=False,
     seeded_calls_repeat=True,
+    unseeded_calls_repeat=True,
     extra_aliases=MappingProxyType({
         "variance_scaling": "VarianceScaling",
         "GlorotNormal": "glorot_normal",
@@ -81,6 +87,10 @@ KERAS3 = replace(
         "seeded_calls_repeat":
             "Keras 3 release notes: an initializer with an int seed returns the same "
             "values on every call (draws are stateless)",
+        "unseeded_calls_repeat":
+            "keras/src/initializers/random_initializers.py, every random initializer's "
+            "docstring: 'an initializer seeded with an integer or None (unseeded) will "
+            "produce the same random values across multiple calls'",
         "extra_aliases":
             "keras/src/initializers/__init__.py: class names GlorotUniform, ..., and "
             "snake_case 'variance_scaling' are registered identifiers",

@@ -81,7 +81,8 @@ def test_identifier_resolves_with_keras_layout_and_dtype(adapter, identifier):
 @pytest.mark.parametrize("identifier", RANDOM)
 def test_seeds(adapter, identifier):
     """Equal seeds reproduce (seed 0 included), distinct seeds differ, seed=None gives
-    fresh values on every call and in every instance."""
+    fresh values in every instance. (Whether one unseeded instance repeats on every call
+    is a property of the edition, which the suite checks: Keras 3 repeats.)"""
     def draw(config, init=None):
         init = init or adapter.make(identifier, dict(config))
         return np.asarray(init(DENSE, "float64"))
@@ -89,10 +90,8 @@ def test_seeds(adapter, identifier):
     for seed in (0, 12345):
         assert np.array_equal(draw({"seed": seed}), draw({"seed": seed})), seed
     assert not np.array_equal(draw({"seed": 1}), draw({"seed": 2}))
-    unseeded = adapter.make(identifier, {"seed": None})
-    first, second = draw({}, unseeded), draw({}, unseeded)
-    assert not np.array_equal(first, second), "one unseeded instance repeated its values"
-    assert not np.array_equal(first, draw({"seed": None})), "two unseeded instances agree"
+    assert not np.array_equal(draw({"seed": None}), draw({"seed": None})), \
+        "two unseeded instances agree"
 
 
 @pytest.mark.parametrize("identifier", ["he_uniform", "lecun_uniform"])

@@ -184,6 +184,13 @@ def test_unseeded_calls_differ(name):
     assert not np.array_equal(a, RANDOM[name](None)((4, 6)))
 
 
+@pytest.mark.parametrize("name", [n for n in RANDOM if "(" not in n])
+def test_keras3_unseeded_instance_repeats_but_instances_differ(name):
+    init = ref.make(name, {}, "keras3")
+    assert np.array_equal(init((4, 6)), init((4, 6))), "keras3: the instance draws its seed once"
+    assert not np.array_equal(init((4, 6)), ref.make(name, {}, "keras3")((4, 6)))
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2**32, 2**63])
 def test_large_and_zero_seeds_accepted(seed):
     assert ref.RandomNormal(seed=seed).seed == seed

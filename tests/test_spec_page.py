@@ -86,7 +86,7 @@ def test_required_sections(rendered):
         assert needle in decisions, needle
     editions = rendered.split("\n## Editions\n", 1)[1]
     for field in ["variance_scaling_distributions", "identity_requires_square",
-                  "seeded_calls_repeat", "extra_aliases"]:
+                  "seeded_calls_repeat", "unseeded_calls_repeat", "extra_aliases"]:
         assert f"**`{field}`**" in editions
         assert reference.KERAS3.citations[field] in editions
 
