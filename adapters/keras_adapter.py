@@ -169,6 +169,10 @@ def _unknown_key_error(error: TypeError) -> bool:
 #: Keras 3 departs from the Keras 2 page by design (edition keras2 only; they are the
 #: keras3 edition's rules, ``reference/editions.py``).
 KERAS3_BY_DESIGN = {
+    "test_unseeded_calls_differ[*]":
+        "Keras 3 by design (documented): an unseeded initializer picks its seed once, when "
+        "made, and returns the same values on every call (fresh values need "
+        "seed=keras.random.SeedGenerator())",
     "test_spec_value_error[VarianceScaling-{'distribution': 'truncated_normal'}-(4, 4)]":
         "Keras 3 by design: VarianceScaling accepts distribution='truncated_normal' "
         "(Keras 2: 'normal' or 'uniform' only)",
@@ -181,10 +185,6 @@ KERAS3_BY_DESIGN = {
 
 #: Keras 3 deviations that no edition of the spec allows, on every backend.
 KERAS3_EVERY_EDITION = {
-    "test_unseeded_calls_differ[*]":
-        "Keras 3 by design (documented): an unseeded initializer picks its seed once, when "
-        "made, and returns the same values on every call (fresh values need "
-        "seed=keras.random.SeedGenerator())",
     "test_dtype[Identity-int32]": "Identity is gain * ops.eye(...): the float gain turns an "
                                   "integer eye into float (tensorflow: TypeError)",
     "test_dtype[Identity-int64]": "Identity is gain * ops.eye(...): the float gain turns an "
