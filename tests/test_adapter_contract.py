@@ -83,9 +83,11 @@ def test_seeds(adapter, identifier):
     """Equal seeds reproduce (seed 0 included), distinct seeds differ, seed=None gives
     fresh values in every instance. (Whether one unseeded instance repeats on every call
     is a property of the edition, which the suite checks: Keras 3 repeats.)"""
-    def draw(config, init=None):
-        init = init or adapter.make(identifier, dict(config))
-        return np.asarray(init(DENSE, "float64"))
+    def draw(config):
+        out = _call(adapter, identifier, config, DENSE, "float64")
+        if out is None:
+            pytest.skip(f"{adapter.name}: {identifier} is unsupported")
+        return out
 
     for seed in (0, 12345):
         assert np.array_equal(draw({"seed": seed}), draw({"seed": seed})), seed
