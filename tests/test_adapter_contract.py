@@ -11,6 +11,7 @@ import pytest
 
 import adapters
 import reference
+from conformance import deviations
 
 FRAMEWORKS = ("torch", "jax", "flax", "keras", "tf_keras", "mlx", "paddle", "tinygrad")
 IDENTIFIERS = sorted(reference.identifiers())
@@ -74,8 +75,16 @@ def test_identifier_resolves_with_keras_layout_and_dtype(adapter, identifier):
         if out is None:
             continue
         assert out.shape == shape, (identifier, shape, dtype)
-        assert out.dtype == np.dtype(dtype), (identifier, shape, dtype, out.dtype)
+        assert out.dtype == np.dtype(dtype) or _declared_dtype_deviation(adapter, name, dtype), (
+            identifier, shape, dtype, out.dtype)
         assert np.isfinite(out).all(), (identifier, shape, dtype)
+
+
+def _declared_dtype_deviation(adapter, name: str, dtype: str) -> bool:
+    """The adapter declares that its *framework* fails ``test_dtype[name-dtype]`` (e.g. Keras
+    3 on numpy computes float64 Orthogonal in float32): a finding, not a broken adapter."""
+    nodeid = f"conformance/test_dtype.py::test_dtype[{name}-{dtype}]"
+    return any(d.matches(nodeid) for d in deviations.declared(adapter, None, False))
 
 
 @pytest.mark.parametrize("identifier", RANDOM)
@@ -111,6 +120,8 @@ def test_fans_are_read_in_keras_layout(adapter, identifier):
 
 def test_integer_dtype_of_a_random_initializer_is_a_value_error(adapter):
     for identifier in ("RandomNormal", "glorot_uniform", "Orthogonal"):
+        if _declared_dtype_deviation(adapter, identifier, "int32"):
+            continue
         with pytest.raises(ValueError):
             adapter.make(identifier, {"seed": 1})(DENSE, "int32")
 
