@@ -141,12 +141,19 @@ def test_unknown_identifier_or_config_key_is_a_value_error(adapter, identifier, 
         adapter.make(identifier, config)(DENSE, "float32")
 
 
-def test_flax_adapter_makes_the_call_a_flax_layer_makes():
-    """``nnx.Linear(kernel_init=...)`` with ``nnx.Rngs(params=seed)`` holds the very
-    kernel the flax adapter returns for that seed."""
+@pytest.fixture(scope="module")
+def nnx():
+    """``flax.nnx``, imported outside the test: importing flax the first time in a process
+    touches numpy's global random state, which every test here must leave alone."""
     pytest.importorskip("flax", reason="flax is not installed (pip install -e \".[flax]\")")
     from flax import nnx
 
+    return nnx
+
+
+def test_flax_adapter_makes_the_call_a_flax_layer_makes(nnx):
+    """``nnx.Linear(kernel_init=...)`` with ``nnx.Rngs(params=seed)`` holds the very
+    kernel the flax adapter returns for that seed."""
     adapter = adapters.load_adapter("flax")
     layer = nnx.Linear(4, 6, kernel_init=nnx.initializers.glorot_uniform(),
                        param_dtype="float64", rngs=nnx.Rngs(params=7))
