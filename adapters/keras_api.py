@@ -6,6 +6,8 @@ Shared by the framework adapters so that each states only its framework's mappin
 
 from __future__ import annotations
 
+import numpy as np
+
 #: Keras 2 signatures: every config key each identifier accepts, with its default.
 SIGNATURES: dict[str, dict] = {
     "Zeros": {},
@@ -84,3 +86,34 @@ def untruncated_normal_presets(where: str) -> dict:
     match = "likely cause: untruncated normal where a truncated one is specified"
     return {f"test_{test}[{name}]": {"reason": reason, "match": match}
             for test in ("law", "bounds", "probe") for name in NORMAL_PRESETS}
+
+
+# -- what the Keras-family adapters (keras, tf_keras) share ---------------------------------
+
+#: The exception types with which the framework refuses a dtype (torch: NotImplementedError
+#: "normal_kernel_cpu not implemented for 'Int'"; TensorFlow: TypeError "Cannot convert 0.0
+#: to EagerTensor of dtype int32"). Only these, for an integer dtype of a random
+#: initializer, become the spec's ValueError; anything else (TensorFlow's
+#: InvalidArgumentError "Need minval < maxval", raised *while drawing* integers) surfaces.
+REJECTIONS = (NotImplementedError, TypeError, RuntimeError)
+
+
+def is_floating(dtype) -> bool:
+    """Whether the dtype asked for is a floating dtype (``None``: floatx, float32)."""
+    if dtype is None:
+        return True
+    try:
+        return np.dtype(dtype).kind == "f"
+    except TypeError:  # a name NumPy does not know (e.g. "bfloat16" without ml_dtypes)
+        return "float" in str(dtype)
+
+
+def unknown_key_error(error: TypeError) -> bool:
+    """Whether a Keras ``TypeError`` says a config key is not a constructor argument."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if "unexpected keyword argument" in str(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False

@@ -85,36 +85,9 @@ import numpy as np
 import tensorflow as tf
 import tf_keras
 
+from .keras_api import REJECTIONS, is_floating, unknown_key_error
+
 K = tf_keras.initializers
-
-
-#: The exception types with which the framework refuses a dtype (torch: NotImplementedError
-#: "normal_kernel_cpu not implemented for 'Int'"; TensorFlow: TypeError "Cannot convert 0.0
-#: to EagerTensor of dtype int32"). Only these, for an integer dtype of a random
-#: initializer, become the spec's ValueError; anything else (TensorFlow's
-#: InvalidArgumentError "Need minval < maxval", raised *while drawing* integers) surfaces.
-REJECTIONS = (NotImplementedError, TypeError, RuntimeError)
-
-
-def is_floating(dtype) -> bool:
-    """Whether the dtype asked for is a floating dtype (``None``: floatx, float32)."""
-    if dtype is None:
-        return True
-    try:
-        return np.dtype(dtype).kind == "f"
-    except TypeError:  # a name NumPy does not know (e.g. "bfloat16" without ml_dtypes)
-        return "float" in str(dtype)
-
-
-def _unknown_key_error(error: TypeError) -> bool:
-    """Whether the ``TypeError`` says a config key is not a constructor argument."""
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if "unexpected keyword argument" in str(error):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
 
 
 #: tf_keras departs from the Keras 2 page by design (edition keras2 only; these are the
@@ -173,7 +146,7 @@ class TfKerasAdapter:
                 return cls(**config)
             return module.get({"class_name": identifier, "config": dict(config)})
         except TypeError as error:
-            if _unknown_key_error(error):
+            if unknown_key_error(error):
                 raise ValueError(f"{self.name}: invalid config {config!r} for {identifier!r}: "
                                  f"{error}") from error
             raise
