@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,4 +157,38 @@ def sample_case(identifier: str, case, n_target: int = N_TARGET, max_calls: int 
     """``(context, spec law, pooled sample)`` for a drawn :class:`~conformance.strategies.Case`."""
     ctx = Context(identifier, case.config(identifier), case.shape, case.dtype)
     law = ctx.law()
-    return ctx, law, collect(identifier, ctx.config, ctx.shape, ctx.dtype, n_target, max_calls)
+    key = (RUN.adapter, identifier, repr(ctx.config), ctx.shape, ctx.dtype, n_target, max_calls)
+    sample = _DRAWN.get(key)
+    if sample is None:
+        sample = collect(identifier, ctx.config, ctx.shape, ctx.dtype, n_target, max_calls)
+        sample.values.flags.writeable = False  # shared by the checks that reuse it
+        _DRAWN.put(key, sample)
+    return ctx, law, sample
+
+
+class _Drawn:
+    """Samples already drawn in this process, least recently used first.
+
+    test_bounds, test_law and test_scale draw the same cases (one strategy, one seed),
+    so each sample is drawn once and checked three ways: the run is about 40 % faster.
+    Neither guarantee changes: each check still sees the same n values (power), and the
+    false-alarm bound is a union bound, which needs no independence between checks.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes, self.bytes, self.samples = max_bytes, 0, OrderedDict()
+
+    def get(self, key) -> Sample | None:
+        if key in self.samples:
+            self.samples.move_to_end(key)
+        return self.samples.get(key)
+
+    def put(self, key, sample: Sample) -> None:
+        self.samples[key] = sample
+        self.bytes += sample.values.nbytes
+        while self.bytes > self.max_bytes:
+            self.bytes -= self.samples.popitem(last=False)[1].values.nbytes
+
+
+#: A default run keeps about 250 Hypothesis samples of 160 kB (20,000 float64 values).
+_DRAWN = _Drawn(max_bytes=128 * 2**20)

@@ -20,6 +20,7 @@ Decisions:
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 import numpy as np
@@ -46,13 +47,19 @@ def normalize_shape(shape) -> tuple[int, ...]:
 def build(factory, config: dict, name: str, **extra):
     """``factory(**config, **extra)``, where an unknown keyword is an invalid
     configuration (``ValueError`` naming the keywords accepted), not a ``TypeError``."""
-    accepted = [p.name for p in inspect.signature(factory).parameters.values()
-                if p.kind is p.POSITIONAL_OR_KEYWORD]
+    accepted = _keywords(factory)
     unknown = sorted(set(config) - set(accepted))
     if unknown:
         raise ValueError(f"{name}: invalid config {config!r}: unknown keyword(s) "
                          f"{', '.join(unknown)}; accepted: {', '.join(accepted) or 'none'}")
     return factory(**config, **extra)
+
+
+@functools.cache
+def _keywords(factory) -> list[str]:
+    # cached: inspect.signature costs more than drawing a small tensor
+    return [p.name for p in inspect.signature(factory).parameters.values()
+            if p.kind is p.POSITIONAL_OR_KEYWORD]
 
 
 class Initializer:
