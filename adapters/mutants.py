@@ -206,7 +206,7 @@ class ClippedTruncation(Mutant):
 
         def call(shape, dtype=None):
             z = init.rng().standard_normal(tuple(shape))
-            return (init.mean + init.stddev * np.clip(z, -2, 2)).astype(dtype or "float32")
+            return (init.mean + init.stddev * np.clip(z, -2, 2)).astype(init._check_dtype(dtype))
         return call
 
 
@@ -228,7 +228,7 @@ class AbsoluteTruncationBounds(Mutant):
             while outside.any():
                 x[outside] = init.mean + init.stddev * rng.standard_normal(int(outside.sum()))
                 outside = np.abs(x - init.mean) > 2
-            return x.astype(dtype or "float32")
+            return x.astype(init._check_dtype(dtype))
         return call
 
 
@@ -303,7 +303,7 @@ class OrthogonalWithoutSignFix(Mutant):
             a = init.rng().standard_normal((max(law.rows, law.cols), min(law.rows, law.cols)))
             q = np.linalg.qr(a)[0]
             q = q if law.rows >= law.cols else q.T
-            return (law.gain * q.reshape(shape)).astype(dtype or "float32")
+            return (law.gain * q.reshape(shape)).astype(init._check_dtype(dtype))
         return call
 
 
@@ -344,7 +344,12 @@ class IdentityAcceptsNonSquare(Mutant):
         if name != "Identity":
             return init
         gain = config.get("gain", 1.0)
-        return lambda shape, dtype=None: gain * np.eye(*shape, dtype=dtype or "float32")
+
+        def call(shape, dtype=None):
+            if len(shape) != 2:
+                return init(shape, dtype)  # the reference's ValueError
+            return (gain * np.eye(*shape)).astype(init._check_dtype(dtype))
+        return call
 
 
 class IdentityIgnoresGain(Mutant):
@@ -463,7 +468,7 @@ class SeriallyCorrelated(Mutant):
             z[0] = e[0]
             for i in range(1, e.size):  # noqa: slow on purpose, small outputs only
                 z[i] = rho * z[i - 1] + math.sqrt(1 - rho * rho) * e[i]
-            return (init.mean + init.stddev * z).reshape(shape).astype(dtype or "float32")
+            return (init.mean + init.stddev * z).reshape(shape).astype(init._check_dtype(dtype))
         return call
 
 

@@ -110,7 +110,7 @@ def _check_shape(got: tuple, shape: tuple[int, ...], where: str, out) -> None:
 def generate(identifier: str, config: dict, shape: tuple[int, ...], dtype: str) -> np.ndarray:
     """One output of ``make(identifier, config)(shape, dtype)``, as a checked array."""
     out = call(make(identifier, config), identifier, config, shape, dtype)
-    return as_output(out, shape, f"{identifier}({config})({shape}, {dtype!r})")
+    return as_output(out, shape, Context(identifier, config, shape, dtype).call())
 
 
 def derived_seed(seed: int, index: int) -> int:

@@ -22,11 +22,12 @@ def test_dtype(identifier, dtype):
         assert_value_error(identifier, config, shape, dtype,
                            "random initializers accept floating dtypes only (spec decision)")
         return
+    ctx = Context(identifier, config, shape, dtype)
     returned = call(make(identifier, config), identifier, config, shape, dtype)
-    out = as_output(returned, shape, f"{identifier}({config})({shape}, {dtype!r})")
+    out = as_output(returned, shape, ctx.call())
     if out.dtype != dtype:
         kind = "" if hasattr(returned, "dtype") else (
             f" (the adapter returned a {type(returned).__name__}, which has no dtype: "
             f"numpy.asarray chose one)")
-        fail(f"[dtype] {identifier}: wrong dtype", Context(identifier, config, shape, dtype),
+        fail(f"[dtype] {identifier}: wrong dtype", ctx,
              f"an array of dtype {dtype}", f"dtype {out.dtype}{kind}")

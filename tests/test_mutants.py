@@ -2,12 +2,16 @@
 
 Each run selects the mutant's ``caught_by`` test (``-k``), stops at the first failure
 (``-x``), and must fail with a message naming the check. The full-suite kill table
-(every mutant against every check) is ``python -m conformance.kill_table``.
+(every mutant against every check) is ``python -m benchmarks.kill_table``.
 """
 
 import pytest
 
 from adapters.mutants import MUTANTS
+from conformance import test_dtype as dtype_check
+from conformance.identifiers import ALL
+from conformance.run import RUN
+from conformance.strategies import ALL_FLOAT_DTYPES, INT_DTYPES
 
 from conftest import run_suite
 
@@ -22,3 +26,13 @@ def test_mutant_is_caught(name):
     assert "reproduce: pytest" in result.stdout  # the message says how to replay it
     if mutant.diagnosis:
         assert f"likely cause: {mutant.diagnosis}" in result.stdout, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, m in MUTANTS.items() if m.caught_by != "test_dtype"))
+def test_mutant_has_one_bug(name, monkeypatch):
+    """A mutant breaks only what its docstring says: the others handle every dtype as the
+    reference does (the suite's own test_dtype, run in-process, passes)."""
+    monkeypatch.setattr(RUN, "adapter", MUTANTS[name]())
+    for identifier in ALL:
+        for dtype in ALL_FLOAT_DTYPES + INT_DTYPES:
+            dtype_check.test_dtype(identifier, dtype)
