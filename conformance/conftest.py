@@ -22,7 +22,7 @@ from reference.editions import EDITIONS, get_edition
 
 from . import deviations
 from .run import FALSE_ALARM_BUDGET, PROFILES, RUN
-from .sampling import UNSUPPORTED
+from .sampling import SHARED_SAMPLES, UNSUPPORTED
 
 
 def pytest_addoption(parser):
@@ -136,6 +136,18 @@ def pytest_collection_modifyitems(items):
         function = getattr(item, "function", None)
         if getattr(function, "is_hypothesis_test", False):
             hypothesis.seed(RUN.seed)(function)
+    # The checks that share their samples (conformance/sampling.py) run one initializer
+    # after the other, so that xdist, which hands out runs of consecutive tests, mostly
+    # sends the three of one initializer to the same worker.
+    first: dict[str, int] = {}
+
+    def position(indexed):
+        index, item = indexed
+        if getattr(item, "originalname", None) not in SHARED_SAMPLES:
+            return index
+        return first.setdefault(item.callspec.params["identifier"], index)
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=position)]
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -166,6 +166,10 @@ def sample_case(identifier: str, case, n_target: int = N_TARGET, max_calls: int 
     return ctx, law, sample
 
 
+#: The checks that call :func:`sample_case` with the same cases (one strategy, one seed).
+SHARED_SAMPLES = ("test_bounds", "test_law", "test_scale")
+
+
 class _Drawn:
     """Samples already drawn in this process, least recently used first.
 
@@ -190,5 +194,6 @@ class _Drawn:
             self.bytes -= self.samples.popitem(last=False)[1].values.nbytes
 
 
-#: A default run keeps about 250 Hypothesis samples of 160 kB (20,000 float64 values).
+#: Ample: the three checks of one initializer run one after the other (conformance/conftest.py),
+#: so a run needs about 30 samples of 160 kB (20,000 float64 values) at a time.
 _DRAWN = _Drawn(max_bytes=128 * 2**20)
