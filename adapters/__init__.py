@@ -41,7 +41,7 @@ BUILTINS: dict[str, Builtin] = {
     "jax": Builtin("adapters.jax_adapter:JaxAdapter", "jax", "jax"),
     "flax": Builtin("adapters.flax_adapter:FlaxAdapter", "flax", "flax"),
     "keras": Builtin("adapters.keras_adapter:KerasAdapter", "keras", "keras"),
-    "tf_keras": Builtin("adapters.tf_keras_adapter:TfKerasAdapter", "tf_keras", "tf_keras"),
+    "tf_keras": Builtin("adapters.tf_keras_adapter:TfKerasAdapter", "tf-keras", "tf_keras"),
     "mlx": Builtin("adapters.mlx_adapter:MlxAdapter", "mlx", "mlx"),
     "paddle": Builtin("adapters.paddle_adapter:PaddleAdapter", "paddle", "paddle"),
     "tinygrad": Builtin("adapters.tinygrad_adapter:TinygradAdapter", "tinygrad", "tinygrad"),

@@ -116,7 +116,8 @@ import importlib.metadata
 import keras
 import numpy as np
 
-from .keras_api import REJECTIONS, is_floating, unknown_key_error
+from .keras_api import (FAN_SCALED, REJECTIONS, declare, deviating, is_floating, keras3_rules,
+                        unknown_key_error)
 
 BACKEND = keras.backend.backend()
 
@@ -139,68 +140,57 @@ def backend_version(backend: str = BACKEND) -> str:
             return backend
 
 
-#: Keras 3 departs from the Keras 2 page by design (edition keras2 only; they are the
-#: keras3 edition's rules, ``reference/editions.py``).
-KERAS3_BY_DESIGN = {
-    "test_unseeded_calls_differ[*]":
-        "Keras 3 by design (documented): an unseeded initializer picks its seed once, when "
-        "made, and returns the same values on every call (fresh values need "
-        "seed=keras.random.SeedGenerator())",
-    "test_spec_value_error[VarianceScaling-{'distribution': 'truncated_normal'}-(4, 4)]":
-        "Keras 3 by design: VarianceScaling accepts distribution='truncated_normal' "
-        "(Keras 2: 'normal' or 'uniform' only)",
-    "test_spec_value_error[VarianceScaling-{'distribution': 'untruncated_normal'}-(4, 4)]":
-        "Keras 3 by design: VarianceScaling accepts distribution='untruncated_normal'",
-    **{f"test_identity_shape[{shape}]":
-       "Keras 3 by design: Identity returns gain * eye(rows, cols) for any 2-D shape "
-       "(Keras 2: square only)" for shape in ("(2, 3)", "(5, 1)", "(1, 4)")},
-}
-
 #: Keras 3 deviations that no edition of the spec allows, on every backend.
-KERAS3_EVERY_EDITION = {
-    "test_dtype[Identity-int32]": "Identity is gain * ops.eye(...): the float gain turns an "
-                                  "integer eye into float (tensorflow: TypeError)",
-    "test_dtype[Identity-int64]": "Identity is gain * ops.eye(...): the float gain turns an "
-                                  "integer eye into float (tensorflow: TypeError)",
-}
+KERAS3_EVERY_EDITION = deviating(
+    ["test_dtype[Identity-int32]", "test_dtype[Identity-int64]"],
+    "Identity is gain * ops.eye(...): the float gain turns an integer eye into float "
+    "(tensorflow: TypeError)",
+    "Identity: wrong dtype|TypeError")
+
+INTEGER_DTYPE_CHECKS = ("int32", "int64")
+RANDOM = ("RandomNormal", "RandomUniform", "TruncatedNormal", *FAN_SCALED, "Orthogonal")
 
 #: Deviations of one backend only.
-BY_BACKEND: dict[str, dict[str, str]] = {
+BY_BACKEND: dict[str, dict] = {
     "jax": {},
-    "torch": {
-        **{f"test_probe[{name}]":
-           "torch backend truncated_normal draws 4 candidates per value and keeps the first "
-           "when none is within 2 std: ~4.3e-6 of the values lie outside the truncation bound"
-           for name in ("TruncatedNormal", "he_normal", "lecun_normal")},
-    },
+    "torch": deviating(
+        [f"test_probe[{name}]" for name in ("TruncatedNormal", "he_normal", "lecun_normal")],
+        "torch backend truncated_normal draws 4 candidates per value and keeps the first "
+        "when none is within 2 std: ~4.3e-6 of the values lie outside the truncation bound",
+        "values outside the support"),
     "tensorflow": {
-        "test_deterministic_exact[Constant]":
-            "tensorflow backend: Constant casts a Python float through float32 "
-            "(convert_to_tensor), so float64 values are rounded to float32",
-        **{f"test_dtype[{name}-{dtype}]":
-           "tensorflow backend: the uniform initializers cast their bounds to the integer "
-           "dtype and draw integers (InvalidArgumentError when both bounds round to 0)"
-           for name in ("RandomUniform", "lecun_uniform", "glorot_uniform", "he_uniform")
-           for dtype in ("int32", "int64")},
-        "test_identity_square":
-            "tensorflow backend: Identity in an integer dtype raises TypeError "
-            "(Cannot convert 1.0 to EagerTensor of dtype int32)",
+        **deviating(["test_deterministic_exact[Constant]"],
+                    "tensorflow backend: Constant casts a Python float through float32 "
+                    "(convert_to_tensor), so float64 values are rounded to float32",
+                    "Constant: output differs"),
+        **deviating([f"test_dtype[{name}-{dtype}]"
+                     for name in ("RandomUniform", "lecun_uniform", "glorot_uniform", "he_uniform")
+                     for dtype in INTEGER_DTYPE_CHECKS],
+                    "tensorflow backend: the uniform initializers cast their bounds to the "
+                    "integer dtype and draw integers (InvalidArgumentError when both bounds "
+                    "round to 0)",
+                    "Need minval < maxval|invalid input accepted"),
+        **deviating(["test_identity_square"],
+                    "tensorflow backend: Identity in an integer dtype raises TypeError",
+                    "TypeError: Cannot convert"),
     },
     "numpy": {
-        **{f"test_dtype[{name}-{dtype}]":
-           "numpy backend: random initializers accept integer dtypes (float draws cast to "
-           "integers; Orthogonal returns float)"
-           for name in ("RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling",
-                        "lecun_uniform", "glorot_normal", "glorot_uniform", "he_normal",
-                        "lecun_normal", "he_uniform", "Orthogonal")
-           for dtype in ("int32", "int64")},
-        "test_dtype[Orthogonal-float16]":
-            "numpy backend: Orthogonal in float16 raises TypeError (numpy.linalg.qr has no float16)",
-        "test_dtype[Orthogonal-float64]":
-            "numpy backend: keras.ops.convert_to_tensor turns float64 arrays into float32, "
-            "so Orthogonal's QR (and its result) is float32",
-        "test_orthogonal_orthonormal":
-            "numpy backend: float64 Orthogonal is computed in float32 (max |QtQ - I| = 5e-8)",
+        **deviating([f"test_dtype[{name}-{dtype}]" for name in RANDOM
+                     for dtype in INTEGER_DTYPE_CHECKS],
+                    "numpy backend: random initializers accept integer dtypes (float draws cast "
+                    "to integers; Orthogonal returns float)",
+                    "invalid input accepted"),
+        **deviating(["test_dtype[Orthogonal-float16]"],
+                    "numpy backend: Orthogonal in float16 raises TypeError (numpy.linalg.qr has "
+                    "no float16)", "TypeError"),
+        **deviating(["test_dtype[Orthogonal-float64]"],
+                    "numpy backend: keras.ops.convert_to_tensor turns float64 arrays into "
+                    "float32, so Orthogonal's QR (and its result) is float32",
+                    "Orthogonal: wrong dtype"),
+        **deviating(["test_orthogonal_orthonormal"],
+                    "numpy backend: float64 Orthogonal is computed in float32 "
+                    "(max |QtQ - I| = 5e-8)",
+                    "(?s)is not gain²·I.*dtype=float64"),
     },
 }
 
@@ -212,10 +202,10 @@ class KerasAdapter:
     edition = "keras2"
     module = K
 
-    #: Confirmed deviations of Keras 3 on this backend from the Keras 2 page (check id ->
-    #: reason): Keras 3's design changes, those of every edition, those of the backend.
-    known_deviations: dict[str, str] = {**KERAS3_BY_DESIGN, **KERAS3_EVERY_EDITION,
-                                        **BY_BACKEND.get(BACKEND, {})}
+    #: Confirmed deviations of Keras 3 on this backend from the Keras 2 page, each narrowed
+    #: by ``match``: Keras 3's design changes, those of every edition, those of the backend.
+    known_deviations = declare(keras3_rules("Keras 3"), KERAS3_EVERY_EDITION,
+                               BY_BACKEND.get(BACKEND, {}))
 
     def version(self) -> str:
         return f"{self.name} {keras.__version__} ({backend_version()})"
@@ -271,4 +261,4 @@ class KerasKeras3Adapter(KerasAdapter):
     name = f"keras-{BACKEND}-keras3"
     edition = "keras3"
     #: Edition keras3 allows Keras 3's design changes: only the others remain.
-    known_deviations: dict[str, str] = {**KERAS3_EVERY_EDITION, **BY_BACKEND.get(BACKEND, {})}
+    known_deviations = declare(KERAS3_EVERY_EDITION, BY_BACKEND.get(BACKEND, {}))

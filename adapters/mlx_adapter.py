@@ -110,7 +110,8 @@ import mlx.core as mx
 import mlx.nn.init as I
 import numpy as np
 
-from .keras_api import ALIASES, bind
+from .keras_api import (ALIASES, bind, declare, fans_undefined_below_rank_2,
+                        untruncated_normal_presets)
 
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 
@@ -255,32 +256,19 @@ class MlxAdapter:
     edition = "keras2"
     aliases = ALIASES
 
-    #: Confirmed deviations of MLX itself from the Keras 2 page (check id -> reason); each
-    #: reproduced by a standalone script. Rank 0/1 stops each Hypothesis test at
-    #: its pinned example; with those calls answered by the reference, every rank >= 2 case
-    #: of these tests passes except the untruncated normals.
-    known_deviations: dict[str, str] = {
-        **{f"test_{test}[{name}]": "mlx.nn.init's fan function raises ValueError for rank 0 "
-           "and 1 (the spec defines fans (1, 1) and (n, n))"
-           for test in ("law", "scale", "bounds")
-           for name in ("VarianceScaling", "glorot_uniform", "he_uniform", "lecun_uniform")},
-        "test_fans[*]": "mlx.nn.init's fan function raises ValueError for rank 0 and 1 (the "
-                        "spec defines fans (1, 1) and (n, n))",
-        **{f"test_scale[{name}]": "mlx.nn.init's fan function raises ValueError for rank 0 "
-           "and 1 (the spec defines fans (1, 1) and (n, n))"
-           for name in ("glorot_normal", "he_normal", "lecun_normal")},
-        **{f"test_{test}[{name}]": "mlx.nn.init.glorot_normal/he_normal draw an untruncated "
-           "normal (by design; Keras truncates at 2 stddev); its fan function also raises "
-           "ValueError for rank 0 and 1"
-           for test in ("law", "bounds")
-           for name in ("glorot_normal", "he_normal", "lecun_normal")},
-        **{f"test_probe[{name}]": "mlx.nn.init.glorot_normal/he_normal draw an untruncated "
-           "normal (by design; Keras truncates at 2 stddev)"
-           for name in ("glorot_normal", "he_normal", "lecun_normal")},
-        "test_orthogonal_orthonormal": "mlx.nn.init.orthogonal draws and factors in float32 "
-                                       "whatever the dtype: a float64 Q has float32 precision "
-                                       "(max |QtQ - I| = 2.5e-7)",
-    }
+    #: Confirmed deviations of MLX itself from the Keras 2 page, each reproduced by a
+    #: standalone script (reports/FINDINGS-mlx-paddle-tinygrad.md) and narrowed by
+    #: ``match`` to the failure it explains.
+    known_deviations = declare(
+        fans_undefined_below_rank_2(
+            "mlx.nn.init's fan function (_calculate_fan_in_fan_out)",
+            "ValueError: Glorot / He initialization requires at least 2 dimensional input"),
+        untruncated_normal_presets("mlx.nn.init.glorot_normal / he_normal"),
+        {"test_orthogonal_orthonormal": {
+            "reason": "mlx.nn.init.orthogonal draws and factors in float32 whatever the dtype: "
+                      "a float64 Q has float32 precision (max |QtQ - I| = 2.5e-7)",
+            "match": "(?s)is not gain²·I.*dtype=float64"}},
+    )
 
     def version(self) -> str:
         return f"mlx {mx.__version__} ({mx.default_device()})"

@@ -106,7 +106,7 @@ with warnings.catch_warnings():  # "No ccache found" from paddle.utils.cpp_exten
     import paddle
     import paddle.nn.initializer as I
 
-from .keras_api import ALIASES, bind  # noqa: E402
+from .keras_api import ALIASES, bind, declare, untruncated_normal_presets  # noqa: E402
 
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 FLOATING = ("float16", "bfloat16", "float32", "float64")
@@ -206,20 +206,17 @@ class PaddleAdapter:
 
     #: Confirmed deviations of Paddle itself from the Keras 2 page (check id -> reason); each
     #: reproduced by a standalone script.
-    known_deviations: dict[str, str] = {
-        **{f"test_{test}[{name}]": "XavierNormal/KaimingNormal draw an untruncated normal "
-           "(by design; Keras truncates at 2 stddev)"
-           for test in ("law", "bounds", "probe")
-           for name in ("glorot_normal", "he_normal", "lecun_normal")},
-        "test_spec_value_error[Orthogonal-*]": "Orthogonal rejects rank < 2 with an assert "
-                                               "(AssertionError, and nothing under python -O), "
-                                               "not ValueError",
-        "test_dtype[Identity-int64]": "paddle.nn.initializer.Assign (the only way to give a "
-                                      "2-D parameter fixed values) has no int64: ValueError "
-                                      "'Unsupported dtype int64'",
-        "test_identity_square": "paddle.nn.initializer.Assign has no int64: ValueError "
-                                "'Unsupported dtype int64' (int64 examples)",
-    }
+    known_deviations = declare(
+        untruncated_normal_presets("paddle.nn.initializer.XavierNormal / KaimingNormal"),
+        {"test_spec_value_error[Orthogonal-*]": {
+            "reason": "Orthogonal rejects rank < 2 with an assert (AssertionError, and nothing "
+                      "under python -O), not ValueError",
+            "match": "AssertionError"}},
+        {check: {"reason": "paddle.nn.initializer.Assign (the only way to give a 2-D parameter "
+                           "fixed values) has no int64",
+                 "match": "Unsupported dtype int64"}
+         for check in ("test_dtype[Identity-int64]", "test_identity_square")},
+    )
 
     def version(self) -> str:
         return f"paddle {paddle.__version__} ({paddle.device.get_device().upper()})"

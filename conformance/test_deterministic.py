@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from .assertions import assert_exact
@@ -16,6 +16,10 @@ values = st.one_of(st.integers(-1000, 1000).map(float),
 @pytest.mark.parametrize("identifier", ["Zeros", "Ones", "Constant"])
 @given(shape=shapes(max_side=16), dtype=st.sampled_from(ALL_FLOAT_DTYPES + INT_DTYPES),
        value=st.one_of(st.none(), values))
+# Every profile tries a value that float32 cannot hold, in float64 (a value rounded through
+# float32 must fail), and a float value in an integer dtype.
+@example(shape=(2, 3), dtype="float64", value=0.1)
+@example(shape=(2, 3), dtype="int32", value=7.0)
 def test_deterministic_exact(identifier, shape, dtype, value):
     config = {}
     if identifier == "Constant" and value is not None:

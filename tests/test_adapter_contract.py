@@ -23,8 +23,9 @@ KERNEL, DENSE, SQUARE = (3, 3, 4, 6), (4, 6), (5, 5)
 @pytest.fixture(scope="module", params=FRAMEWORKS)
 def adapter(request):
     name = request.param
-    pytest.importorskip(adapters.BUILTINS[name].requires,
-                        reason=f"{name} is not installed (pip install -e \".[{name}]\")")
+    builtin = adapters.BUILTINS[name]
+    pytest.importorskip(builtin.requires, reason=f"{name} is not installed "
+                                                 f"(pip install -e \".[{builtin.extra}]\")")
     return adapters.load_adapter(name)
 
 
