@@ -22,7 +22,7 @@ def test_mutant_is_caught(name):
     assert mutant.__doc__.strip(), "every mutant says which bug it is"
     result = run_suite(f"--impl=adapters.mutants:{name}", "-k", mutant.caught_by, "-x", "-q")
     assert result.returncode == 1, f"mutant {name} survived:\n{result.stdout[-3000:]}"
-    assert f"FAILED conformance/test_" in result.stdout and mutant.caught_by in result.stdout
+    assert "FAILED conformance/test_" in result.stdout and mutant.caught_by in result.stdout
     assert "reproduce: pytest" in result.stdout  # the message says how to replay it
     if mutant.diagnosis:
         assert f"likely cause: {mutant.diagnosis}" in result.stdout, result.stdout[-3000:]
