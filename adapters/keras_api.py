@@ -6,6 +6,8 @@ Shared by the framework adapters so that each states only its framework's mappin
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 #: Keras 2 signatures: every config key each identifier accepts, with its default.
@@ -93,6 +95,31 @@ def untruncated_normal_presets(where: str) -> dict:
                      f"{where} draw an untruncated normal of the right std (by design); Keras "
                      f"truncates",
                      "likely cause: untruncated normal where a truncated one is specified")
+
+
+# -- what the ports that compose VarianceScaling share (torch, mlx, paddle, tinygrad) -------
+
+#: The std of a standard normal truncated to [-2, 2]: Keras divides by it so that its
+#: truncated normal has the variance ``scale / n``; a port writes the constant, as Keras does.
+TRUNCATED_NORMAL_STD_FACTOR = 0.87962566103423978
+
+
+def check_variance_scaling(scale, mode, distribution, distributions=("normal", "uniform")):
+    """The validation a careful port of ``VarianceScaling`` writes where the framework has
+    none: a positive scale, a known mode and distribution, else ``ValueError``."""
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not scale > 0:
+        raise ValueError(f"VarianceScaling: scale must be a positive float, got {scale!r}")
+    if not isinstance(mode, str) or mode not in ("fan_in", "fan_out", "fan_avg"):
+        raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', "
+                         f"got {mode!r}")
+    if not isinstance(distribution, str) or distribution not in distributions:
+        raise ValueError(f"VarianceScaling: distribution must be one of "
+                         f"{', '.join(map(repr, distributions))}, got {distribution!r}")
+
+
+def divisor(mode: str, fan_in: float, fan_out: float) -> float:
+    """``n`` in ``variance = scale / n`` for a ``VarianceScaling`` mode."""
+    return {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
 
 
 # -- what the Keras-family adapters (keras, tf_keras) share ---------------------------------

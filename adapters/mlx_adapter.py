@@ -104,19 +104,18 @@ Edition: ``keras2`` (the seed page; MLX makes no claim about Keras).
 from __future__ import annotations
 
 import math
-import numbers
 
 import mlx.core as mx
 import mlx.nn.init as I
 import numpy as np
 
-from .keras_api import (ALIASES, bind, declare, fans_undefined_below_rank_2,
+from .keras_api import (ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind, check_variance_scaling,
+                        declare, divisor, fans_undefined_below_rank_2,
                         untruncated_normal_presets)
 
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 
 #: Std of N(0, 1) truncated to [-2, 2] (Keras divides VarianceScaling's stddev by it).
-TRUNCATED_NORMAL_STD_FACTOR = 0.87962566103423978
 
 _DTYPES = {name: getattr(mx, name) for name in (
     "float16", "float32", "float64", "bfloat16",
@@ -178,19 +177,11 @@ def _truncated_normal(mean, stddev):
 
 
 def _variance_scaling(scale, mode, distribution):
-    # MLX has no VarianceScaling: the validation a careful port writes.
-    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not scale > 0:
-        raise ValueError(f"VarianceScaling: scale must be a positive float, got {scale!r}")
-    if not isinstance(mode, str) or mode not in ("fan_in", "fan_out", "fan_avg"):
-        raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', "
-                         f"got {mode!r}")
-    if not isinstance(distribution, str) or distribution not in ("normal", "uniform"):
-        raise ValueError(f"VarianceScaling: distribution must be 'normal' or 'uniform', "
-                         f"got {distribution!r}")
+    check_variance_scaling(scale, mode, distribution)  # mlx has no VarianceScaling
 
     def fill(w, d, seed):
         fan_in, fan_out = I._calculate_fan_in_fan_out(w)  # MLX's fans, MLX's layout
-        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+        n = divisor(mode, fan_in, fan_out)
         if distribution == "normal":
             parent = math.sqrt(scale / n) / TRUNCATED_NORMAL_STD_FACTOR
             return mx.random.truncated_normal(-2.0, 2.0, w.shape, d, key=_key(seed)) * parent

@@ -96,7 +96,6 @@ Edition: ``keras2`` (the seed page; Paddle makes no claim about Keras).
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 
 import numpy as np
@@ -106,13 +105,14 @@ with warnings.catch_warnings():  # "No ccache found" from paddle.utils.cpp_exten
     import paddle
     import paddle.nn.initializer as I
 
-from .keras_api import ALIASES, bind, declare, untruncated_normal_presets  # noqa: E402
+from .keras_api import (ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind,  # noqa: E402
+                        check_variance_scaling, declare, divisor,
+                        untruncated_normal_presets)
 
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 FLOATING = ("float16", "bfloat16", "float32", "float64")
 
 #: Std of N(0, 1) truncated to [-2, 2] (Keras divides VarianceScaling's stddev by it).
-TRUNCATED_NORMAL_STD_FACTOR = 0.87962566103423978
 
 
 def paddle_dtype(dtype) -> str:
@@ -140,20 +140,12 @@ def to_keras_layout(tensor: paddle.Tensor) -> paddle.Tensor:
 # -- initializer builders: (native shape, dtype) -> a paddle.nn.initializer instance ---------
 
 def _variance_scaling(scale, mode, distribution):
-    # Paddle has no VarianceScaling: the validation a careful port writes.
-    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not scale > 0:
-        raise ValueError(f"VarianceScaling: scale must be a positive float, got {scale!r}")
-    if not isinstance(mode, str) or mode not in ("fan_in", "fan_out", "fan_avg"):
-        raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', "
-                         f"got {mode!r}")
-    if not isinstance(distribution, str) or distribution not in ("normal", "uniform"):
-        raise ValueError(f"VarianceScaling: distribution must be 'normal' or 'uniform', "
-                         f"got {distribution!r}")
+    check_variance_scaling(scale, mode, distribution)  # paddle has no VarianceScaling
 
     def build(shape, dtype):
         # Paddle's fan function reads only the shape; give it a tensor of the native shape.
         fan_in, fan_out = I.Initializer()._compute_fans(paddle.empty(shape, dtype="float32"))
-        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+        n = divisor(mode, fan_in, fan_out)
         if distribution == "normal":
             parent = math.sqrt(scale / n) / TRUNCATED_NORMAL_STD_FACTOR
             return I.TruncatedNormal(0.0, parent, a=-2.0 * parent, b=2.0 * parent)

@@ -104,7 +104,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import math
-import numbers
 import os
 import sys
 
@@ -113,13 +112,13 @@ if "tinygrad" not in sys.modules:
 
 from tinygrad import Device, Tensor, dtypes  # noqa: E402
 
-from .keras_api import ALIASES, bind  # noqa: E402
+from .keras_api import (ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind,  # noqa: E402
+                        check_variance_scaling, divisor)
 
 DEVICE = "CPU"
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 
 #: Std of N(0, 1) truncated to [-2, 2] (Keras divides VarianceScaling's stddev by it).
-TRUNCATED_NORMAL_STD_FACTOR = 0.87962566103423978
 
 _DTYPE_NAMES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
                 "uint8", "uint16", "uint32", "uint64", "bool")
@@ -175,19 +174,11 @@ def _truncated_normal(mean, stddev):
 
 
 def _variance_scaling(scale, mode, distribution):
-    # tinygrad has no VarianceScaling: the validation a careful port writes.
-    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not scale > 0:
-        raise ValueError(f"VarianceScaling: scale must be a positive float, got {scale!r}")
-    if not isinstance(mode, str) or mode not in ("fan_in", "fan_out", "fan_avg"):
-        raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', "
-                         f"got {mode!r}")
-    if not isinstance(distribution, str) or distribution not in ("normal", "uniform"):
-        raise ValueError(f"VarianceScaling: distribution must be 'normal' or 'uniform', "
-                         f"got {distribution!r}")
+    check_variance_scaling(scale, mode, distribution)  # tinygrad has no VarianceScaling
 
     def draw(shape, d):
         fan_in, fan_out = keras_fans(shape)
-        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+        n = divisor(mode, fan_in, fan_out)
         if distribution == "normal":
             return truncated_standard_normal(shape, d) * (math.sqrt(scale / n)
                                                           / TRUNCATED_NORMAL_STD_FACTOR)

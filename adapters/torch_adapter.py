@@ -88,20 +88,19 @@ Edition: ``keras2`` (the seed page; torch makes no claim about Keras). The
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 import torch
 import torch.nn.init as I
 
-from .keras_api import (ALIASES, KERAS3_ALIASES, bind, declare, fans_undefined_below_rank_2,
+from .keras_api import (ALIASES, KERAS3_ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind,
+                        check_variance_scaling, declare, divisor, fans_undefined_below_rank_2,
                         untruncated_normal_presets)
 
 
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 
 #: Std of N(0, 1) truncated to [-2, 2] (Keras divides VarianceScaling's stddev by it).
-TRUNCATED_NORMAL_STD_FACTOR = 0.87962566103423978
 
 _DTYPES = {name: getattr(torch, name) for name in (
     "float16", "float32", "float64", "bfloat16",
@@ -139,20 +138,12 @@ def to_keras_layout(tensor: torch.Tensor) -> torch.Tensor:
 # -- fill functions: (native tensor, generator) -> None, all through torch.nn.init ---------
 
 def _variance_scaling(scale, mode, distribution, distributions):
-    # torch has no VarianceScaling: the validation a careful port writes.
-    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not scale > 0:
-        raise ValueError(f"VarianceScaling: scale must be a positive float, got {scale!r}")
-    if not isinstance(mode, str) or mode not in ("fan_in", "fan_out", "fan_avg"):
-        raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', "
-                         f"got {mode!r}")
-    if not isinstance(distribution, str) or distribution not in distributions:
-        raise ValueError(f"VarianceScaling: distribution must be one of "
-                         f"{', '.join(map(repr, distributions))}, got {distribution!r}")
+    check_variance_scaling(scale, mode, distribution, distributions)  # torch has no VarianceScaling
     family = distributions[distribution]
 
     def fill(w, gen):
         fan_in, fan_out = I._calculate_fan_in_and_fan_out(w)  # torch's fans, torch's layout
-        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+        n = divisor(mode, fan_in, fan_out)
         std = math.sqrt(scale / n)
         if family == "truncated_normal":
             parent = std / TRUNCATED_NORMAL_STD_FACTOR
