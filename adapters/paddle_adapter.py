@@ -96,9 +96,16 @@ Edition: ``keras2`` (the seed page; Paddle makes no claim about Keras).
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 
 import numpy as np
+
+# paddle 3.3 crashes the process (SIGSEGV in paddle.base.core) when imported after
+# tensorflow (which keras 3 imports when installed): say so instead of crashing.
+if "tensorflow" in sys.modules:
+    raise ImportError("paddle cannot be imported after tensorflow in one process (paddle 3.3 "
+                      "segfaults in paddle.base.core); run paddle in a process of its own")
 
 with warnings.catch_warnings():  # "No ccache found" from paddle.utils.cpp_extension
     warnings.simplefilter("ignore")
