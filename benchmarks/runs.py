@@ -25,10 +25,13 @@ class Outcome:
 
 def suite_process(*args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run ``pytest conformance ARGS`` from the repository root, as a user would."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # Cached bytecode, as on a user's machine: under PYTHONDONTWRITEBYTECODE (set in some CI
+    # sandboxes) every run compiles the suite and rewrites its asserts again (~1 s a run).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "conformance", "-p", "no:cacheprovider", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def run_suite(*args: str) -> Outcome:
