@@ -23,15 +23,20 @@ class Outcome:
     summary: str  # pytest's last line
 
 
-def suite_process(*args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
-    """Run ``pytest conformance ARGS`` from the repository root, as a user would."""
+def suite_command(*args: str) -> tuple[list[str], dict[str, str]]:
+    """``(argv, environment)`` of ``pytest conformance ARGS`` run from the repository root."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     # Cached bytecode, as on a user's machine: under PYTHONDONTWRITEBYTECODE (set in some CI
     # sandboxes) every run compiles the suite and rewrites its asserts again (~1 s a run).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "conformance", "-p", "no:cacheprovider", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+    return [sys.executable, "-m", "pytest", "conformance", "-p", "no:cacheprovider", *args], env
+
+
+def suite_process(*args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run ``pytest conformance ARGS`` from the repository root, as a user would."""
+    argv, env = suite_command(*args)
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env=env)
 
 
 def run_suite(*args: str) -> Outcome:
