@@ -203,8 +203,8 @@ class PaddleAdapter:
     edition = "keras2"
     aliases = ALIASES
 
-    #: Confirmed deviations of Paddle itself from the Keras 2 page (check id -> reason); each
-    #: reproduced by a standalone script.
+    #: Confirmed deviations of Paddle itself from the Keras 2 page, each reproduced by a
+    #: standalone script (reports/FINDINGS-mlx-paddle-tinygrad.md) and narrowed by ``match``.
     known_deviations = declare(
         untruncated_normal_presets("paddle.nn.initializer.XavierNormal / KaimingNormal"),
         {"test_spec_value_error[Orthogonal-*]": {
