@@ -115,8 +115,6 @@ from .keras_api import (ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind, check_varian
 
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 
-#: Std of N(0, 1) truncated to [-2, 2] (Keras divides VarianceScaling's stddev by it).
-
 _DTYPES = {name: getattr(mx, name) for name in (
     "float16", "float32", "float64", "bfloat16",
     "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool_")}

@@ -119,8 +119,6 @@ from .keras_api import (ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind,  # noqa: E40
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 FLOATING = ("float16", "bfloat16", "float32", "float64")
 
-#: Std of N(0, 1) truncated to [-2, 2] (Keras divides VarianceScaling's stddev by it).
-
 
 def paddle_dtype(dtype) -> str:
     """A dtype name Paddle accepts (``None``: float32, the Keras default)."""

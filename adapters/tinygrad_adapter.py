@@ -118,8 +118,6 @@ from .keras_api import (ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind,  # noqa: E40
 DEVICE = "CPU"
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 
-#: Std of N(0, 1) truncated to [-2, 2] (Keras divides VarianceScaling's stddev by it).
-
 _DTYPE_NAMES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
                 "uint8", "uint16", "uint32", "uint64", "bool")
 

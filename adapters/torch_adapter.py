@@ -100,8 +100,6 @@ from .keras_api import (ALIASES, KERAS3_ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bi
 
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 
-#: Std of N(0, 1) truncated to [-2, 2] (Keras divides VarianceScaling's stddev by it).
-
 _DTYPES = {name: getattr(torch, name) for name in (
     "float16", "float32", "float64", "bfloat16",
     "int8", "int16", "int32", "int64", "uint8", "bool")}
