@@ -87,11 +87,11 @@ def fans_undefined_below_rank_2(where: str, match: str) -> dict:
                      match)
 
 
-def untruncated_normal_presets(where: str) -> dict:
-    """glorot/he/lecun_normal draw an untruncated normal (of the right std), where Keras
-    truncates at 2 std; matched by the suite's own diagnosis of the failure."""
+def untruncated_normal_presets(where: str, names=NORMAL_PRESETS) -> dict:
+    """The normal presets ``names`` draw an untruncated normal (of the right std), where
+    Keras truncates at 2 std; matched by the suite's own diagnosis of the failure."""
     return deviating([f"test_{test}[{name}]" for test in ("law", "bounds", "probe")
-                      for name in NORMAL_PRESETS],
+                      for name in names],
                      f"{where} draw an untruncated normal of the right std (by design); Keras "
                      f"truncates",
                      "likely cause: untruncated normal where a truncated one is specified")
