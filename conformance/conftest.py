@@ -8,6 +8,7 @@ here too, unless ``--no-report``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -123,10 +124,14 @@ def pytest_configure(config):
     settings.register_profile(
         "conformance", max_examples=RUN.max_examples, database=None, deadline=None,
         print_blob=False, phases=[p for p in Phase if p is not Phase.explain],
-        suppress_health_check=[HealthCheck.too_slow,
-                                                 HealthCheck.data_too_large])
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     settings.load_profile("conformance")
     reports.plugin.configure(config)
+    # pytest-benchmark turns itself off under xdist with a warning from every process; the
+    # suite has no benchmarks, so it is turned off quietly.
+    if hasattr(config.option, "benchmark_disable") and (
+            config.getoption("dist", "no") != "no" or "PYTEST_XDIST_WORKER" in os.environ):
+        config.option.benchmark_disable = True
 
 
 def pytest_collection_modifyitems(items):
