@@ -113,7 +113,7 @@ with warnings.catch_warnings():  # "No ccache found" from paddle.utils.cpp_exten
     import paddle.nn.initializer as I
 
 from .keras_api import (ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind,  # noqa: E402
-                        check_variance_scaling, declare, divisor,
+                        check_variance_scaling, declare, deviating, divisor,
                         untruncated_normal_presets)
 
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
@@ -205,14 +205,14 @@ class PaddleAdapter:
     #: standalone script (reports/FINDINGS-mlx-paddle-tinygrad.md) and narrowed by ``match``.
     known_deviations = declare(
         untruncated_normal_presets("paddle.nn.initializer.XavierNormal / KaimingNormal"),
-        {"test_spec_value_error[Orthogonal-*]": {
-            "reason": "Orthogonal rejects rank < 2 with an assert (AssertionError, and nothing "
-                      "under python -O), not ValueError",
-            "match": "AssertionError"}},
-        {check: {"reason": "paddle.nn.initializer.Assign (the only way to give a 2-D parameter "
-                           "fixed values) has no int64",
-                 "match": "Unsupported dtype int64"}
-         for check in ("test_dtype[Identity-int64]", "test_identity_square")},
+        deviating(["test_spec_value_error[Orthogonal-*]"],
+                  "Orthogonal rejects rank < 2 with an assert (AssertionError, and nothing "
+                  "under python -O), not ValueError",
+                  "AssertionError"),
+        deviating(["test_dtype[Identity-int64]", "test_identity_square"],
+                  "paddle.nn.initializer.Assign (the only way to give a 2-D parameter fixed "
+                  "values) has no int64",
+                  "Unsupported dtype int64"),
     )
 
     def version(self) -> str:
