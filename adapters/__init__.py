@@ -21,8 +21,12 @@ or ``module:attribute`` (a class, instantiated without arguments, or an instance
 from __future__ import annotations
 
 import importlib
+import inspect
+import os
+import sys
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import Path
 
 ENTRY_POINT_GROUP = "initializer_conformance.adapters"
 
@@ -33,18 +37,26 @@ class Builtin:
     extra: str | None  # the pyproject extra that installs the framework
     requires: str | None = None  # the module whose absence means "not installed"
 
+    @property
+    def install(self) -> str:
+        """The command that installs the framework (README, "Testing a framework")."""
+        if self.extra == "torch":  # on Linux, PyPI's plain `torch` is a multi-GB CUDA build
+            return "pip install torch --index-url https://download.pytorch.org/whl/cpu"
+        return f'pip install "initializer-conformance[{self.extra}]"'
 
+
+_PORTS = "initializer_conformance.adapters"
 BUILTINS: dict[str, Builtin] = {
-    "numpy": Builtin("adapters.reference_numpy:ReferenceAdapter", None),
-    "numpy-keras3": Builtin("adapters.reference_numpy:ReferenceKeras3Adapter", None),
-    "torch": Builtin("adapters.torch_adapter:TorchAdapter", "torch", "torch"),
-    "jax": Builtin("adapters.jax_adapter:JaxAdapter", "jax", "jax"),
-    "flax": Builtin("adapters.flax_adapter:FlaxAdapter", "flax", "flax"),
-    "keras": Builtin("adapters.keras_adapter:KerasAdapter", "keras", "keras"),
-    "tf_keras": Builtin("adapters.tf_keras_adapter:TfKerasAdapter", "tf-keras", "tf_keras"),
-    "mlx": Builtin("adapters.mlx_adapter:MlxAdapter", "mlx", "mlx"),
-    "paddle": Builtin("adapters.paddle_adapter:PaddleAdapter", "paddle", "paddle"),
-    "tinygrad": Builtin("adapters.tinygrad_adapter:TinygradAdapter", "tinygrad", "tinygrad"),
+    "numpy": Builtin(f"{_PORTS}.reference_numpy:ReferenceAdapter", None),
+    "numpy-keras3": Builtin(f"{_PORTS}.reference_numpy:ReferenceKeras3Adapter", None),
+    "torch": Builtin(f"{_PORTS}.torch_adapter:TorchAdapter", "torch", "torch"),
+    "jax": Builtin(f"{_PORTS}.jax_adapter:JaxAdapter", "jax", "jax"),
+    "flax": Builtin(f"{_PORTS}.flax_adapter:FlaxAdapter", "flax", "flax"),
+    "keras": Builtin(f"{_PORTS}.keras_adapter:KerasAdapter", "keras", "keras"),
+    "tf_keras": Builtin(f"{_PORTS}.tf_keras_adapter:TfKerasAdapter", "tf-keras", "tf_keras"),
+    "mlx": Builtin(f"{_PORTS}.mlx_adapter:MlxAdapter", "mlx", "mlx"),
+    "paddle": Builtin(f"{_PORTS}.paddle_adapter:PaddleAdapter", "paddle", "paddle"),
+    "tinygrad": Builtin(f"{_PORTS}.tinygrad_adapter:TinygradAdapter", "tinygrad", "tinygrad"),
 }
 
 
@@ -63,14 +75,56 @@ def _load_target(target: str, what: str):
     try:
         module = importlib.import_module(module_name)
     except (Exception, SystemExit) as error:  # whatever the module raises at import
-        raise AdapterError(
-            f"{what}: cannot import module {module_name!r}: {type(error).__name__}: {error}"
-        ) from error
+        raise AdapterError(f"{what}: cannot import module {module_name!r}: "
+                           f"{type(error).__name__}: {error}{_not_on_path(module_name, error)}"
+                           ) from error
     try:
         obj = getattr(module, attribute) if attribute else module
     except AttributeError:
         raise AdapterError(f"{what}: module {module_name!r} has no attribute {attribute!r}") from None
-    return obj() if isinstance(obj, type) else obj
+    if not isinstance(obj, type):
+        return obj
+    try:
+        return obj()
+    except Exception as error:
+        needs = _required_parameters(obj)
+        why = (f"its constructor needs {', '.join(needs)}" if needs and isinstance(error, TypeError)
+               else f"its constructor raised {type(error).__name__}: {error}")
+        raise AdapterError(
+            f"{what}: cannot make an adapter from the class {_name(obj)}: {why}. The suite "
+            f"makes an adapter class without arguments; to configure one, name an instance "
+            f"instead (module:instance)") from error
+
+
+def _not_on_path(module_name: str, error: BaseException) -> str:
+    """Why ``module_name`` was not found, when it is a file of the current directory that
+    is not on ``sys.path`` (``pytest`` puts only the test files' roots there)."""
+    top = module_name.split(".")[0]
+    here = Path.cwd()
+    if not isinstance(error, ModuleNotFoundError) or error.name != top:
+        return ""
+    if not ((here / f"{top}.py").exists() or (here / top / "__init__.py").exists()):
+        return ""
+    if any(Path(p or ".").resolve() == here.resolve() for p in sys.path):
+        return ""
+    return (f" ({top!r} is in the current directory {os.fspath(here)}, which is not on "
+            f"sys.path: run `initializer-conformance` or `python -m pytest`, which put it "
+            f"there, or set PYTHONPATH=.)")
+
+
+def _name(obj) -> str:
+    """``module.Class`` of a class, or of an instance's class (never a memory address)."""
+    cls = obj if isinstance(obj, type) else type(obj)
+    return f"{cls.__module__}.{cls.__qualname__}" + ("" if obj is cls else " instance")
+
+
+def _required_parameters(cls) -> list[str]:
+    try:
+        parameters = inspect.signature(cls).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in parameters if p.default is p.empty
+            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
 
 
 def load_adapter(impl: str | None):
@@ -82,7 +136,7 @@ def load_adapter(impl: str | None):
         if builtin.requires and importlib.util.find_spec(builtin.requires) is None:
             raise AdapterError(
                 f"--impl={impl}: the framework module {builtin.requires!r} is not installed; "
-                f"install it with: pip install -e \".[{builtin.extra}]\"")
+                f"install it with: {builtin.install}")
         adapter = _load_target(builtin.target, f"--impl={impl}")
     elif ":" in impl:
         adapter = _load_target(impl, f"--impl={impl}")
@@ -95,14 +149,27 @@ def load_adapter(impl: str | None):
     return adapter
 
 
+PROTOCOL = ("an adapter has `name`, `version()` and `make(identifier, config)`; see README, "
+            "'Writing an adapter'")
+
+
 def check_protocol(adapter, impl: str) -> None:
     """Fail early, with a clear message, on an object that is not an adapter."""
     missing = [attr for attr in ("name", "version", "make") if not hasattr(adapter, attr)]
     if missing or not callable(getattr(adapter, "make", None)):
         raise AdapterError(
-            f"--impl={impl}: {adapter!r} is not an adapter: it lacks "
-            f"{', '.join(missing) or 'a callable make'} (an adapter has `name`, "
-            f"`version()` and `make(identifier, config)`; see README, 'Writing an adapter')")
+            f"--impl={impl}: {_name(adapter)} is not an adapter: it lacks "
+            f"{', '.join(missing) or 'a callable make'} ({PROTOCOL})")
+    try:
+        signature = inspect.signature(adapter.make)
+    except (TypeError, ValueError):  # a builtin or C callable: nothing to check
+        return
+    try:
+        signature.bind("RandomNormal", {})
+    except TypeError as error:
+        raise AdapterError(
+            f"--impl={impl}: {_name(adapter)}.make{signature} cannot be called as "
+            f"make(identifier, config): {error} ({PROTOCOL})") from None
 
 
 def describe(adapter) -> str:

@@ -103,7 +103,7 @@ Validation: Keras's own (``scale <= 0``, unknown ``mode``/``distribution``,
 
 Edition: ``keras2`` (the seed page) by default, so that where Keras 3 departs from
 Keras 2 (``reference/editions.py``, edition ``keras3``) the run says so.
-``KerasKeras3Adapter`` (``--impl=adapters.keras_adapter:KerasKeras3Adapter``) is the
+``KerasKeras3Adapter`` (``--impl=initializer_conformance.adapters.keras_adapter:KerasKeras3Adapter``) is the
 same adapter claiming edition ``keras3``: nothing needs translating, Keras 3 speaks
 that vocabulary natively.
 """

@@ -1,7 +1,7 @@
 """The mutant catalogue: the reference with one realistic porting bug each.
 
 A conformance suite is only as good as the bugs it catches. Each class below is an
-adapter (``--impl=adapters.mutants:NAME``) that behaves like the reference except
+adapter (``--impl=initializer_conformance.adapters.mutants:NAME``) that behaves like the reference except
 for one bug seen in real frameworks' histories; its docstring's first line names
 the bug, ``caught_by`` the check that must catch it. ``tests/test_mutants.py``
 runs the suite against every mutant and asserts that each one fails.
@@ -13,9 +13,9 @@ import math
 
 import numpy as np
 
-import reference
-from reference import laws
-from reference.fans import fans as keras_fans
+from initializer_conformance import reference
+from initializer_conformance.reference import laws
+from initializer_conformance.reference.fans import fans as keras_fans
 
 from .reference_numpy import ReferenceAdapter
 

@@ -1,14 +1,14 @@
 """The reference itself as an adapter (``--impl=numpy``): the suite's baseline.
 
 Every identifier maps to ``reference.make(identifier, config)``; a run against it
-must pass, and the mutants (``adapters.mutants``) are this adapter with one bug each.
+must pass, and the mutants (``initializer_conformance.adapters.mutants``) are this adapter with one bug each.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-import reference
+from initializer_conformance import reference
 
 
 class ReferenceAdapter:

@@ -73,7 +73,7 @@ Validation: tf_keras's own (``scale <= 0``, unknown ``mode``/``distribution``,
 ``Orthogonal`` rank < 2, ``Identity`` not 2-D, unknown identifier: ``ValueError``).
 
 Edition: ``keras2`` (the seed page). ``TfKerasKeras3Adapter``
-(``--impl=adapters.tf_keras_adapter:TfKerasKeras3Adapter``) is the same adapter
+(``--impl=initializer_conformance.adapters.tf_keras_adapter:TfKerasKeras3Adapter``) is the same adapter
 claiming edition ``keras3``: tf_keras 2.x already has the Keras 3 vocabulary
 (``"untruncated_normal"``, rectangular ``Identity``, class-name identifiers, seeded
 instances that repeat).

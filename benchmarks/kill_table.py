@@ -2,7 +2,7 @@
 
     python -m benchmarks.kill_table [--workers 2] [MUTANT ...]
 
-Every mutant must fail a default run (``pytest conformance --impl=adapters.mutants:NAME``)
+Every mutant must fail a default run (``pytest conformance --impl=initializer_conformance.adapters.mutants:NAME``)
 and the reference must pass it. Writes ``benchmarks/results/kill_table.md`` with, for
 each mutant, the bug, whether the run failed, and every check that caught it. Exits 1 if
 a mutant survived or the reference failed.
@@ -14,7 +14,7 @@ import argparse
 import sys
 from collections import Counter
 
-from adapters.mutants import MUTANTS
+from initializer_conformance.adapters.mutants import MUTANTS
 
 from .runs import ROOT, run_many
 
@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("mutants", nargs="*", default=sorted(MUTANTS))
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    impls = ["numpy"] + [f"adapters.mutants:{name}" for name in args.mutants]
+    impls = ["numpy"] + [f"initializer_conformance.adapters.mutants:{name}" for name in args.mutants]
     outcomes = run_many([(f"--impl={impl}",) for impl in impls], args.workers,
                         lambda o: print(f"{o.args[0]}: exit {o.returncode}, {o.seconds:.0f} s, "
                                         f"{o.summary}", flush=True))
@@ -38,7 +38,7 @@ def main() -> None:
     killed = sum(o.returncode == 1 for o in mutants)
     lines = [
         "# Kill table", "",
-        "The full default run (`pytest conformance --impl=adapters.mutants:NAME`, profile `ci`, "
+        "The full default run (`pytest conformance --impl=initializer_conformance.adapters.mutants:NAME`, profile `ci`, "
         "default seed) against every mutant of `adapters/mutants.py` "
         "(`python -m benchmarks.kill_table`).", "",
         f"- reference (`--impl=numpy`): {'passes' if reference.returncode == 0 else 'FAILS'} "

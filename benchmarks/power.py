@@ -22,11 +22,11 @@ import time
 
 import numpy as np
 
-import reference
-from conformance import stats
-from conformance.run import FIXED_ALPHA
-from conformance.test_probes import MARGIN, POWER, PROBES, RELATIVE_STD_ERROR
-from reference.laws import Normal, TruncatedNormal, Uniform
+from initializer_conformance import reference
+from initializer_conformance.conformance import stats
+from initializer_conformance.conformance.run import FIXED_ALPHA
+from initializer_conformance.conformance.test_probes import MARGIN, POWER, PROBES, RELATIVE_STD_ERROR
+from initializer_conformance.reference.laws import Normal, TruncatedNormal, Uniform
 
 from .runs import ROOT
 

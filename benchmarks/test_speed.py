@@ -7,18 +7,18 @@ the micro-benchmarks show where a run's time goes.
 import numpy as np
 import pytest
 
-import adapters
-import reference
-from conformance import stats
-from conformance.run import RUN
-from conformance.sampling import collect
+from initializer_conformance import adapters
+from initializer_conformance import reference
+from initializer_conformance.conformance import stats
+from initializer_conformance.conformance.run import current
+from initializer_conformance.conformance.sampling import collect
 
 from .runs import run_suite
 
 
 @pytest.fixture(autouse=True)
 def reference_adapter():
-    RUN.adapter, RUN.impl = adapters.load_adapter("numpy"), "numpy"
+    current().adapter, current().impl = adapters.load_adapter("numpy"), "numpy"
 
 
 @pytest.mark.parametrize("workers", [None, "2"], ids=["serial", "xdist-2"])

@@ -6,41 +6,37 @@ size, the configuration, and two ways to reproduce (the pytest command, and the
 adapter call).
 
 The same parts are also kept as data, for the HTML/JSON reports: every failure, and
-every statistical check that passes, is added to :data:`conformance.record.RECORD`.
+every statistical check that passes, is added to the run's record (``current().record``).
 """
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-from reference.laws import ElementwiseLaw, HaarOrthogonal, Normal, TruncatedNormal
+from initializer_conformance.reference.laws import ElementwiseLaw, HaarOrthogonal, Normal, TruncatedNormal
 
 from . import stats
 from .diagnosis import diagnose
-from .record import RECORD, expected_law
-from .run import RUN
+from .record import expected_law
+from initializer_conformance.conformance.run import current
 from .sampling import Context, Sample
-
-
-def current_test() -> str:
-    return os.environ.get("PYTEST_CURRENT_TEST", "conformance").rsplit(" ", 1)[0]
 
 
 def fail(title: str, ctx: Context | None, expected: str, observed: str,
          verdicts: tuple[stats.Verdict, ...] = (), causes: list[str] = (), *,
          law=None, sample: Sample | None = None) -> None:
     """Raise the failure message; ``law`` and ``sample`` only feed the report's plots."""
+    __tracebackhide__ = True  # the message says it all; not this helper's source and locals
     lines = [title, f"  expected: {expected}", f"  observed: {observed}"]
     lines += [f"  {'FAIL' if not v.passed else 'pass'} {v.describe()}" for v in verdicts]
     lines += [f"  likely cause: {cause}" for cause in causes]
     if ctx is not None:
         lines += [f"  case:     {ctx}", f"  call:     {ctx.call()}"]
-    lines += [f"  adapter:  {RUN.adapter.name}, edition {RUN.edition.name}",
-              f"  reproduce: {RUN.reproduce(current_test())}"]
+    run = current()
+    lines += [f"  adapter:  {run.adapter.name}, edition {run.edition.name}",
+              f"  reproduce: {run.reproduce_test()}"]
     message = "\n".join(lines)
-    RECORD.add(title, ctx, expected, observed, verdicts, causes, passed=False, law=law,
+    current().record.add(title, ctx, expected, observed, verdicts, causes, passed=False, law=law,
                sample=sample, message=message)
     raise AssertionError(message)
 
@@ -49,11 +45,11 @@ def assert_verdicts(title: str, verdicts: list[stats.Verdict], law, sample: Samp
                     ctx: Context) -> None:
     """Spend each verdict's alpha; fail if any rejects the law."""
     for v in verdicts:
-        RUN.spend(v.test, v.alpha)
+        current().spend(v.test, v.alpha)
     if not all(v.passed for v in verdicts):
         fail(title, ctx, expected_law(law, ctx), sample.summary(), tuple(verdicts),
-             diagnose(ctx, law, sample.values, RUN.edition), law=law, sample=sample)
-    RECORD.add(title, ctx, None, None, verdicts, (), passed=True, law=law, sample=sample)
+             diagnose(ctx, law, sample.values, current().edition), law=law, sample=sample)
+    current().record.add(title, ctx, None, None, verdicts, (), passed=True, law=law, sample=sample)
 
 
 # -- element-wise laws ---------------------------------------------------------------------
@@ -95,7 +91,7 @@ def assert_support(sample: Sample, law: ElementwiseLaw, ctx: Context) -> None:
              ctx, f"{law.formula}: every value in [{lo:.6g}, {hi:.6g}]",
              f"{int(below.sum())} values below and {int(above.sum())} above, of {x.size}; "
              f"the farthest is {worst:.6g} ({worst / spread:.3g} std) outside; "
-             f"{sample.summary()}", causes=diagnose(ctx, law, x, RUN.edition), law=law,
+             f"{sample.summary()}", causes=diagnose(ctx, law, x, current().edition), law=law,
              sample=sample)
 
 
@@ -118,7 +114,7 @@ def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context,
         verdicts.append(stats.excess_count(k, x.size, p0, alpha,
                                            f"values at the bound {bound:.6g}"))
     for v in verdicts:
-        RUN.spend(v.test, v.alpha)
+        current().spend(v.test, v.alpha)
     title = f"[bounds] {ctx.identifier}: a point mass at a bound"
     if not all(v.passed for v in verdicts):
         clipped = (f"values beyond the bounds clipped to them instead of redrawn: "
@@ -127,7 +123,7 @@ def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context,
                    "values clipped to the interval's bounds")
         fail(title, ctx, law.formula, sample.summary(), tuple(verdicts), [clipped], law=law,
              sample=sample)
-    RECORD.add(title, ctx, law.formula, None, verdicts, (), passed=True, law=law, sample=sample)
+    current().record.add(title, ctx, law.formula, None, verdicts, (), passed=True, law=law, sample=sample)
 
 
 def assert_tail_mass(sample: Sample, law: Normal, ctx: Context, alpha: float) -> None:

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as scipy_stats
 
-import reference
-from reference.laws import (TRUNCATED_NORMAL_STD_FACTOR, ElementwiseLaw, Normal, TruncatedNormal,
+from initializer_conformance import reference
+from initializer_conformance.reference.laws import (TRUNCATED_NORMAL_STD_FACTOR, ElementwiseLaw, Normal, TruncatedNormal,
                             Uniform)
-from reference.variance_scaling import MODES
+from initializer_conformance.reference.variance_scaling import MODES
 
 #: KS p-value above which a sample "fits" an alternative law.
 FIT = 1e-3

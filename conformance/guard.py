@@ -30,7 +30,7 @@ import signal
 import sys
 import threading
 
-from .run import RUN
+from initializer_conformance.conformance.run import current
 
 
 
@@ -82,7 +82,7 @@ def peak_resident_bytes() -> int | None:
 
 
 def _check_memory(what: str, when: str) -> None:
-    limit = RUN.memory_limit
+    limit = current().memory_limit
     if not limit:
         return
     # The cheap bound first: the exact peak is read only once the bound is above the limit
@@ -119,7 +119,7 @@ def call(what: str, function, *args):
     run's limits."""
     global _running
     _check_memory(what, "before")
-    seconds = RUN.call_timeout
+    seconds = current().call_timeout
     timed = _timer_usable(seconds)
     if timed:
         if signal.getsignal(signal.SIGALRM) is not _expired:  # installed once per process

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import reference
+from initializer_conformance import reference
 
 ELEMENTWISE = ("RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling",
                *reference.PRESETS)

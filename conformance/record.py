@@ -1,18 +1,20 @@
 """The checks of a test, kept as data for the HTML/JSON reports (``reports/``).
 
-Every failure, and every statistical check that passes, is added to :data:`RECORD` by
-:mod:`conformance.assertions`; the report plugin resets it before each test and turns
-it into :func:`findings` after it.
+Every failure, and every statistical check that passes, is added to the run's
+:class:`Record` (``current().record``) by :mod:`~initializer_conformance.conformance.assertions`;
+the report plugin resets it before each test and turns it into :func:`findings` after it.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from reference.laws import ElementwiseLaw
+from initializer_conformance.reference.laws import ElementwiseLaw
 
-from .run import RUN
-from .sampling import Context, Sample
+if TYPE_CHECKING:
+    from initializer_conformance.conformance.sampling import Context, Sample
 
 
 def expected_law(law, ctx: Context) -> str:
@@ -42,7 +44,8 @@ class Record:
     KEPT_FAILURES = 16
     enabled = False
 
-    def __init__(self):
+    def __init__(self, enabled: bool = False):
+        self.enabled = enabled
         self.reset()
 
     def reset(self) -> None:
@@ -77,10 +80,7 @@ class Record:
         return []
 
 
-RECORD = Record()
-
-
-def findings(error: BaseException | None = None) -> list[dict]:
+def findings(record: Record, error: BaseException | None = None) -> list[dict]:
     """The checks of the test's reported example (:meth:`Record.example`) as plain data
     (dicts, lists, str, float, int, bool, None)::
 
@@ -97,7 +97,7 @@ def findings(error: BaseException | None = None) -> list[dict]:
     one; ``sample.histogram`` counts all ``n`` values. A sample that several checks of
     the example share is written once: on the failing check, else on the first.
     """
-    checks = RECORD.example(error)
+    checks = record.example(error)
     carrier: dict[int, int] = {}  # id(sample) -> index of the check that writes it
     for i, check in enumerate(checks):
         key = id(check["sample"])
@@ -155,7 +155,7 @@ def _law_data(law, ctx: Context | None) -> dict | None:
                     support=[float(b) for b in law.support])
     if ctx is not None:
         data.update(identifier=ctx.identifier, config=dict(ctx.config), shape=list(ctx.shape),
-                    edition=RUN.edition.name)
+                    edition=ctx.edition.name)
     return data
 
 

@@ -1,8 +1,11 @@
 """The state of one conformance run: the adapter, the edition, the seed, the alpha ledger.
 
-Configured once by the plugin (``conformance/conftest.py``) before collection, read by
-the checks. Hypothesis tests cannot take function-scoped fixtures, hence a module
-object rather than fixtures.
+One :class:`Run` per pytest session, owned by the suite's plugin
+(:class:`~initializer_conformance.conformance.plugin.Suite`), which makes it the
+:func:`current` run in ``pytest_configure`` (before collection) and retires it in
+``pytest_unconfigure``: nothing of one session (adapter, samples, ledger, findings) is
+seen by the next one in the same process. The checks read it through :func:`current`
+(Hypothesis tests cannot take function-scoped fixtures).
 
 False-alarm budget
 ------------------
@@ -24,11 +27,17 @@ project asserts that a default run stays within the budget.
 
 from __future__ import annotations
 
+import os
 import shlex
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from reference.editions import DEFAULT_EDITION, Edition
+from initializer_conformance.conformance.options import (DEFAULT_CALL_TIMEOUT,
+                                                         DEFAULT_MEMORY_LIMIT, DEFAULT_SEED,
+                                                         PROFILES)
+from initializer_conformance.conformance.record import Record
+from initializer_conformance.reference.editions import DEFAULT_EDITION, Edition
 
 FALSE_ALARM_BUDGET = 1e-3
 HYPOTHESIS_SHARE = 7e-4
@@ -37,10 +46,38 @@ PINNED_EXAMPLES = 6  # @example cases per property test (upper bound)
 FIXED_SLOTS = 150  # statistical tests of the fixed tier (upper bound)
 FIXED_ALPHA = (FALSE_ALARM_BUDGET - HYPOTHESIS_SHARE) / FIXED_SLOTS  # 2e-6
 
-DEFAULT_SEED = 20_261_129
+#: The command that runs the installed suite (``[project.scripts]`` in pyproject.toml).
+COMMAND = "initializer-conformance"
+PACKAGE = "initializer_conformance"
 
-#: Hypothesis profiles: name -> max_examples per property test.
-PROFILES = {"quick": 5, "ci": 25, "thorough": 200}
+
+class SampleStore:
+    """Samples already drawn in this run and process, least recently used first.
+
+    test_bounds, test_law and test_scale draw the same cases (one strategy, one seed),
+    so each sample is drawn once and checked three ways: the run is about 40 % faster.
+    Neither guarantee changes: each check still sees the same n values (power), and the
+    false-alarm bound is a union bound, which needs no independence between checks.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes, self.bytes, self.samples = max_bytes, 0, OrderedDict()
+
+    def get(self, key):
+        if key in self.samples:
+            self.samples.move_to_end(key)
+        return self.samples.get(key)
+
+    def put(self, key, sample) -> None:
+        self.samples[key] = sample
+        self.bytes += sample.values.nbytes
+        while self.bytes > self.max_bytes:
+            self.bytes -= self.samples.popitem(last=False)[1].values.nbytes
+
+
+#: Ample: the three checks of one initializer run one after the other (conformance/plugin.py),
+#: so a run needs about 30 samples of 160 kB (20,000 float64 values) at a time.
+SAMPLE_STORE_BYTES = 128 * 2**20
 
 
 @dataclass
@@ -50,11 +87,20 @@ class Run:
     edition: Edition = DEFAULT_EDITION
     seed: int = DEFAULT_SEED
     profile: str = "ci"
-    call_timeout: float = 60.0  # seconds per adapter call (conformance/guard.py); 0: none
-    memory_limit: int = 6 * 2**30  # resident bytes per test process; 0: none
+    call_timeout: float = DEFAULT_CALL_TIMEOUT  # seconds per adapter call (guard.py); 0: none
+    memory_limit: int = DEFAULT_MEMORY_LIMIT  # resident bytes per test process; 0: none
     deviations: list = field(default_factory=list)  # conformance.deviations.Deviation
     spent: list[tuple[str, float]] = field(default_factory=list)  # (test name, alpha), this process
     ledger: Counter = field(default_factory=Counter)  # alpha -> tests, whole run (controller)
+    record: Record = field(default_factory=Record)  # the current test's checks, for the reports
+    samples: SampleStore = field(default_factory=lambda: SampleStore(SAMPLE_STORE_BYTES))
+    invocation_dir: Path = field(default_factory=Path.cwd)  # where the run was started
+    item: object = None  # the pytest item running in this process, if any
+    command: str = ""  # the command line that started the run, as typed
+
+    def __repr__(self) -> str:
+        return (f"Run(impl={self.impl!r}, edition={self.edition.name!r}, seed={self.seed}, "
+                f"profile={self.profile!r})")
 
     @property
     def max_examples(self) -> int:
@@ -69,12 +115,65 @@ class Run:
         self.spent.append((test, alpha))
         return alpha
 
-    def reproduce(self, nodeid: str) -> str:
-        """The command that replays ``nodeid`` exactly (same adapter, edition, seed)."""
-        return " ".join([
-            "pytest", shlex.quote(nodeid), f"--impl={shlex.quote(self.impl)}",
-            f"--edition={self.edition.name}", f"--conformance-seed={self.seed}",
-            f"--conformance-profile={self.profile}"])
+    def reproduce(self, module: str, path: str | os.PathLike, name: str, *,
+                  deviation: bool = False) -> str:
+        """The command that replays the check ``name`` (e.g. ``test_fans[VarianceScaling]``)
+        of the test module ``module`` (its ``__name__``) at ``path``, exactly, from the
+        directory the run started in: same adapter, edition, seed and profile, writing no
+        report. A known deviation is replayed as the failure it is
+        (``--ignore-known-deviations``).
+
+        A checkout's suite run with ``pytest conformance`` from the checkout is replayed
+        with pytest and the file's path; otherwise (the installed suite, or a run started
+        elsewhere) with the suite's command and the check's module, which work from any
+        directory."""
+        relative = _relative(path, self.invocation_dir)
+        if not module.startswith(f"{PACKAGE}.") and relative is not None:
+            head = ["pytest", shlex.quote(f"{relative}::{name}")]
+        else:
+            head = [COMMAND, shlex.quote(f"{PACKAGE}.conformance.{Path(path).stem}::{name}")]
+        options = [f"--impl={shlex.quote(self.impl)}", f"--edition={self.edition.name}",
+                   f"--conformance-seed={self.seed}", f"--conformance-profile={self.profile}"]
+        if self.call_timeout != DEFAULT_CALL_TIMEOUT:
+            options.append(f"--call-timeout={self.call_timeout:g}")
+        if self.memory_limit != DEFAULT_MEMORY_LIMIT:
+            options.append(f"--memory-limit={self.memory_limit}")
+        if deviation:
+            options.append("--ignore-known-deviations")
+        return " ".join([*head, *options, "--no-report"])
 
 
-RUN = Run()
+    def reproduce_test(self) -> str:
+        """:meth:`reproduce_item` of the test running now."""
+        return "(not run by pytest)" if self.item is None else self.reproduce_item(self.item)
+
+    def reproduce_item(self, item) -> str:
+        """:meth:`reproduce` of a pytest item (a declared known deviation is replayed as
+        the failure it is)."""
+        deviation = any(d.matches(item.nodeid) for d in self.deviations)
+        return self.reproduce(item.module.__name__, item.path, item.name, deviation=deviation)
+
+
+def _relative(path, start: Path) -> str | None:
+    try:
+        return Path(path).resolve().relative_to(start.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+_current: Run | None = None
+
+
+def current() -> Run:
+    """The run of the pytest session in progress (set by the suite's plugin)."""
+    if _current is None:
+        raise RuntimeError("no conformance run is active: the suite's checks run under "
+                           "`pytest --impl=...` (or `initializer-conformance --impl=...`)")
+    return _current
+
+
+def activate(run: Run | None) -> None:
+    """Make ``run`` the current run (``None``: end it). Called by the suite's plugin, and by
+    tests that call checks directly."""
+    global _current
+    _current = run

@@ -11,24 +11,30 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
 
-import reference
+from initializer_conformance import reference
+from initializer_conformance.reference.editions import Edition
 
 from . import guard
-from .run import RUN
+from initializer_conformance.conformance.run import current
 
 UNSUPPORTED = "unsupported"
 
 
+@dataclass(frozen=True, eq=False)
 class Context:
-    """What was asked of the adapter: identifier, config, shape, dtype."""
+    """What was asked of the adapter (identifier, config, shape, dtype), and under which
+    edition of the spec."""
 
-    def __init__(self, identifier: str, config: dict, shape: tuple[int, ...], dtype: str):
-        self.identifier, self.config, self.shape, self.dtype = identifier, config, shape, dtype
+    identifier: str
+    config: dict
+    shape: tuple[int, ...]
+    dtype: str
+    edition: Edition = field(default_factory=lambda: current().edition, repr=False)
 
     def __str__(self) -> str:
         return f"{self.identifier}({self.config}), shape={self.shape}, dtype={self.dtype}"
@@ -38,11 +44,11 @@ class Context:
 
     def law(self):
         """The spec's law for this context (``ValueError`` if the spec rejects it)."""
-        return reference.make(self.identifier, self.config, RUN.edition).law(self.shape)
+        return reference.make(self.identifier, self.config, self.edition).law(self.shape)
 
     def derivation(self) -> str:
         """How the law's numbers follow from the shape, for the fan-scaled initializers."""
-        init = reference.make(self.identifier, self.config, RUN.edition)
+        init = reference.make(self.identifier, self.config, self.edition)
         if not isinstance(init, reference.VarianceScaling):
             return ""
         fan_in, fan_out = reference.fans(self.shape)
@@ -54,14 +60,14 @@ class Context:
 
 
 def unsupported(identifier: str, error: NotImplementedError):
-    pytest.skip(f"{UNSUPPORTED}: {identifier}: {RUN.adapter.name} raised NotImplementedError: "
+    pytest.skip(f"{UNSUPPORTED}: {identifier}: {current().adapter.name} raised NotImplementedError: "
                 f"{error}")
 
 
 def make(identifier: str, config: dict):
     """``adapter.make(identifier, config)``; a skip if the adapter does not support it."""
     try:
-        return guard.call(f"adapter.make({identifier!r}, {config!r})", RUN.adapter.make,
+        return guard.call(f"adapter.make({identifier!r}, {config!r})", current().adapter.make,
                           identifier, dict(config))
     except NotImplementedError as error:
         unsupported(identifier, error)
@@ -157,43 +163,15 @@ def sample_case(identifier: str, case, n_target: int = N_TARGET, max_calls: int 
     """``(context, spec law, pooled sample)`` for a drawn :class:`~conformance.strategies.Case`."""
     ctx = Context(identifier, case.config(identifier), case.shape, case.dtype)
     law = ctx.law()
-    key = (RUN.adapter, identifier, repr(ctx.config), ctx.shape, ctx.dtype, n_target, max_calls)
-    sample = _DRAWN.get(key)
+    store = current().samples
+    key = (identifier, repr(ctx.config), ctx.shape, ctx.dtype, n_target, max_calls)
+    sample = store.get(key)
     if sample is None:
         sample = collect(identifier, ctx.config, ctx.shape, ctx.dtype, n_target, max_calls)
         sample.values.flags.writeable = False  # shared by the checks that reuse it
-        _DRAWN.put(key, sample)
+        store.put(key, sample)
     return ctx, law, sample
 
 
 #: The checks that call :func:`sample_case` with the same cases (one strategy, one seed).
 SHARED_SAMPLES = ("test_bounds", "test_law", "test_scale")
-
-
-class _Drawn:
-    """Samples already drawn in this process, least recently used first.
-
-    test_bounds, test_law and test_scale draw the same cases (one strategy, one seed),
-    so each sample is drawn once and checked three ways: the run is about 40 % faster.
-    Neither guarantee changes: each check still sees the same n values (power), and the
-    false-alarm bound is a union bound, which needs no independence between checks.
-    """
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes, self.bytes, self.samples = max_bytes, 0, OrderedDict()
-
-    def get(self, key) -> Sample | None:
-        if key in self.samples:
-            self.samples.move_to_end(key)
-        return self.samples.get(key)
-
-    def put(self, key, sample: Sample) -> None:
-        self.samples[key] = sample
-        self.bytes += sample.values.nbytes
-        while self.bytes > self.max_bytes:
-            self.bytes -= self.samples.popitem(last=False)[1].values.nbytes
-
-
-#: Ample: the three checks of one initializer run one after the other (conformance/conftest.py),
-#: so a run needs about 30 samples of 160 kB (20,000 float64 values) at a time.
-_DRAWN = _Drawn(max_bytes=128 * 2**20)

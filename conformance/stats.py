@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import stats
 
-from reference.laws import ElementwiseLaw
+from initializer_conformance.reference.laws import ElementwiseLaw
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes
 
-import reference
-from reference.variance_scaling import MODES
+from initializer_conformance import reference
+from initializer_conformance.reference.variance_scaling import MODES
 
-from .run import RUN
+from initializer_conformance.conformance.run import current
 
 FLOAT_DTYPES = ("float32", "float64")  # where the law is tested (float16 rounds too coarsely)
 ALL_FLOAT_DTYPES = ("float16", "float32", "float64")
@@ -32,7 +32,7 @@ seeds = st.integers(min_value=0, max_value=2**31 - 1)
 
 def parameters(identifier: str) -> tuple[str, ...]:
     """The config keys ``identifier`` accepts (its Keras signature)."""
-    name = reference.canonical_name(identifier, RUN.edition)
+    name = reference.canonical_name(identifier, current().edition)
     factory = reference.CLASSES.get(name) or reference.FUNCTIONS[name]
     return tuple(p.name for p in inspect.signature(factory).parameters.values()
                  if p.kind is p.POSITIONAL_OR_KEYWORD)
@@ -90,7 +90,7 @@ def knobs(draw):
         "scale": draw(_maybe(st.floats(0.01, 100))),
         "mode": draw(_maybe(st.sampled_from(sorted(MODES)))),
         "distribution": draw(_maybe(st.sampled_from(sorted(
-            RUN.edition.variance_scaling_distributions)))),
+            current().edition.variance_scaling_distributions)))),
         "gain": draw(_maybe(st.floats(0.1, 10))),
         "value": draw(_maybe(st.floats(-100, 100, allow_subnormal=False))),
     }

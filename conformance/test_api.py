@@ -3,16 +3,16 @@
 import numpy as np
 import pytest
 
-import reference
+from initializer_conformance import reference
 
-from .assertions import fail
-from .errors import assert_value_error
-from .identifiers import RANDOM
-from .run import RUN
-from .sampling import Context, generate
+from initializer_conformance.conformance.assertions import fail
+from initializer_conformance.conformance.errors import assert_value_error
+from initializer_conformance.conformance.identifiers import RANDOM
+from initializer_conformance.conformance.run import current
+from initializer_conformance.conformance.sampling import Context, generate
 
-IDENTIFIERS = sorted(reference.identifiers(RUN.edition))  # RUN is configured before collection
-ALIASES = [name for name in IDENTIFIERS if name != reference.canonical_name(name, RUN.edition)]
+IDENTIFIERS = sorted(reference.identifiers(current().edition))  # RUN is configured before collection
+ALIASES = [name for name in IDENTIFIERS if name != reference.canonical_name(name, current().edition)]
 
 
 def _shape(name):
@@ -22,14 +22,14 @@ def _shape(name):
 @pytest.mark.parametrize("identifier", IDENTIFIERS)
 def test_identifier_resolves(identifier):
     """Every string identifier of the edition makes an initializer that works with defaults."""
-    name = reference.canonical_name(identifier, RUN.edition)
+    name = reference.canonical_name(identifier, current().edition)
     generate(identifier, {}, _shape(name), "float32")
 
 
 @pytest.mark.parametrize("alias", ALIASES)
 def test_alias_matches_canonical(alias):
     """An alias is the same initializer as its seed-page name: same config, same values."""
-    name = reference.canonical_name(alias, RUN.edition)
+    name = reference.canonical_name(alias, current().edition)
     config = {"seed": 3} if name in RANDOM else {}
     shape = _shape(name)
     a, b = generate(alias, config, shape, "float32"), generate(name, config, shape, "float32")
@@ -44,9 +44,9 @@ INVALID = [
     ("VarianceScaling", {"scale": -1.0}, (4, 4), "scale must be positive"),
     ("VarianceScaling", {"mode": "fan_mid"}, (4, 4), "mode must be fan_in, fan_out or fan_avg"),
     ("VarianceScaling", {"distribution": "gaussian"}, (4, 4), "unknown distribution"),
-    *[("VarianceScaling", {"distribution": d}, (4, 4), f"edition {RUN.edition.name} has no {d!r}")
+    *[("VarianceScaling", {"distribution": d}, (4, 4), f"edition {current().edition.name} has no {d!r}")
       for d in ("truncated_normal", "untruncated_normal")
-      if d not in RUN.edition.variance_scaling_distributions],
+      if d not in current().edition.variance_scaling_distributions],
     ("Orthogonal", {"seed": 1}, (5,), "Orthogonal needs rank >= 2 (spec decision)"),
     ("Orthogonal", {"seed": 1}, (), "Orthogonal needs rank >= 2 (spec decision)"),
     ("not_an_initializer", {}, (4, 4), "unknown identifier"),

@@ -3,14 +3,14 @@
 import pytest
 from hypothesis import given
 
-from reference.laws import Normal
+from initializer_conformance.reference.laws import Normal
 
-from .assertions import assert_no_point_mass, assert_support, assert_tail_mass
-from .identifiers import ELEMENTWISE
-from .run import RUN
-from .sampling import sample_case
-from .strategies import cases
-from .test_law import pinned
+from initializer_conformance.conformance.assertions import assert_no_point_mass, assert_support, assert_tail_mass
+from initializer_conformance.conformance.identifiers import ELEMENTWISE
+from initializer_conformance.conformance.run import current
+from initializer_conformance.conformance.sampling import sample_case
+from initializer_conformance.conformance.strategies import cases
+from initializer_conformance.conformance.test_law import pinned
 
 
 @pytest.mark.parametrize("identifier", ELEMENTWISE)
@@ -22,6 +22,6 @@ def test_bounds(identifier, case):
     ctx, law, sample = sample_case(identifier, case)
     assert_support(sample, law, ctx)
     if isinstance(law, Normal):
-        assert_tail_mass(sample, law, ctx, RUN.hypothesis_alpha)
+        assert_tail_mass(sample, law, ctx, current().hypothesis_alpha)
     else:
-        assert_no_point_mass(sample, law, ctx, RUN.hypothesis_alpha)
+        assert_no_point_mass(sample, law, ctx, current().hypothesis_alpha)

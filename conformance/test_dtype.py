@@ -2,11 +2,11 @@
 
 import pytest
 
-from .assertions import fail
-from .errors import assert_value_error
-from .identifiers import ALL, DETERMINISTIC, RANDOM
-from .sampling import Context, as_output, call, make
-from .strategies import ALL_FLOAT_DTYPES, INT_DTYPES
+from initializer_conformance.conformance.assertions import fail
+from initializer_conformance.conformance.errors import assert_value_error
+from initializer_conformance.conformance.identifiers import ALL, DETERMINISTIC, RANDOM
+from initializer_conformance.conformance.sampling import Context, as_output, call, make
+from initializer_conformance.conformance.strategies import ALL_FLOAT_DTYPES, INT_DTYPES
 
 
 def _shape(identifier):

@@ -5,11 +5,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .assertions import assert_exact
-from .errors import assert_value_error
-from .run import RUN
-from .sampling import Context, generate
-from .strategies import ALL_FLOAT_DTYPES, INT_DTYPES
+from initializer_conformance.conformance.assertions import assert_exact
+from initializer_conformance.conformance.errors import assert_value_error
+from initializer_conformance.conformance.run import current
+from initializer_conformance.conformance.sampling import Context, generate
+from initializer_conformance.conformance.strategies import ALL_FLOAT_DTYPES, INT_DTYPES
 
 
 @given(n=st.integers(1, 64), gain=st.one_of(st.none(), st.floats(-10, 10, allow_subnormal=False)),
@@ -32,11 +32,11 @@ def test_identity_shape(shape):
     """Non-square 2-D: ``ValueError`` in keras2, ``gain·eye(rows, cols)`` in keras3;
     not 2-D: ``ValueError`` in every edition."""
     config = {"gain": 2.0}
-    if len(shape) == 2 and not RUN.edition.identity_requires_square:
+    if len(shape) == 2 and not current().edition.identity_requires_square:
         ctx = Context("Identity", config, shape, "float32")
         assert_exact(generate("Identity", config, shape, "float32"), 2.0 * np.eye(*shape), ctx,
-                     f"2.0·eye{shape} (edition {RUN.edition.name})")
+                     f"2.0·eye{shape} (edition {current().edition.name})")
     else:
         assert_value_error("Identity", config, shape, "float32",
-                           f"edition {RUN.edition.name}: Identity needs a "
-                           f"{'square ' if RUN.edition.identity_requires_square else ''}2-D shape")
+                           f"edition {current().edition.name}: Identity needs a "
+                           f"{'square ' if current().edition.identity_requires_square else ''}2-D shape")

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from . import stats
-from .assertions import fail
-from .identifiers import ELEMENTWISE
-from .run import FIXED_ALPHA, RUN
-from .sampling import Context, derived_seed, generate
+from initializer_conformance.conformance.assertions import fail
+from initializer_conformance.conformance.identifiers import ELEMENTWISE
+from initializer_conformance.conformance.run import FIXED_ALPHA, current
+from initializer_conformance.conformance.sampling import Context, derived_seed, generate
 
 SHAPE = (256, 512)
 
@@ -15,7 +15,7 @@ SHAPE = (256, 512)
 @pytest.mark.parametrize("identifier", ELEMENTWISE)
 def test_independence(identifier):
     """No repeated rows or columns; no lag-1 correlation along either axis."""
-    config = {"seed": derived_seed(RUN.seed, 2000 + ELEMENTWISE.index(identifier))}
+    config = {"seed": derived_seed(current().seed, 2000 + ELEMENTWISE.index(identifier))}
     ctx = Context(identifier, config, SHAPE, "float32")
     x = generate(identifier, config, SHAPE, "float32").astype(np.float64)
     for axis, name in ((0, "rows"), (1, "columns")):
@@ -27,7 +27,7 @@ def test_independence(identifier):
     verdicts = [stats.correlation(x[:, :-1], x[:, 1:], FIXED_ALPHA, "lag 1 along rows"),
                 stats.correlation(x[:-1, :], x[1:, :], FIXED_ALPHA, "lag 1 along columns")]
     for v in verdicts:
-        RUN.spend(v.test, v.alpha)
+        current().spend(v.test, v.alpha)
     if not all(v.passed for v in verdicts):
         fail(f"[independence] {identifier}: neighbouring values are correlated", ctx,
              "independent entries (zero serial correlation)", "see the tests below",

@@ -3,11 +3,11 @@
 import pytest
 from hypothesis import example, given
 
-from .assertions import assert_law
-from .identifiers import ELEMENTWISE
-from .run import RUN
-from .sampling import sample_case
-from .strategies import Case, cases
+from initializer_conformance.conformance.assertions import assert_law
+from initializer_conformance.conformance.identifiers import ELEMENTWISE
+from initializer_conformance.conformance.run import current
+from initializer_conformance.conformance.sampling import sample_case
+from initializer_conformance.conformance.strategies import Case, cases
 
 #: Edge cases every property test runs first (never shrunk).
 PINNED = (Case((1, 1), seed=1), Case((3, 3, 16, 32), seed=2), Case((256, 8), seed=3),
@@ -26,4 +26,4 @@ def pinned(test):
 def test_law(identifier, case):
     """KS and Cramér-von Mises against the spec's exact CDF."""
     ctx, law, sample = sample_case(identifier, case)
-    assert_law(sample, law, ctx, RUN.hypothesis_alpha)
+    assert_law(sample, law, ctx, current().hypothesis_alpha)

@@ -6,10 +6,10 @@ from hypothesis import example, given
 from scipy import stats as scipy_stats
 
 from . import stats
-from .assertions import assert_orthogonal, fail
-from .run import FIXED_ALPHA, RUN
-from .sampling import Context, generate, derived_seed
-from .strategies import FLOAT_DTYPES, Case, cases, matrix_shapes
+from initializer_conformance.conformance.assertions import assert_orthogonal, fail
+from initializer_conformance.conformance.run import FIXED_ALPHA, current
+from initializer_conformance.conformance.sampling import Context, generate, derived_seed
+from initializer_conformance.conformance.strategies import FLOAT_DTYPES, Case, cases, matrix_shapes
 
 MATRIX_EXAMPLES = (Case((1, 1), seed=21), Case((64, 8), seed=22), Case((8, 64), seed=23),
                    Case((16, 16), "float64", seed=24), Case((3, 3, 2), seed=25),
@@ -41,7 +41,7 @@ def test_orthogonal_haar(shape):
     independent fair coins, and Q[0, 0]² / gain² ~ Beta(1/2, (m - 1)/2) with m the length
     of the orthonormal columns (rows, for a wide matrix)."""
     draws, gain = HAAR_SHAPES[shape], 1.5
-    config = {"gain": gain, "seed": derived_seed(RUN.seed, 100 + list(HAAR_SHAPES).index(shape))}
+    config = {"gain": gain, "seed": derived_seed(current().seed, 100 + list(HAAR_SHAPES).index(shape))}
     ctx = Context("Orthogonal", config, shape, "float64")
     law = ctx.law()
     rows, cols = law.rows, law.cols
@@ -61,7 +61,7 @@ def test_orthogonal_haar(shape):
             float(ks.pvalue), FIXED_ALPHA, draws,
             f"mean Q[0,0]² = {corner.mean():.4g} (expected {1 / m:.4g})"))
     for v in verdicts:
-        RUN.spend(v.test, v.alpha)
+        current().spend(v.test, v.alpha)
     if not all(v.passed for v in verdicts):
         fail("[orthogonality] Orthogonal: not Haar-distributed", ctx,
              f"{law.formula}; diagonal signs fair coins; Q[0,0]² ~ Beta(1/2, (m-1)/2)",

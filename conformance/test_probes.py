@@ -8,12 +8,12 @@ Seeds come from ``--conformance-seed``.
 
 import pytest
 
-from reference.laws import Normal
+from initializer_conformance.reference.laws import Normal
 
 from . import assertions as check
-from .run import FIXED_ALPHA, RUN
-from .sampling import Context, collect, derived_seed
-from .stats import samples_for_scale_power
+from initializer_conformance.conformance.run import FIXED_ALPHA, current
+from initializer_conformance.conformance.sampling import Context, collect, derived_seed
+from initializer_conformance.conformance.stats import samples_for_scale_power
 
 KERNEL = (3, 3, 64, 128)  # fan_in 576 != fan_out 1152, receptive field 9
 
@@ -39,7 +39,7 @@ MARGIN = 1.3  # draw 30 % more than the normal-theory minimum (power 0.9995 by n
 def test_probe(probe):
     identifier = probe.split("[")[0]
     config, shape = PROBES[probe]
-    config = {**config, "seed": derived_seed(RUN.seed, 1 + list(PROBES).index(probe))}
+    config = {**config, "seed": derived_seed(current().seed, 1 + list(PROBES).index(probe))}
     ctx = Context(identifier, config, shape, "float32")
     law = ctx.law()
     n = int(MARGIN * samples_for_scale_power(law, RELATIVE_STD_ERROR, FIXED_ALPHA, POWER))

@@ -3,12 +3,12 @@
 import pytest
 from hypothesis import given
 
-from .assertions import assert_scale
-from .identifiers import ELEMENTWISE
-from .run import RUN
-from .sampling import sample_case
-from .strategies import cases
-from .test_law import pinned
+from initializer_conformance.conformance.assertions import assert_scale
+from initializer_conformance.conformance.identifiers import ELEMENTWISE
+from initializer_conformance.conformance.run import current
+from initializer_conformance.conformance.sampling import sample_case
+from initializer_conformance.conformance.strategies import cases
+from initializer_conformance.conformance.test_law import pinned
 
 
 @pytest.mark.parametrize("identifier", ELEMENTWISE)
@@ -17,4 +17,4 @@ from .test_law import pinned
 def test_scale(identifier, case):
     """Spread about the spec's mean (variance test) and centre (mean test)."""
     ctx, law, sample = sample_case(identifier, case)
-    assert_scale(sample, law, ctx, RUN.hypothesis_alpha)
+    assert_scale(sample, law, ctx, current().hypothesis_alpha)

@@ -4,16 +4,16 @@ import numpy as np
 import pytest
 
 from . import stats
-from .assertions import fail
-from .identifiers import RANDOM
-from .run import FIXED_ALPHA, RUN
-from .sampling import Context, as_output, call, derived_seed, generate, make
+from initializer_conformance.conformance.assertions import fail
+from initializer_conformance.conformance.identifiers import RANDOM
+from initializer_conformance.conformance.run import FIXED_ALPHA, current
+from initializer_conformance.conformance.sampling import Context, as_output, call, derived_seed, generate, make
 
 SHAPE = (32, 64)
 
 
 def _seed(identifier: str, index: int) -> int:
-    return derived_seed(RUN.seed, 1000 + 10 * RANDOM.index(identifier) + index)
+    return derived_seed(current().seed, 1000 + 10 * RANDOM.index(identifier) + index)
 
 
 def _call(init, identifier: str, config: dict) -> np.ndarray:
@@ -37,17 +37,17 @@ def test_seed_reproducible(identifier):
 @pytest.mark.parametrize("identifier", RANDOM)
 def test_seed_repeated_calls(identifier):
     """One seeded instance called twice (only where the edition specifies it)."""
-    if RUN.edition.seeded_calls_repeat is None:
-        pytest.skip(f"edition {RUN.edition.name} does not specify repeated calls of a seeded "
+    if current().edition.seeded_calls_repeat is None:
+        pytest.skip(f"edition {current().edition.name} does not specify repeated calls of a seeded "
                     f"instance")
     config = {"seed": _seed(identifier, 1)}
     init = make(identifier, config)
     first, second = (_call(init, identifier, config) for _ in range(2))
-    if np.array_equal(first, second) != RUN.edition.seeded_calls_repeat:
+    if np.array_equal(first, second) != current().edition.seeded_calls_repeat:
         fail(f"[seeds] {identifier}: repeated calls of one seeded instance",
              Context(identifier, config, SHAPE, "float32"),
-             f"{'identical' if RUN.edition.seeded_calls_repeat else 'different'} values "
-             f"(edition {RUN.edition.name})", "the opposite")
+             f"{'identical' if current().edition.seeded_calls_repeat else 'different'} values "
+             f"(edition {current().edition.name})", "the opposite")
 
 
 @pytest.mark.parametrize("identifier", RANDOM)
@@ -60,7 +60,7 @@ def test_seed_distinct_independent(identifier):
         fail(f"[seeds] {identifier}: distinct seeds, identical values", ctx,
              "different values", "identical arrays (the seed is ignored?)")
     verdict = stats.correlation(a, b, FIXED_ALPHA, "outputs of two seeds")
-    RUN.spend(verdict.test, verdict.alpha)
+    current().spend(verdict.test, verdict.alpha)
     if not verdict.passed:
         fail(f"[seeds] {identifier}: outputs of distinct seeds are correlated", ctx,
              "independent outputs (zero correlation)", f"r = {verdict.effect}", (verdict,))
@@ -77,10 +77,10 @@ def test_unseeded_calls_differ(identifier):
     if np.array_equal(first, other):
         fail(f"[seeds] {identifier}: two unseeded instances returned identical values", ctx,
              "fresh values in every unseeded instance", "identical arrays")
-    repeat = RUN.edition.unseeded_calls_repeat
+    repeat = current().edition.unseeded_calls_repeat
     if np.array_equal(first, second) != repeat:
         fail(f"[seeds] {identifier}: two calls of one unseeded instance returned "
              f"{'different' if repeat else 'identical'} values", ctx,
              f"{'identical' if repeat else 'fresh'} values on every call of one unseeded "
-             f"instance (edition {RUN.edition.name})",
+             f"instance (edition {current().edition.name})",
              f"{'different' if repeat else 'identical'} arrays")

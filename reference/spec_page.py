@@ -26,7 +26,7 @@ import re
 import sys
 from pathlib import Path
 
-import reference
+from initializer_conformance import reference
 from . import base, editions, laws, registry
 from .constants import Constant, Ones, Zeros
 from .distributions import RandomNormal, RandomUniform, TruncatedNormal

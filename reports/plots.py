@@ -20,7 +20,7 @@ COLORS = {"observed": "#4c72b0", "spec": "#c62828", "bound": "#777777"}
 
 def law_of(finding: dict):
     """The element-wise law of ``finding`` (None if it has none)."""
-    from reference import laws
+    from initializer_conformance.reference import laws
 
     data = finding.get("law") or {}
     kinds = {"Normal": ("loc", "scale"), "Uniform": ("low", "high"),
@@ -30,7 +30,7 @@ def law_of(finding: dict):
         return getattr(laws, data["type"])(*(float(params[k]) for k in kinds[data["type"]]))
     if "identifier" in data:
         try:
-            import reference
+            from initializer_conformance import reference
 
             law = reference.make(data["identifier"], data.get("config", {}),
                                  data.get("edition")).law(tuple(data["shape"]))

@@ -1,8 +1,8 @@
-"""The report plugin: every ``pytest conformance`` run writes a results file and a page.
+"""The report plugin: every conformance run writes a results file and a page.
 
-``conformance/conftest.py`` adds the options (:func:`add_options`) and registers
+The suite's ``pytest11`` plugin (:mod:`initializer_conformance.plugin`) registers
 :class:`ReportPlugin` in ``pytest_configure`` (as pytest-html does), unless
-``--no-report``. By default ``pytest conformance --impl=torch`` writes
+``--no-report``; the options are in :mod:`initializer_conformance.conformance.options`. By default ``pytest conformance --impl=torch`` writes
 ``reports/torch.json`` (schema ``initializer-conformance/results/1``) and
 ``reports/torch.html`` under the directory pytest was started from, the name being the
 adapter's ``name`` made file-safe (``mutant:SwappedFans`` -> ``mutant-SwappedFans``).
@@ -12,7 +12,7 @@ tests run the suite as a subprocess) writes no report unless a path is given, so
 tests never write into ``reports/``.
 
 Data flow, xdist included. In the process that runs a test, the plugin resets the
-checks' record (:data:`conformance.record.RECORD`) before the test, and attaches
+checks' record (the run's :class:`~initializer_conformance.conformance.record.Record`) before the test, and attaches
 to its reports, as ``user_properties``, what the test is about (property, initializer,
 parameters) and, to the call report only, the checks' findings. ``user_properties``
 travel to the xdist controller with the reports; the findings are not left on the item,
@@ -32,33 +32,16 @@ from pathlib import Path
 
 import pytest
 
-from . import results
+from initializer_conformance import adapters, reference
+from initializer_conformance.conformance.record import findings
+from initializer_conformance.conformance.run import FALSE_ALARM_BUDGET, Run
+from initializer_conformance.conformance.sampling import UNSUPPORTED
+from initializer_conformance.reports import results
 
 ITEM = "conformance_item"
 FINDINGS = "conformance_findings"
+REPRODUCE = "conformance_reproduce"
 LONGREPR_LIMIT = 20_000
-
-
-def add_options(parser) -> None:
-    group = parser.getgroup("conformance-report", "conformance reports (JSON and HTML)")
-    group.addoption("--report-html", default=None, metavar="PATH",
-                    help="write the run's HTML page here (default: reports/NAME.html, NAME the "
-                         "adapter's name)")
-    group.addoption("--report-json", default=None, metavar="PATH",
-                    help="write the run's results file here (default: reports/NAME.json)")
-    group.addoption("--no-report", action="store_true", default=False,
-                    help="write neither the JSON results nor the HTML page")
-
-
-def configure(config) -> None:
-    """Register the plugin (called from the suite's ``pytest_configure``); a usage error,
-    before any test runs, if a report cannot be written where asked."""
-    if not config.getoption("--no-report"):
-        plugin = ReportPlugin(config)
-        for path in (plugin.html_path, plugin.json_path):
-            if path is not None:
-                _check_writable(path)
-        config.pluginmanager.register(plugin, "conformance-report")
 
 
 def _check_writable(path: Path) -> None:
@@ -86,8 +69,6 @@ def _is_worker(config) -> bool:
 
 
 def _initializer(prop: str, params: dict, edition) -> str:
-    import reference
-
     for key in ("identifier", "alias", "probe"):
         value = params.get(key)
         if isinstance(value, str):
@@ -107,17 +88,21 @@ def _exception_is_assertion(excinfo) -> bool:
 
 
 class ReportPlugin:
-    def __init__(self, config):
-        from conformance.record import RECORD
+    """Gathers the run's results and writes them; a usage error, before any test runs, if
+    a report cannot be written where asked."""
 
-        RECORD.enabled = True  # the checks keep their findings (in every process)
-        self.config = config
+    def __init__(self, config, run: Run):
+        self.config, self.run = config, run
         self.tests: dict[str, dict] = {}
         self.order: dict[str, int] = {}
         self.started = time.time()
         self.written: list[Path] = []
         self.problem = ""
         self.html_path, self.json_path = self._paths()
+        for path in (self.html_path, self.json_path):
+            if path is not None:
+                _check_writable(path)
+        run.record.enabled = True  # the checks keep their findings (in every process)
 
     # -- where -------------------------------------------------------------------------
 
@@ -127,9 +112,7 @@ class ReportPlugin:
         if html is None and js is None:
             if "PYTEST_CURRENT_TEST" in os.environ:  # started from inside a test
                 return None, None
-            from conformance.run import RUN
-
-            stem = base / "reports" / results.slug(getattr(RUN.adapter, "name", "report"))
+            stem = base / "reports" / results.slug(getattr(self.run.adapter, "name", "report"))
             return stem.with_suffix(".html"), stem.with_suffix(".json")
         html = base / os.path.expanduser(html) if html is not None else None
         js = base / os.path.expanduser(js) if js is not None else None
@@ -139,31 +122,27 @@ class ReportPlugin:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
-        from conformance.record import RECORD
-
-        RECORD.reset()
+        self.run.record.reset()
         yield
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
-        from conformance.run import RUN
-
         params = results.jsonable(getattr(getattr(item, "callspec", None), "params", {}))
         prop = results.property_of(item.nodeid)
-        info = {"property": prop, "initializer": _initializer(prop, params, RUN.edition),
+        info = {"property": prop, "initializer": _initializer(prop, params, self.run.edition),
                 "function": getattr(item, "originalname", item.name), "params": params}
         if call.excinfo is not None:
             info["exception"] = call.excinfo.typename
             info["assertion"] = _exception_is_assertion(call.excinfo)
         report.user_properties.append((ITEM, info))
         if call.when == "call":
-            from conformance.record import RECORD, findings
-
             error = call.excinfo.value if call.excinfo is not None else None
-            report.user_properties.append((FINDINGS, results.jsonable(findings(error))))
-            RECORD.reset()
+            report.user_properties.append((FINDINGS, results.jsonable(
+                findings(self.run.record, error))))
+            report.user_properties.append((REPRODUCE, self.run.reproduce_item(item)))
+            self.run.record.reset()
 
     # -- in the controller (or the only process) ------------------------------------------
 
@@ -185,6 +164,8 @@ class ReportPlugin:
         entry["duration"] += float(getattr(report, "duration", 0.0) or 0.0)
         if FINDINGS in props:
             entry["findings"] = props[FINDINGS]
+        if REPRODUCE in props:
+            entry["reproduce"] = props[REPRODUCE]
         outcome = self._outcome(report, info)
         if outcome is None:
             return
@@ -202,8 +183,6 @@ class ReportPlugin:
             if hasattr(report, "wasxfail"):
                 return "known-deviation"
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
-            from conformance.sampling import UNSUPPORTED
-
             return "unsupported" if f"{UNSUPPORTED}:" in str(reason) else "skipped"
         if report.when != "call" or not info.get("assertion", False):
             return "error"
@@ -271,14 +250,12 @@ class ReportPlugin:
 
     def _tests(self) -> list[dict]:
         """The tests in collection order (xdist reports them in completion order)."""
-        from conformance.run import RUN
-
         tests = [entry for entry in self.tests.values()
                  if entry["outcome"] is not None]  # None: interrupted after its setup
         for entry in tests:
             entry["duration"] = round(entry["duration"], 4)
-            if entry["outcome"] != "skipped" and entry["function"]:  # not a collection error
-                entry["reproduce"] = RUN.reproduce(entry["nodeid"])
+            if entry["outcome"] == "skipped":
+                entry.pop("reproduce", None)
         return sorted(tests, key=lambda e: self.order.get(e["nodeid"], len(self.order)))
 
     def _run(self, session) -> dict:
@@ -286,20 +263,18 @@ class ReportPlugin:
         import numpy
         import scipy
 
-        import adapters
-        from conformance.run import FALSE_ALARM_BUDGET, RUN
-
+        run = self.run
         try:
-            version = str(RUN.adapter.version())
+            version = str(run.adapter.version())
         except Exception as error:
             version = f"version() raised {type(error).__name__}: {error}"
-        ledger = sorted(RUN.ledger.items())
+        ledger = sorted(run.ledger.items())
         workers = getattr(self.config.option, "numprocesses", None)
         return {
             "suite": {"name": results.SUITE, "version": results.suite_version()},
-            "adapter": {"impl": RUN.impl, "name": str(RUN.adapter.name), "version": version,
-                        "description": adapters.describe(RUN.adapter)},
-            "edition": RUN.edition.name, "seed": RUN.seed, "profile": RUN.profile,
+            "adapter": {"impl": run.impl, "name": str(run.adapter.name), "version": version,
+                        "description": adapters.describe(run.adapter)},
+            "edition": run.edition.name, "seed": run.seed, "profile": run.profile,
             "platform": {"system": platform.system(), "machine": platform.machine(),
                          "platform": platform.platform(),
                          "python": platform.python_version(),
@@ -314,8 +289,8 @@ class ReportPlugin:
             "alpha": {"spent": sum(alpha * count for alpha, count in ledger),
                       "budget": FALSE_ALARM_BUDGET, "tests": sum(c for _, c in ledger),
                       "tiers": [{"alpha": a, "count": c} for a, c in ledger]},
-            "command": " ".join(["pytest", *self.config.invocation_params.args]),
-            "deviations": [d.as_dict() for d in RUN.deviations],
+            "command": run.command,
+            "deviations": [d.as_dict() for d in run.deviations],
         }
 
     @pytest.hookimpl(trylast=True)

@@ -13,8 +13,8 @@ import time
 
 import numpy as np
 
-import reference
-from adapters.reference_numpy import ReferenceAdapter
+from initializer_conformance import reference
+from initializer_conformance.adapters.reference_numpy import ReferenceAdapter
 
 FAULTY = "he_uniform"
 

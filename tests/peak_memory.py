@@ -9,7 +9,7 @@ frameworks.
 import os
 from pathlib import Path
 
-from conformance.guard import peak_resident_bytes
+from initializer_conformance.conformance.guard import peak_resident_bytes
 
 
 def pytest_unconfigure(config):

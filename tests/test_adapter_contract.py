@@ -11,9 +11,9 @@ import sys
 import numpy as np
 import pytest
 
-import adapters
-import reference
-from conformance import deviations
+from initializer_conformance import adapters
+from initializer_conformance import reference
+from initializer_conformance.conformance import deviations
 
 FRAMEWORKS = ("torch", "jax", "flax", "keras", "tf_keras", "mlx", "paddle", "tinygrad")
 #: framework -> a module after which importing it crashes the process (paddle 3.3:

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from conformance import deviations
-from conformance.deviations import Deviation, DeviationError
+from initializer_conformance.conformance import deviations
+from initializer_conformance.conformance.deviations import Deviation, DeviationError
 from conftest import ROOT, run_suite
 
 FUNCTIONS = deviations.suite_functions(ROOT / "conformance")
@@ -62,7 +62,7 @@ def test_a_file_adds_to_the_adapter_and_ignore_drops_the_adapter(tmp_path):
 
 # -- end to end: the mutant UntruncatedGlorotNormal fails test_bounds[glorot_normal] ------
 
-SUBSET = ("--impl=adapters.mutants:UntruncatedGlorotNormal", "--conformance-profile=quick",
+SUBSET = ("--impl=initializer_conformance.adapters.mutants:UntruncatedGlorotNormal", "--conformance-profile=quick",
           "-k", "test_bounds and glorot")
 
 

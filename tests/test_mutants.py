@@ -7,11 +7,11 @@ Each run selects the mutant's ``caught_by`` test (``-k``), stops at the first fa
 
 import pytest
 
-from adapters.mutants import MUTANTS
-from conformance import test_dtype as dtype_check
-from conformance.identifiers import ALL
-from conformance.run import RUN
-from conformance.strategies import ALL_FLOAT_DTYPES, INT_DTYPES
+from initializer_conformance.adapters.mutants import MUTANTS
+from initializer_conformance.conformance import test_dtype as dtype_check
+from initializer_conformance.conformance.identifiers import ALL
+from initializer_conformance.conformance.run import current
+from initializer_conformance.conformance.strategies import ALL_FLOAT_DTYPES, INT_DTYPES
 
 from conftest import run_suite
 
@@ -20,7 +20,7 @@ from conftest import run_suite
 def test_mutant_is_caught(name):
     mutant = MUTANTS[name]
     assert mutant.__doc__.strip(), "every mutant says which bug it is"
-    result = run_suite(f"--impl=adapters.mutants:{name}", "-k", mutant.caught_by, "-x", "-q")
+    result = run_suite(f"--impl=initializer_conformance.adapters.mutants:{name}", "-k", mutant.caught_by, "-x", "-q")
     assert result.returncode == 1, f"mutant {name} survived:\n{result.stdout[-3000:]}"
     assert "FAILED conformance/test_" in result.stdout and mutant.caught_by in result.stdout
     assert "reproduce: pytest" in result.stdout  # the message says how to replay it

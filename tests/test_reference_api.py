@@ -13,8 +13,8 @@ import math
 import numpy as np
 import pytest
 
-import reference as ref
-from reference import laws
+from initializer_conformance import reference as ref
+from initializer_conformance.reference import laws
 
 FLOATS = ["float16", "float32", "float64"]
 INTS = ["int32", "int64"]

@@ -21,7 +21,7 @@ import math
 import numpy as np
 import pytest
 
-import reference as ref
+from initializer_conformance import reference as ref
 
 F32 = np.float32
 

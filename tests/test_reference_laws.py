@@ -32,8 +32,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-import reference as ref
-from reference import laws
+from initializer_conformance import reference as ref
+from initializer_conformance.reference import laws
 
 ALPHA = 1e-6
 N_SIGMA = 6.0

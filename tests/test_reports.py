@@ -14,14 +14,14 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-import reference
-from conformance import assertions
-from conformance import record as kept
-from conformance.run import DEFAULT_SEED, RUN
-from conformance.sampling import Context, Sample
-from reports import __main__ as cli
-from reports import plots, render, results
-from reports import plugin as reports_plugin
+from initializer_conformance import reference
+from initializer_conformance.conformance import assertions
+from initializer_conformance.conformance import record as kept
+from initializer_conformance.conformance.run import DEFAULT_SEED, current
+from initializer_conformance.conformance.sampling import Context, Sample
+from initializer_conformance.reports import __main__ as cli
+from initializer_conformance.reports import plots, render, results
+from initializer_conformance.reports import plugin as reports_plugin
 
 from conftest import ROOT, run_suite
 
@@ -175,7 +175,7 @@ def test_merge_command_writes_the_index(tmp_path, capsys):
 
 @pytest.fixture
 def record(monkeypatch):
-    from adapters.reference_numpy import ReferenceAdapter
+    from initializer_conformance.adapters.reference_numpy import ReferenceAdapter
 
     monkeypatch.setattr(RUN, "adapter", ReferenceAdapter())
     monkeypatch.setattr(kept.RECORD, "enabled", True)
@@ -250,7 +250,7 @@ def suite_report(tmp_path_factory, name: str, *args: str):
 
 
 #: A mutant with a failure (test_fans[he_normal]) and a pass (test_probe[glorot_uniform]).
-SWAPPED_FANS = ("--impl=adapters.mutants:SwappedFans", "-k",
+SWAPPED_FANS = ("--impl=initializer_conformance.adapters.mutants:SwappedFans", "-k",
                 "test_fans and he_normal or test_probe and glorot_uniform",
                 "--report-html={out}/page.html")
 
@@ -330,7 +330,7 @@ def test_a_failure_is_recorded_and_shown(swapped_fans_run):
     assert test["nodeid"] == "conformance/test_fans.py::test_fans[he_normal]"
     assert test["reproduce"] == (
         "pytest 'conformance/test_fans.py::test_fans[he_normal]' "
-        f"--impl=adapters.mutants:SwappedFans --edition=keras2 --conformance-seed={DEFAULT_SEED} "
+        f"--impl=initializer_conformance.adapters.mutants:SwappedFans --edition=keras2 --conformance-seed={DEFAULT_SEED} "
         "--conformance-profile=ci")
     assert test["exception"] == "AssertionError"
     assert test["message"].startswith(
@@ -352,7 +352,7 @@ def test_a_failure_is_recorded_and_shown(swapped_fans_run):
     card = page[page.index('<article class="card'):page.index("</article>")]
     for text in ("test_fans[he_normal]", "Likely cause", "fan_in and fan_out swapped",
                  "variance (Pearson III, 3 moments)", "minimal case", "Reproduce",
-                 "--impl=adapters.mutants:SwappedFans", 'class="plot" src="data:image/png'):
+                 "--impl=initializer_conformance.adapters.mutants:SwappedFans", 'class="plot" src="data:image/png'):
         assert text in card, text
     assert re.search(r'<td class="cell o-fail"[^>]*>\s*<a href="#t-test_fans.py-test_fans-he_normal',
                      page)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import reference
-from reference import spec_page
+from initializer_conformance import reference
+from initializer_conformance.reference import spec_page
 
 SPEC = Path(__file__).resolve().parent.parent / "SPEC.md"
 

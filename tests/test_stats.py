@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from conformance import stats
-from reference.laws import Normal, TruncatedNormal, Uniform
+from initializer_conformance.conformance import stats
+from initializer_conformance.reference.laws import Normal, TruncatedNormal, Uniform
 
 ALPHA = 1e-6
 N = 50_000

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-import adapters
-from conformance import run
+from initializer_conformance import adapters
+from initializer_conformance.conformance import run
 
 from conftest import run_suite
 
@@ -90,7 +90,7 @@ def test_bad_input_is_a_usage_error(args, message):
 
 def test_missing_framework_names_the_extra(monkeypatch):
     monkeypatch.setitem(adapters.BUILTINS, "fakeframework",
-                        adapters.Builtin("adapters.fake:Adapter", "fakeframework",
+                        adapters.Builtin("initializer_conformance.adapters.fake:Adapter", "fakeframework",
                                          "fakeframework_not_installed"))
     with pytest.raises(adapters.AdapterError, match=r'pip install -e "\.\[fakeframework\]"'):
         adapters.load_adapter("fakeframework")
@@ -100,7 +100,7 @@ def test_entry_point_adapter(monkeypatch):
     """Installed packages add --impl names through the entry-point group."""
     from importlib.metadata import EntryPoint
 
-    point = EntryPoint("myport", "adapters.reference_numpy:ReferenceAdapter",
+    point = EntryPoint("myport", "initializer_conformance.adapters.reference_numpy:ReferenceAdapter",
                        adapters.ENTRY_POINT_GROUP)
     monkeypatch.setattr(adapters, "entry_points",
                         lambda group: [point] if group == adapters.ENTRY_POINT_GROUP else [])

@@ -1,0 +1,123 @@
+"""The suite's command-line options, and their parsing.
+
+Registered by the ``pytest11`` plugin (:mod:`initializer_conformance.plugin`) in every
+pytest run of an environment where the suite is installed, so this module imports
+nothing heavy (no NumPy, SciPy or Hypothesis): installing the suite must not slow down
+or change any other pytest run. Values are checked in :func:`parse` (a usage error,
+exit code 4, before any test runs), not by ``argparse`` choices that would need the
+reference to list them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+DEFAULT_SEED = 20_261_129
+DEFAULT_CALL_TIMEOUT = 60.0  # seconds
+DEFAULT_MEMORY_LIMIT = 6 * 2**30  # bytes
+
+#: Hypothesis profiles: name -> max_examples per property test.
+PROFILES = {"quick": 5, "ci": 25, "thorough": 200}
+
+
+def add(parser) -> None:
+    """The options of the suite and of its reports, in two groups of ``pytest --help``."""
+    group = parser.getgroup("initializer-conformance", "initializer conformance suite")
+    group.addoption("--impl", default=None,
+                    help="implementation under test: a built-in adapter name (numpy, torch, "
+                         "jax, flax, keras, tf_keras, mlx, paddle, tinygrad, ...), a name "
+                         "registered under the entry-point group "
+                         "'initializer_conformance.adapters', or module:attribute. Without "
+                         "it, the suite's plugin does nothing")
+    group.addoption("--edition", default=None,
+                    help="spec edition to test against: keras2 (the seed page) or keras3 "
+                         "(default: the adapter's `edition`, else keras2)")
+    group.addoption("--conformance-seed", default=None,
+                    help=f"seed of every random choice of the suite (default {DEFAULT_SEED}: "
+                         "fixed, so that CI runs are deterministic)")
+    group.addoption("--conformance-profile", default="ci", choices=sorted(PROFILES),
+                    help="how many Hypothesis examples per property: "
+                         + ", ".join(f"{k}={v}" for k, v in PROFILES.items()))
+    group.addoption("--call-timeout", default=DEFAULT_CALL_TIMEOUT, type=float,
+                    metavar="SECONDS",
+                    help=f"time limit of one call into the adapter; a call that takes longer "
+                         f"is an error of its check (default {DEFAULT_CALL_TIMEOUT:g}; 0: none)")
+    group.addoption("--memory-limit", default="6GiB", metavar="SIZE",
+                    help="resident memory of a test process above which calls into the adapter "
+                         "are errors, e.g. 6GiB, 500MB (default 6GiB; 0: none)")
+    group.addoption("--known-deviations", default=None, metavar="FILE",
+                    help="TOML file of known deviations, '\"check\" = \"reason\"' per line, "
+                         "added to the adapter's `known_deviations` (see README)")
+    group.addoption("--ignore-known-deviations", action="store_true", default=False,
+                    help="ignore the adapter's `known_deviations`: report every deviation")
+    group.addoption("--allow-stale-deviations", action="store_true", default=False,
+                    help="only warn (do not fail) when a declared known deviation now passes")
+    group = parser.getgroup("initializer-conformance-report",
+                            "initializer conformance reports (JSON and HTML)")
+    group.addoption("--report-html", default=None, metavar="PATH",
+                    help="write the run's HTML page here (default: reports/NAME.html, NAME the "
+                         "adapter's name)")
+    group.addoption("--report-json", default=None, metavar="PATH",
+                    help="write the run's results file here (default: reports/NAME.json)")
+    group.addoption("--no-report", action="store_true", default=False,
+                    help="write neither the JSON results nor the HTML page")
+
+
+@dataclass(frozen=True)
+class Options:
+    """The checked values of the suite's options."""
+
+    impl: str
+    edition: str | None
+    seed: int
+    profile: str
+    call_timeout: float
+    memory_limit: int
+
+
+def parse(config) -> Options:
+    """The suite's options of ``config``, checked (:class:`pytest.UsageError` if not)."""
+    return Options(impl=config.getoption("--impl"), edition=config.getoption("--edition"),
+                   seed=_seed(config.getoption("--conformance-seed")),
+                   profile=config.getoption("--conformance-profile"),
+                   call_timeout=_timeout(config.getoption("--call-timeout")),
+                   memory_limit=_size(config.getoption("--memory-limit")))
+
+
+def _seed(value) -> int:
+    if value is None:
+        return DEFAULT_SEED
+    try:
+        seed = int(value)
+    except ValueError:
+        raise pytest.UsageError(f"--conformance-seed must be a non-negative integer, "
+                                f"got {value!r}") from None
+    if not 0 <= seed < 2**32:
+        raise pytest.UsageError(f"--conformance-seed must be in [0, 2**32), got {seed}")
+    return seed
+
+
+def _timeout(value: float) -> float:
+    if not value >= 0:
+        raise pytest.UsageError(f"--call-timeout must be >= 0 seconds, got {value}")
+    return value
+
+
+_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "kib": 2**10, "m": 10**6, "mb": 10**6,
+          "mib": 2**20, "g": 10**9, "gb": 10**9, "gib": 2**30}
+
+
+def _size(value: str) -> int:
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]*)\s*", str(value))
+    unit = match and _UNITS.get(match.group(2).lower())
+    try:
+        size = float(match.group(1)) * unit if unit else -1
+    except ValueError:
+        size = -1
+    if not size >= 0:
+        raise pytest.UsageError(f"--memory-limit must be a size such as 6GiB, 500MB or 0, "
+                                f"got {value!r}")
+    return int(size)

@@ -1,0 +1,71 @@
+"""The pytest plugin of initializer-conformance (entry point ``pytest11``).
+
+Installed with the suite, so it is loaded by every pytest run of the environment, and
+does nothing there unless ``--impl`` is given: it adds the suite's options (light: this
+module imports neither NumPy nor the suite), and a run that collects the suite's own
+test files without ``--impl`` is a usage error that says what is missing.
+
+With ``--impl``, it makes the run (:func:`~initializer_conformance.conformance.plugin.make_run`:
+adapter, edition, seed, limits, known deviations; a usage error before any test runs if
+one of them is wrong) and registers the suite's hooks
+(:class:`~initializer_conformance.conformance.plugin.Suite`) and, unless ``--no-report``,
+the report's (:class:`~initializer_conformance.reports.plugin.ReportPlugin`). The suite
+never imports the reports; the reports read the suite's run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from initializer_conformance.conformance import options
+
+SUITE = "initializer_conformance.conformance"
+
+
+def pytest_addoption(parser):
+    options.add(parser)
+
+
+def pytest_configure(config):
+    if config.getoption("--impl") is None:
+        if _names_the_suite(config):
+            raise pytest.UsageError(
+                "the conformance suite needs --impl: which implementation to test? e.g. "
+                "--impl=numpy (the reference), --impl=torch, or --impl=my_module:MyAdapter")
+        return
+    from initializer_conformance.conformance.plugin import Suite, make_run
+
+    run = make_run(config)
+    if not config.getoption("--no-report"):
+        from initializer_conformance.reports.plugin import ReportPlugin
+
+        report = ReportPlugin(config, run)  # a usage error if its paths cannot be written
+        config.pluginmanager.register(report, "initializer-conformance-report")
+    config.pluginmanager.register(Suite(config, run), "initializer-conformance-suite")
+
+
+def suite_dir() -> Path:
+    """Where the suite's test files are (site-packages, or a checkout's ``conformance/``)."""
+    return Path(importlib.util.find_spec(SUITE).submodule_search_locations[0]).resolve()
+
+
+def _names_the_suite(config) -> bool:
+    suite = suite_dir()
+    for arg in config.args:
+        base = str(arg).split("::")[0]
+        path = Path(config.invocation_params.dir, base)
+        if config.option.pyargs and not path.exists():
+            try:
+                spec = importlib.util.find_spec(base)
+            except (ImportError, ValueError):
+                spec = None
+            if spec is None:
+                continue
+            path = Path(spec.origin if spec.origin else spec.submodule_search_locations[0])
+        path = path.resolve()
+        if path == suite or suite in path.parents:
+            return True
+    return False
