@@ -10,15 +10,17 @@ import pytest
 from initializer_conformance import adapters
 from initializer_conformance import reference
 from initializer_conformance.conformance import stats
-from initializer_conformance.conformance.run import current
+from initializer_conformance.conformance.run import Run, activate
 from initializer_conformance.conformance.sampling import collect
 
 from .runs import run_suite
 
 
 @pytest.fixture(autouse=True)
-def reference_adapter():
-    current().adapter, current().impl = adapters.load_adapter("numpy"), "numpy"
+def reference_run():
+    activate(Run(adapter=adapters.load_adapter("numpy"), impl="numpy"))
+    yield
+    activate(None)
 
 
 @pytest.mark.parametrize("workers", [None, "2"], ids=["serial", "xdist-2"])

@@ -3,12 +3,14 @@
     initializer-conformance --impl=my_port:MyAdapter -n auto --junitxml=conformance.xml
 
 is ``pytest --pyargs initializer_conformance.conformance --impl=my_port:MyAdapter ...``
-with three differences that make it safe to run from a port's own repository:
+with four differences that make it safe to run from a port's own repository:
 
 * the directory it is started from is importable (as with ``python -m``), so
   ``--impl=my_port:MyAdapter`` finds ``./my_port.py``, in every xdist worker too;
 * pytest reads the suite's own configuration (``pytest.ini`` of this package), never the
   port's (its ``addopts``, ``filterwarnings``, ``conftest.py`` files stay out of the run);
+* the port's ``conftest.py`` files are not loaded (the suite's files are given to pytest
+  as paths, and conftest files are looked for only in the suite's package);
 * pytest's cache is off: nothing but the report is written into the directory.
 
 Checks are selected as pytest selects tests: ``-k``, or module paths such as
@@ -18,6 +20,7 @@ Checks are selected as pytest selects tests: ``-k``, or module paths such as
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shlex
 import sys
@@ -31,12 +34,28 @@ CONFIG = Path(__file__).resolve().parent / "pytest.ini"
 
 
 def argv(args: list[str]) -> list[str]:
-    """The pytest arguments of ``initializer-conformance ARGS``."""
-    targets = [] if any(a.startswith(f"{PACKAGE}.") for a in args) else [SUITE]
-    own_config = any(a in ("-c", "--config-file") or a.startswith(("--config-file=", "-c="))
+    """The pytest arguments of ``initializer-conformance ARGS``: the suite's module paths
+    (``initializer_conformance.conformance.test_fans::test_fans[he_normal]``) become file
+    paths, and the whole suite is the target when none is given."""
+    targets = [_as_path(a) for a in args if a.startswith(f"{PACKAGE}.")]
+    rest = [a for a in args if not a.startswith(f"{PACKAGE}.")]
+    own_config = any(a in ("-c", "--config-file") or a.startswith("--config-file=")
                      for a in args)
-    return [*([] if own_config else ["-c", str(CONFIG)]), "-p", "no:cacheprovider", "--pyargs",
-            *targets, *args]
+    return [*([] if own_config else ["-c", str(CONFIG)]), f"--confcutdir={CONFIG.parent}",
+            "-p", "no:cacheprovider", *(targets or [_as_path(SUITE)]), *rest]
+
+
+def _as_path(target: str) -> str:
+    """``package.module::name`` -> ``/path/to/package/module.py::name``."""
+    module, sep, rest = target.partition("::")
+    spec = importlib.util.find_spec(module)
+    if spec is None:
+        return target  # pytest says it found nothing
+    path = spec.origin if spec.origin not in (None, "namespace") else \
+        spec.submodule_search_locations[0]
+    if path.endswith("__init__.py"):
+        path = str(Path(path).parent)
+    return f"{path}{sep}{rest}"
 
 
 def main(args: list[str] | None = None) -> int:

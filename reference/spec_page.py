@@ -8,8 +8,8 @@ does not do; ``tests/test_spec_page.py`` checks that ``SPEC.md`` is up to date.
 
 Usage::
 
-    python -m reference.spec_page          # (re)writes SPEC.md at the repository root
-    python -m reference.spec_page --check  # exit status 1 if SPEC.md is out of date
+    python -m initializer_conformance.reference.spec_page          # (re)writes SPEC.md at the repository root
+    python -m initializer_conformance.reference.spec_page --check  # exit status 1 if SPEC.md is out of date
 
 >>> page = render()
 >>> page.startswith("# ") and "## `he_uniform`" in page
@@ -37,7 +37,7 @@ from .variance_scaling import PRESETS, VarianceScaling
 # ``reference.fans`` is shadowed by the function of that name in the package namespace.
 fans_module = importlib.import_module(".fans", __package__)
 
-#: Where ``python -m reference.spec_page`` writes the page.
+#: Where ``python -m initializer_conformance.reference.spec_page`` writes the page.
 SPEC_PATH = Path(__file__).resolve().parent.parent / "SPEC.md"
 
 #: Every initializer of the seed page, in the page's order.
@@ -461,7 +461,7 @@ def render() -> str:
     contract = _paragraphs(_doc(base))[1]
     out = [
         "# Initializers: the reference spec", "",
-        "<!-- Generated from reference/ by `python -m reference.spec_page`. Do not edit by hand. -->",
+        "<!-- Generated from reference/ by `python -m initializer_conformance.reference.spec_page`. Do not edit by hand. -->",
         "",
         _inline(_unwrap(intro)), "",
         "The seed of this spec is the Keras 2 \"Initializers\" page (Chinese translation of the "
@@ -504,12 +504,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv == ["--check"]:
         current = SPEC_PATH.read_text(encoding="utf-8") if SPEC_PATH.exists() else ""
         if current != page:
-            print(f"{SPEC_PATH} is out of date: run `python -m reference.spec_page`",
+            print(f"{SPEC_PATH} is out of date: run `python -m initializer_conformance.reference.spec_page`",
                   file=sys.stderr)
             return 1
         return 0
     if argv:
-        print("usage: python -m reference.spec_page [--check]", file=sys.stderr)
+        print("usage: python -m initializer_conformance.reference.spec_page [--check]", file=sys.stderr)
         return 2
     SPEC_PATH.write_text(page, encoding="utf-8", newline="\n")
     print(f"wrote {SPEC_PATH}")

@@ -1,5 +1,5 @@
 """Conformance reports: a results file (JSON) and a self-contained HTML page per run,
-and a cross-framework index (``python -m reports merge reports/*.json -o reports/index.html``).
+and a cross-framework index (``python -m initializer_conformance.reports merge reports/*.json -o reports/index.html``).
 
 * :mod:`reports.plugin`: the pytest plugin the suite registers (options, hooks).
 * :mod:`reports.results`: the results schema (``schema.json``), build, load, merge.

@@ -1,6 +1,6 @@
-"""``python -m reports merge RESULTS.json ... -o index.html``: the cross-framework page.
+"""``python -m initializer_conformance.reports merge RESULTS.json ... -o index.html``: the cross-framework page.
 
-Also ``python -m reports render RESULTS.json -o PAGE.html``: a run's page, again, from
+Also ``python -m initializer_conformance.reports render RESULTS.json -o PAGE.html``: a run's page, again, from
 its results file (e.g. after editing the templates).
 """
 
@@ -58,7 +58,7 @@ def render_page(args) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reports",
+    parser = argparse.ArgumentParser(prog="python -m initializer_conformance.reports",
                                      description="Conformance reports from results files.")
     commands = parser.add_subparsers(dest="command", required=True)
     m = commands.add_parser("merge", help="frameworks x initializers page from results files")

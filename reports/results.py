@@ -4,7 +4,7 @@ A results file is one JSON object of schema ``initializer-conformance/results/1`
 (``reports/schema/results-1.json``, described in ``reports/README.md``): who was tested (adapter,
 edition, seed, profile, platform, suite version), and one entry per test item with its
 outcome and, for the statistical checks, its findings (statistics, law, sample). This
-module needs neither pytest nor the suite: ``python -m reports merge`` reads results
+module needs neither pytest nor the suite: ``python -m initializer_conformance.reports merge`` reads results
 written anywhere.
 """
 

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 
 from benchmarks.runs import suite_process
+from initializer_conformance import adapters
+from initializer_conformance.conformance.run import Run, activate
 
 
 def _states_equal(a, b) -> bool:
@@ -33,3 +35,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_suite(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
     """Run ``pytest conformance ARGS`` from the repository root, as a user would."""
     return suite_process(*args, timeout=timeout)
+
+
+@pytest.fixture
+def reference_run():
+    """A run of the reference adapter made current, for tests that call checks directly
+    (the suite's plugin does this for a pytest session); retired afterwards."""
+    run = Run(adapter=adapters.load_adapter("numpy"), impl="numpy")
+    activate(run)
+    yield run
+    activate(None)

@@ -1,11 +1,15 @@
 """Known deviations: declared failures are excused, new ones fail, stale ones are caught."""
 
 import json
+import shlex
+import subprocess
+import sys
 
 import pytest
 
 from initializer_conformance.conformance import deviations
 from initializer_conformance.conformance.deviations import Deviation, DeviationError
+from benchmarks.runs import suite_command
 from conftest import ROOT, run_suite
 
 FUNCTIONS = deviations.suite_functions(ROOT / "conformance")
@@ -86,6 +90,15 @@ def test_a_declared_deviation_is_excused_and_shown_with_its_reason(tmp_path):
     assert data["deviations"][0]["status"] == "applied"
     page = (tmp_path / "results.html").read_text()
     assert "Declared known deviations" in page and "untruncated, by design" in page
+    # its reproduce command replays the failure itself, not an xfail, and writes no report
+    assert test["reproduce"].endswith("--ignore-known-deviations --no-report")
+    before = sorted(tmp_path.iterdir())
+    command = shlex.split(test["reproduce"])
+    assert command[0] == "pytest"
+    replay = subprocess.run([sys.executable, "-m", *command], cwd=ROOT, capture_output=True,
+                            text=True, timeout=600, env=suite_command()[1])
+    assert replay.returncode == 1 and "1 failed" in replay.stdout, replay.stdout[-3000:]
+    assert sorted(tmp_path.iterdir()) == before
 
 
 def test_an_undeclared_deviation_still_fails(tmp_path):

@@ -10,7 +10,6 @@ import pytest
 from initializer_conformance.adapters.mutants import MUTANTS
 from initializer_conformance.conformance import test_dtype as dtype_check
 from initializer_conformance.conformance.identifiers import ALL
-from initializer_conformance.conformance.run import current
 from initializer_conformance.conformance.strategies import ALL_FLOAT_DTYPES, INT_DTYPES
 
 from conftest import run_suite
@@ -29,10 +28,10 @@ def test_mutant_is_caught(name):
 
 
 @pytest.mark.parametrize("name", sorted(n for n, m in MUTANTS.items() if m.caught_by != "test_dtype"))
-def test_mutant_has_one_bug(name, monkeypatch):
+def test_mutant_has_one_bug(name, reference_run):
     """A mutant breaks only what its docstring says: the others handle every dtype as the
     reference does (the suite's own test_dtype, run in-process, passes)."""
-    monkeypatch.setattr(RUN, "adapter", MUTANTS[name]())
+    reference_run.adapter = MUTANTS[name]()
     for identifier in ALL:
         for dtype in ALL_FLOAT_DTYPES + INT_DTYPES:
             dtype_check.test_dtype(identifier, dtype)

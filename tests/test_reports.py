@@ -17,11 +17,10 @@ import pytest
 from initializer_conformance import reference
 from initializer_conformance.conformance import assertions
 from initializer_conformance.conformance import record as kept
-from initializer_conformance.conformance.run import DEFAULT_SEED, current
+from initializer_conformance.conformance.options import DEFAULT_SEED
 from initializer_conformance.conformance.sampling import Context, Sample
 from initializer_conformance.reports import __main__ as cli
 from initializer_conformance.reports import plots, render, results
-from initializer_conformance.reports import plugin as reports_plugin
 
 from conftest import ROOT, run_suite
 
@@ -174,14 +173,9 @@ def test_merge_command_writes_the_index(tmp_path, capsys):
 # -- recording ------------------------------------------------------------------------------
 
 @pytest.fixture
-def record(monkeypatch):
-    from initializer_conformance.adapters.reference_numpy import ReferenceAdapter
-
-    monkeypatch.setattr(RUN, "adapter", ReferenceAdapter())
-    monkeypatch.setattr(kept.RECORD, "enabled", True)
-    kept.RECORD.reset()
-    yield kept.RECORD
-    kept.RECORD.reset()
+def record(reference_run):
+    reference_run.record.enabled = True
+    return reference_run.record
 
 
 def _sample(law, n, seed, scale=1.0):
@@ -193,13 +187,13 @@ def test_findings_keep_the_failing_example(record):
     ctx = Context("he_normal", {"seed": 1}, (16, 64), "float32")
     law = ctx.law()
     assertions.assert_scale(_sample(law, 5000, 1), law, ctx, 1e-6)  # passes: recorded
-    assert [f["passed"] for f in kept.findings()] == [True]
+    assert [f["passed"] for f in kept.findings(record)] == [True]
     bad_ctx = Context("he_normal", {"seed": 2}, (16, 64), "float32")
     with pytest.raises(AssertionError) as failure:
         assertions.assert_scale(_sample(law, 30_000, 2, scale=0.5), law, bad_ctx, 1e-6)
     assertions.assert_scale(_sample(law, 5000, 3), law, Context(
         "he_normal", {"seed": 3}, (16, 64), "float32"), 1e-6)  # a later passing example
-    (finding,) = kept.findings(failure.value)  # the example that raised it
+    (finding,) = kept.findings(record, failure.value)  # the example that raised it
     assert finding["check"] == "scale" and not finding["passed"]
     assert finding["case"] == {"identifier": "he_normal", "config": {"seed": 2},
                                "shape": [16, 64], "dtype": "float32", "seed": 2}
@@ -218,9 +212,9 @@ def test_findings_keep_the_failing_example(record):
     assert plots.law_of(finding) == reference.make("he_normal", {"seed": 2}).law((16, 64))
     json.dumps(results.jsonable(finding), allow_nan=False)
     # an error that is not a failure of the checks: no example is claimed
-    assert kept.findings(RuntimeError("adapter crashed")) == []
+    assert kept.findings(record, RuntimeError("adapter crashed")) == []
     # a passing example keeps a small sample
-    (passed,) = kept.findings()
+    (passed,) = kept.findings(record)
     assert passed["passed"] and len(passed["sample"]["values"]) == 250
 
 
@@ -229,7 +223,7 @@ def test_plots_are_png_data_uris(record):
     law = ctx.law()
     with pytest.raises(AssertionError) as failure:
         assertions.assert_scale(_sample(law, 20_000, 1, scale=1.2), law, ctx, 1e-6)
-    (finding,) = kept.findings(failure.value)
+    (finding,) = kept.findings(record, failure.value)
     for plot in (plots.failure_plot(finding), plots.pass_plot(finding)):
         assert plot.startswith("data:image/png;base64,") and len(plot) > 5000
     assert plots.failure_plot({**finding, "sample": None}) is None
@@ -330,8 +324,8 @@ def test_a_failure_is_recorded_and_shown(swapped_fans_run):
     assert test["nodeid"] == "conformance/test_fans.py::test_fans[he_normal]"
     assert test["reproduce"] == (
         "pytest 'conformance/test_fans.py::test_fans[he_normal]' "
-        f"--impl=initializer_conformance.adapters.mutants:SwappedFans --edition=keras2 --conformance-seed={DEFAULT_SEED} "
-        "--conformance-profile=ci")
+        "--impl=initializer_conformance.adapters.mutants:SwappedFans --edition=keras2 "
+        f"--conformance-seed={DEFAULT_SEED} --conformance-profile=ci --no-report")
     assert test["exception"] == "AssertionError"
     assert test["message"].startswith(
         "AssertionError: [scale] he_normal: spread or centre differs from the spec")
@@ -394,28 +388,6 @@ def test_adapter_text_is_escaped_and_default_paths(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "evil:&lt;b&gt;port&lt;/b&gt;" in page and "&lt;i&gt;1.0&lt;/i&gt;" in page
     assert page.count("<script") == 1  # the page's own filter script only
-
-
-@pytest.mark.parametrize("no_report, registered", [(True, []), (False, ["conformance-report"])])
-def test_no_report_registers_no_plugin(monkeypatch, no_report, registered):
-    """``--no-report``: the plugin is not registered, so nothing is recorded or written."""
-    class Config:
-        def __init__(self):
-            self.pluginmanager, self.names = self, []
-
-        def getoption(self, name):
-            return {"--no-report": no_report}[name]
-
-        def register(self, plugin, name):
-            self.names.append(name)
-
-    class Plugin:
-        html_path = json_path = None
-
-    monkeypatch.setattr(reports_plugin, "ReportPlugin", lambda config: Plugin())
-    config = Config()
-    reports_plugin.configure(config)
-    assert config.names == registered
 
 
 def test_page_renders_every_outcome():

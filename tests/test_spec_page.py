@@ -28,13 +28,13 @@ def rendered() -> str:
 
 
 def test_spec_md_is_up_to_date(rendered):
-    assert SPEC.exists(), "SPEC.md is missing: run `python -m reference.spec_page`"
+    assert SPEC.exists(), "SPEC.md is missing: run `python -m initializer_conformance.reference.spec_page`"
     current = SPEC.read_text(encoding="utf-8")
     if current != rendered:
         diff = "".join(list(difflib.unified_diff(
             current.splitlines(keepends=True), rendered.splitlines(keepends=True),
             "SPEC.md", "render()", n=1))[:40])
-        pytest.fail("SPEC.md is out of date with reference/: run `python -m reference.spec_page` "
+        pytest.fail("SPEC.md is out of date with reference/: run `python -m initializer_conformance.reference.spec_page` "
                     f"and commit the result.\n{diff}")
 
 

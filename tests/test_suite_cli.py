@@ -1,13 +1,15 @@
 """The suite as a user runs it: `pytest conformance --impl=...`, its errors and its verdicts."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 
 from initializer_conformance import adapters
 from initializer_conformance.conformance import run
 
-from conftest import run_suite
+from conftest import ROOT, run_suite
 
 USAGE_ERROR = 4
 
@@ -75,24 +77,58 @@ def test_module_attribute_adapter(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    ((), "--impl is required"),
+    ((), "the conformance suite needs --impl"),
     (("--impl=no_such_adapter",), "unknown --impl='no_such_adapter'; built-in names: flax, jax"),
     (("--impl=json:dumps",), "is not an adapter: it lacks name, version"),
     (("--impl=no_such_module:Adapter",), "cannot import module 'no_such_module'"),
     (("--impl=numpy", "--conformance-seed=minus-one"), "--conformance-seed must be a non-negative"),
-    (("--impl=numpy", "--edition=keras9"), "invalid choice: 'keras9'"),
+    (("--impl=numpy", "--edition=keras9"), "--edition: unknown spec edition 'keras9'"),
+    (("--impl=tests.bad_adapters:NeedsArguments",),
+     "cannot make an adapter from the class tests.bad_adapters.NeedsArguments: its constructor "
+     "needs device"),
+    (("--impl=tests.bad_adapters:RaisesInConstructor",),
+     "its constructor raised RuntimeError: no device"),
+    (("--impl=tests.bad_adapters:WrongMake",),
+     "tests.bad_adapters.WrongMake instance.make(identifier) cannot be called as "
+     "make(identifier, config)"),
+    (("--impl=tests.bad_adapters:NotAnAdapter",),
+     "tests.bad_adapters.NotAnAdapter instance is not an adapter: it lacks version"),
 ])
 def test_bad_input_is_a_usage_error(args, message):
     result = run_suite(*args, "-q")
     assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
     assert message in result.stderr
+    assert " at 0x" not in result.stderr  # names, not memory addresses
+
+
+def test_a_usage_error_writes_no_report(tmp_path):
+    """A run that ends in a usage error writes no report, and overwrites none."""
+    page = tmp_path / "kept.html"
+    page.write_text("an earlier run's page")
+    result = run_suite("--impl=numpy", "--conformance-seed=-1", "--report-html", str(page))
+    assert result.returncode == USAGE_ERROR
+    assert page.read_text() == "an earlier run's page"
+    assert not (tmp_path / "kept.json").exists()
+
+
+def test_a_module_of_the_current_directory_not_on_the_path_is_explained(tmp_path):
+    (tmp_path / "my_port.py").write_text("class Port: pass\n")
+    plain = [sys.executable, "-c", "import sys, pytest; sys.path.remove('') if '' in sys.path "
+             "else None; sys.exit(pytest.main(sys.argv[1:]))"]
+    result = subprocess.run([*plain, "--pyargs", "initializer_conformance.conformance",
+                             "--impl=my_port:Port", "-p", "no:cacheprovider"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
+    assert "'my_port' is in the current directory" in result.stderr
+    assert "run `initializer-conformance` or `python -m pytest`" in result.stderr
 
 
 def test_missing_framework_names_the_extra(monkeypatch):
     monkeypatch.setitem(adapters.BUILTINS, "fakeframework",
                         adapters.Builtin("initializer_conformance.adapters.fake:Adapter", "fakeframework",
                                          "fakeframework_not_installed"))
-    with pytest.raises(adapters.AdapterError, match=r'pip install -e "\.\[fakeframework\]"'):
+    with pytest.raises(adapters.AdapterError,
+                       match=r'install it with: pip install "initializer-conformance\[fakeframework\]"'):
         adapters.load_adapter("fakeframework")
 
 
@@ -105,3 +141,17 @@ def test_entry_point_adapter(monkeypatch):
     monkeypatch.setattr(adapters, "entry_points",
                         lambda group: [point] if group == adapters.ENTRY_POINT_GROUP else [])
     assert adapters.load_adapter("myport").name == "numpy"
+
+
+def test_the_quick_start_leaves_a_checkout_clean():
+    """``pytest conformance --impl=numpy`` writes reports/numpy.{html,json}: ignored files,
+    never a committed one (the committed framework reports are in reports/frameworks/)."""
+    git = ["git", "-C", str(ROOT)]
+    if subprocess.run([*git, "rev-parse"], capture_output=True).returncode != 0:
+        pytest.skip("not a git checkout")
+    written = ["reports/numpy.html", "reports/numpy.json", "reports/my-port.xml"]
+    ignored = subprocess.run([*git, "check-ignore", *written], capture_output=True, text=True)
+    assert ignored.stdout.split() == written
+    committed = subprocess.run([*git, "ls-files", "reports/*.html", "reports/*.json"],
+                               capture_output=True, text=True).stdout.split()
+    assert all(path.startswith("reports/frameworks/") for path in committed), committed
