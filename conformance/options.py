@@ -64,6 +64,9 @@ def add(parser) -> None:
                     help="write the run's results file here (default: reports/NAME.json)")
     group.addoption("--no-report", action="store_true", default=False,
                     help="write neither the JSON results nor the HTML page")
+    group.addoption("--report-summary", default=None, metavar="PATH",
+                    help="also write a short Markdown summary of the run here (it is appended "
+                         "to $GITHUB_STEP_SUMMARY whenever that is set)")
 
 
 @dataclass(frozen=True)
