@@ -11,6 +11,9 @@ every statistical check that passes, is added to the run's record (``current().r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import NoReturn
+
 import numpy as np
 
 from initializer_conformance.reference.laws import ElementwiseLaw, HaarOrthogonal, Normal, TruncatedNormal
@@ -22,50 +25,62 @@ from initializer_conformance.conformance.run import current
 from .sampling import Context, Sample
 
 
-def fail(title: str, ctx: Context | None, expected: str, observed: str,
-         verdicts: tuple[stats.Verdict, ...] = (), causes: list[str] = (), *,
-         law=None, sample: Sample | None = None) -> None:
-    """Raise the failure message; ``law`` and ``sample`` only feed the report's plots."""
+def fail(check: str, title: str, *, ctx: Context | None, expected: str, observed: str,
+         verdicts: Sequence[stats.Verdict] = (), causes: Sequence[str] = (), law=None,
+         sample: Sample | None = None) -> NoReturn:
+    """Fail the check ``check`` (a property: "law", "scale", "bounds", ...) with the one
+    message format; ``law`` and ``sample`` only feed the report's plots."""
     __tracebackhide__ = True  # the message says it all; not this helper's source and locals
-    lines = [title, f"  expected: {expected}", f"  observed: {observed}"]
+    run = current()
+    lines = [f"[{check}] {title}", f"  expected: {expected}", f"  observed: {observed}"]
     lines += [f"  {'FAIL' if not v.passed else 'pass'} {v.describe()}" for v in verdicts]
     lines += [f"  likely cause: {cause}" for cause in causes]
     if ctx is not None:
         lines += [f"  case:     {ctx}", f"  call:     {ctx.call()}"]
-    run = current()
     lines += [f"  adapter:  {run.adapter.name}, edition {run.edition.name}",
               f"  reproduce: {run.reproduce_test()}"]
     message = "\n".join(lines)
-    current().record.add(title, ctx, expected, observed, verdicts, causes, passed=False, law=law,
-               sample=sample, message=message)
+    run.record.add(check, title, ctx, expected, observed, verdicts, causes, passed=False,
+                   law=law, sample=sample, message=message)
     raise AssertionError(message)
 
 
-def assert_verdicts(title: str, verdicts: list[stats.Verdict], law, sample: Sample,
-                    ctx: Context) -> None:
-    """Spend each verdict's alpha; fail if any rejects the law."""
+def judge(check: str, title: str, *, ctx: Context, verdicts: Sequence[stats.Verdict],
+          law=None, sample: Sample | None = None, expected: str | None = None,
+          observed: str | None = None, causes: Sequence[str] | None = None) -> None:
+    """The one path of every statistical check: spend each verdict's alpha in the run's
+    ledger, then fail if any verdict rejects, else record the pass for the report.
+
+    ``expected`` defaults to the law with its derivation, ``observed`` to the sample's
+    summary, ``causes`` to the diagnosis of the sample (the fitted likely causes)."""
+    __tracebackhide__ = True
+    run = current()
     for v in verdicts:
-        current().spend(v.test, v.alpha)
+        run.spend(v.test, v.alpha)
     if not all(v.passed for v in verdicts):
-        fail(title, ctx, expected_law(law, ctx), sample.summary(), tuple(verdicts),
-             diagnose(ctx, law, sample.values, current().edition), law=law, sample=sample)
-    current().record.add(title, ctx, None, None, verdicts, (), passed=True, law=law, sample=sample)
+        if causes is None:
+            causes = diagnose(ctx, law, sample.values, run.edition) if sample is not None else ()
+        fail(check, title, ctx=ctx, verdicts=verdicts, law=law, sample=sample, causes=causes,
+             expected=expected if expected is not None else expected_law(law, ctx),
+             observed=observed if observed is not None else sample.summary())
+    run.record.add(check, title, ctx, expected, observed, verdicts, (), passed=True, law=law,
+                   sample=sample)
 
 
 # -- element-wise laws ---------------------------------------------------------------------
 
 def assert_law(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) -> None:
     """Goodness of fit against the exact law: Kolmogorov-Smirnov and Cramér-von Mises."""
-    x = sample.values
-    assert_verdicts(f"[law] {ctx.identifier}: values do not follow the spec's law",
-                    stats.goodness_of_fit(x, law, alpha), law, sample, ctx)
+    judge("law", f"{ctx.identifier}: values do not follow the spec's law", ctx=ctx,
+          verdicts=stats.goodness_of_fit(sample.values, law, alpha), law=law, sample=sample)
 
 
 def assert_scale(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) -> None:
     """Variance (about the spec's mean) and mean of the values."""
     x = sample.values
-    assert_verdicts(f"[scale] {ctx.identifier}: spread or centre differs from the spec",
-                    [stats.variance(x, law, alpha), stats.mean(x, law, alpha)], law, sample, ctx)
+    judge("scale", f"{ctx.identifier}: spread or centre differs from the spec", ctx=ctx,
+          verdicts=[stats.variance(x, law, alpha), stats.mean(x, law, alpha)], law=law,
+          sample=sample)
 
 
 def ulp(value: float, dtype: str) -> float:
@@ -87,12 +102,12 @@ def assert_support(sample: Sample, law: ElementwiseLaw, ctx: Context) -> None:
     if below.any() or above.any():
         spread = np.sqrt(stats.central_moments(law)[0])
         worst = max(lo - x.min(), x.max() - hi)
-        fail(f"[bounds] {ctx.identifier}: values outside the support",
-             ctx, f"{law.formula}: every value in [{lo:.6g}, {hi:.6g}]",
-             f"{int(below.sum())} values below and {int(above.sum())} above, of {x.size}; "
-             f"the farthest is {worst:.6g} ({worst / spread:.3g} std) outside; "
-             f"{sample.summary()}", causes=diagnose(ctx, law, x, current().edition), law=law,
-             sample=sample)
+        fail("bounds", f"{ctx.identifier}: values outside the support", ctx=ctx,
+             expected=f"{law.formula}: every value in [{lo:.6g}, {hi:.6g}]",
+             observed=f"{int(below.sum())} values below and {int(above.sum())} above, of "
+                      f"{x.size}; the farthest is {worst:.6g} ({worst / spread:.3g} std) "
+                      f"outside; {sample.summary()}",
+             causes=diagnose(ctx, law, x, current().edition), law=law, sample=sample)
 
 
 def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context,
@@ -113,17 +128,12 @@ def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context,
         at_bounds += k
         verdicts.append(stats.excess_count(k, x.size, p0, alpha,
                                            f"values at the bound {bound:.6g}"))
-    for v in verdicts:
-        current().spend(v.test, v.alpha)
-    title = f"[bounds] {ctx.identifier}: a point mass at a bound"
-    if not all(v.passed for v in verdicts):
-        clipped = (f"values beyond the bounds clipped to them instead of redrawn: "
-                   f"{at_bounds / x.size:.2%} of the values sit on a bound (clipping a normal at "
-                   f"±2 std puts 4.55 % there)") if isinstance(law, TruncatedNormal) else (
-                   "values clipped to the interval's bounds")
-        fail(title, ctx, law.formula, sample.summary(), tuple(verdicts), [clipped], law=law,
-             sample=sample)
-    current().record.add(title, ctx, law.formula, None, verdicts, (), passed=True, law=law, sample=sample)
+    clipped = (f"values beyond the bounds clipped to them instead of redrawn: "
+               f"{at_bounds / x.size:.2%} of the values sit on a bound (clipping a normal at "
+               f"±2 std puts 4.55 % there)") if isinstance(law, TruncatedNormal) else (
+               "values clipped to the interval's bounds")
+    judge("bounds", f"{ctx.identifier}: a point mass at a bound", ctx=ctx, verdicts=verdicts,
+          law=law, sample=sample, expected=law.formula, causes=[clipped])
 
 
 def assert_tail_mass(sample: Sample, law: Normal, ctx: Context, alpha: float) -> None:
@@ -131,8 +141,9 @@ def assert_tail_mass(sample: Sample, law: Normal, ctx: Context, alpha: float) ->
     x = sample.values
     p0 = float(2 * law.dist.sf(law.loc + 2 * law.scale))
     k = int(np.count_nonzero(np.abs(x - law.loc) > 2 * law.scale))
-    assert_verdicts(f"[bounds] {ctx.identifier}: wrong tail mass beyond 2 std",
-                    [stats.count(k, x.size, p0, alpha, "beyond mean ± 2 std")], law, sample, ctx)
+    judge("bounds", f"{ctx.identifier}: wrong tail mass beyond 2 std", ctx=ctx,
+          verdicts=[stats.count(k, x.size, p0, alpha, "beyond mean ± 2 std")], law=law,
+          sample=sample)
 
 
 # -- structure ------------------------------------------------------------------------------
@@ -150,11 +161,11 @@ def assert_orthogonal(q: np.ndarray, law: HaarOrthogonal, ctx: Context) -> None:
     tol = ORTHOGONALITY_TOLERANCE[ctx.dtype]
     if error > tol:
         kind = "QᵀQ" if law.rows >= law.cols else "QQᵀ"
-        fail(f"[orthogonality] {ctx.identifier}: {kind} is not gain²·I", ctx,
-             f"{law.formula}; max |{kind}/gain² - I| <= {tol:g}",
-             f"max |{kind}/gain² - I| = {error:.3g}; diag({kind})/gain² in "
-             f"[{np.diag(gram).min() / law.gain ** 2:.6g}, "
-             f"{np.diag(gram).max() / law.gain ** 2:.6g}]", law=law)
+        fail("orthogonality", f"{ctx.identifier}: {kind} is not gain²·I", ctx=ctx,
+             expected=f"{law.formula}; max |{kind}/gain² - I| <= {tol:g}",
+             observed=f"max |{kind}/gain² - I| = {error:.3g}; diag({kind})/gain² in "
+                      f"[{np.diag(gram).min() / law.gain ** 2:.6g}, "
+                      f"{np.diag(gram).max() / law.gain ** 2:.6g}]", law=law)
 
 
 def assert_exact(out: np.ndarray, expected: np.ndarray, ctx: Context, what: str) -> None:
@@ -163,6 +174,7 @@ def assert_exact(out: np.ndarray, expected: np.ndarray, ctx: Context, what: str)
     if not np.array_equal(out.astype(ctx.dtype), want):
         wrong = out.astype(ctx.dtype) != want
         index = tuple(int(i) for i in np.argwhere(wrong)[0])
-        fail(f"[exact] {ctx.identifier}: output differs from {what}", ctx,
-             f"{what}; e.g. at {index}: {want[index]!r}",
-             f"{int(wrong.sum())} of {want.size} entries differ; at {index}: {out[index]!r}")
+        fail("exact", f"{ctx.identifier}: output differs from {what}", ctx=ctx,
+             expected=f"{what}; e.g. at {index}: {want[index]!r}",
+             observed=f"{int(wrong.sum())} of {want.size} entries differ; at {index}: "
+                      f"{out[index]!r}")

@@ -15,13 +15,14 @@ def assert_value_error(identifier: str, config: dict, shape: tuple[int, ...], dt
     except ValueError:
         return
     except Exception as error:
-        fail(f"[api] {identifier}: wrong exception type", ctx, f"ValueError ({why})",
-             f"{type(error).__name__}: {error}")
+        fail("api", f"{identifier}: wrong exception type", ctx=ctx,
+             expected=f"ValueError ({why})", observed=f"{type(error).__name__}: {error}")
     else:
         try:
             observed = f"no error; returned shape {as_output(out, shape, 'the call').shape}"
         except AssertionError as error:
             observed = f"no error; returned {error}"
-        fail(f"[api] {identifier}: invalid input accepted", ctx, f"ValueError ({why})", observed)
+        fail("api", f"{identifier}: invalid input accepted", ctx=ctx,
+             expected=f"ValueError ({why})", observed=observed)
 
 

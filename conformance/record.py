@@ -51,13 +51,13 @@ class Record:
     def reset(self) -> None:
         self.ctx, self.checks, self.failures = None, [], {}
 
-    def add(self, title, ctx, expected, observed, verdicts, causes, *, passed, law=None,
+    def add(self, check, title, ctx, expected, observed, verdicts, causes, *, passed, law=None,
             sample=None, message=None) -> None:
         if not self.enabled:
             return
         if ctx is not self.ctx:
             self.ctx, self.checks = ctx, []
-        self.checks.append(dict(title=title, ctx=ctx, expected=expected, observed=observed,
+        self.checks.append(dict(check=check, title=title, ctx=ctx, expected=expected, observed=observed,
                                 verdicts=tuple(verdicts), causes=list(causes), passed=passed,
                                 law=law, sample=sample))
         if message is not None:
@@ -116,10 +116,9 @@ def _finding(check: dict, with_sample: bool = True) -> dict:
     observed = check["observed"]
     if observed is None:
         observed = sample.summary() if sample is not None else ""
-    title = check["title"]
     return {
-        "check": title[1:title.index("]")] if title.startswith("[") and "]" in title else "",
-        "title": title,
+        "check": check["check"],
+        "title": f"[{check['check']}] {check['title']}",
         "passed": check["passed"],
         "expected": expected,
         "observed": observed,

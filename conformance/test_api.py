@@ -45,8 +45,9 @@ def test_alias_matches_canonical(alias):
     shape = _shape(name)
     a, b = generate(alias, config, shape, "float32"), generate(name, config, shape, "float32")
     if not np.array_equal(a, b):
-        fail(f"[api] alias {alias!r} differs from {name!r}", Context(alias, config, shape, "float32"),
-             f"the values of {name}{config}", f"{int((a != b).sum())} of {a.size} entries differ")
+        fail("api", f"alias {alias!r} differs from {name!r}",
+             ctx=Context(alias, config, shape, "float32"), expected=f"the values of {name}{config}",
+             observed=f"{int((a != b).sum())} of {a.size} entries differ")
 
 
 def invalid_inputs(edition) -> list[tuple]:

@@ -29,5 +29,5 @@ def test_dtype(identifier, dtype):
         kind = "" if hasattr(returned, "dtype") else (
             f" (the adapter returned a {type(returned).__name__}, which has no dtype: "
             f"numpy.asarray chose one)")
-        fail(f"[dtype] {identifier}: wrong dtype", ctx,
-             f"an array of dtype {dtype}", f"dtype {out.dtype}{kind}")
+        fail("dtype", f"{identifier}: wrong dtype", ctx=ctx, expected=f"an array of dtype {dtype}",
+             observed=f"dtype {out.dtype}{kind}")

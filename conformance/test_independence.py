@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from . import stats
-from initializer_conformance.conformance.assertions import fail
+from initializer_conformance.conformance import stats
+from initializer_conformance.conformance.assertions import fail, judge
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, derived_seed, generate
@@ -21,14 +21,11 @@ def test_independence(identifier):
     for axis, name in ((0, "rows"), (1, "columns")):
         distinct = np.unique(x, axis=axis).shape[axis]
         if distinct < x.shape[axis]:
-            fail(f"[independence] {identifier}: repeated {name}", ctx,
-                 f"{x.shape[axis]} distinct {name} (a continuous law repeats none)",
-                 f"{distinct} distinct {name}: the output repeats blocks")
+            fail("independence", f"{identifier}: repeated {name}", ctx=ctx,
+                 expected=f"{x.shape[axis]} distinct {name} (a continuous law repeats none)",
+                 observed=f"{distinct} distinct {name}: the output repeats blocks")
     verdicts = [stats.correlation(x[:, :-1], x[:, 1:], FIXED_ALPHA, "lag 1 along rows"),
                 stats.correlation(x[:-1, :], x[1:, :], FIXED_ALPHA, "lag 1 along columns")]
-    for v in verdicts:
-        current().spend(v.test, v.alpha)
-    if not all(v.passed for v in verdicts):
-        fail(f"[independence] {identifier}: neighbouring values are correlated", ctx,
-             "independent entries (zero serial correlation)", "see the tests below",
-             tuple(verdicts))
+    judge("independence", f"{identifier}: neighbouring values are correlated", ctx=ctx,
+          verdicts=verdicts, expected="independent entries (zero serial correlation)",
+          observed=f"{x.size} values; the serial correlations below", causes=())

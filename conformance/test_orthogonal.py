@@ -5,8 +5,8 @@ import pytest
 from hypothesis import example, given
 from scipy import stats as scipy_stats
 
-from . import stats
-from initializer_conformance.conformance.assertions import assert_orthogonal, fail
+from initializer_conformance.conformance import stats
+from initializer_conformance.conformance.assertions import assert_orthogonal, judge
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, generate, derived_seed
 from initializer_conformance.conformance.strategies import FLOAT_DTYPES, Case, cases, matrix_shapes
@@ -60,10 +60,7 @@ def test_orthogonal_haar(shape):
             f"Kolmogorov-Smirnov (Q[0,0]² ~ Beta(1/2, {(m - 1) / 2:g}))", float(ks.statistic),
             float(ks.pvalue), FIXED_ALPHA, draws,
             f"mean Q[0,0]² = {corner.mean():.4g} (expected {1 / m:.4g})"))
-    for v in verdicts:
-        current().spend(v.test, v.alpha)
-    if not all(v.passed for v in verdicts):
-        fail("[orthogonality] Orthogonal: not Haar-distributed", ctx,
-             f"{law.formula}; diagonal signs fair coins; Q[0,0]² ~ Beta(1/2, (m-1)/2)",
-             f"{draws} draws with derived seeds; {positive} of {diagonal.size} diagonal "
-             f"entries positive", tuple(verdicts))
+    judge("orthogonality", "Orthogonal: not Haar-distributed", ctx=ctx, verdicts=verdicts,
+          expected=f"{law.formula}; diagonal signs fair coins; Q[0,0]² ~ Beta(1/2, (m-1)/2)",
+          observed=f"{draws} draws with derived seeds; {positive} of {diagonal.size} diagonal "
+                   f"entries positive", causes=())

@@ -10,7 +10,7 @@ import pytest
 
 from initializer_conformance.reference.laws import Normal
 
-from . import assertions as check
+from initializer_conformance.conformance import assertions as check
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, collect, derived_seed
 from initializer_conformance.conformance.stats import samples_for_scale_power
