@@ -2,7 +2,7 @@
 
     python -m benchmarks.power [--reps 200]
 
-For every probe of ``conformance/test_probes.py`` (one per random family), draws
+For every probe of ``conformance/probes.py`` (one per random family), draws
 ``reps`` samples of the probe's size from a *wrong* law and counts how often the
 probe's checks reject it at the probe's alpha:
 
@@ -25,7 +25,7 @@ import numpy as np
 from initializer_conformance import reference
 from initializer_conformance.conformance import stats
 from initializer_conformance.conformance.run import FIXED_ALPHA
-from initializer_conformance.conformance.test_probes import MARGIN, POWER, PROBES, RELATIVE_STD_ERROR
+from initializer_conformance.conformance.probes import MARGIN, POWER, PROBES, RELATIVE_STD_ERROR
 from initializer_conformance.reference.laws import Normal, TruncatedNormal, Uniform
 
 from .runs import ROOT

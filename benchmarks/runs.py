@@ -32,7 +32,7 @@ def suite_command(*args: str) -> tuple[list[str], dict[str, str]]:
     return [sys.executable, "-m", "pytest", "conformance", "-p", "no:cacheprovider", *args], env
 
 
-def suite_process(*args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
+def suite_process(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
     """Run ``pytest conformance ARGS`` from the repository root, as a user would."""
     argv, env = suite_command(*args)
     return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout,

@@ -12,6 +12,7 @@ import inspect
 import math
 from dataclasses import dataclass, field
 
+from hypothesis import example
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes
 
@@ -130,3 +131,31 @@ def cases(shape_strategy=None, dtypes=FLOAT_DTYPES):
     """Full cases: shape, dtype, seed and knobs."""
     return st.builds(Case, shape=shape_strategy if shape_strategy is not None else shapes(),
                      dtype=st.sampled_from(dtypes), seed=seeds, knobs=knobs())
+
+
+# -- pinned examples: edge cases every property test runs first (never shrunk) ----------------
+
+def pinned(*examples: Case):
+    """Decorator: run ``examples`` (as ``@example(case=...)``) before the drawn cases."""
+    def decorate(test):
+        for case in reversed(examples):
+            test = example(case=case)(test)
+        return test
+    return decorate
+
+
+#: The element-wise checks (law, scale, bounds): a 1x1 output, a conv kernel, tall and
+#: wide matrices, a scalar, a float64 rank-3 output.
+ELEMENTWISE_EXAMPLES = (
+    Case((1, 1), seed=1), Case((3, 3, 16, 32), seed=2), Case((256, 8), seed=3),
+    Case((8, 256), seed=4), Case((), seed=5), Case((5, 7, 3), "float64", seed=6))
+
+#: test_fans: fan_in != fan_out both ways, conv kernels of ranks 3-5, rank 1.
+FAN_EXAMPLES = (
+    Case((3, 3, 16, 32), seed=11), Case((64, 16), seed=12), Case((16, 64), seed=13),
+    Case((5, 2, 8), seed=14), Case((2, 3, 3, 4, 10), seed=15), Case((300,), seed=16))
+
+#: Orthogonal: 1x1, tall, wide, square float64, ranks 3 (flattened).
+MATRIX_EXAMPLES = (
+    Case((1, 1), seed=21), Case((64, 8), seed=22), Case((8, 64), seed=23),
+    Case((16, 16), "float64", seed=24), Case((3, 3, 2), seed=25), Case((2, 3, 4), seed=26))

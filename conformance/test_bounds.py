@@ -9,13 +9,12 @@ from initializer_conformance.conformance.assertions import assert_no_point_mass,
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
 from initializer_conformance.conformance.run import current
 from initializer_conformance.conformance.sampling import sample_case
-from initializer_conformance.conformance.strategies import cases
-from initializer_conformance.conformance.test_law import pinned
+from initializer_conformance.conformance.strategies import ELEMENTWISE_EXAMPLES, cases, pinned
 
 
 @pytest.mark.parametrize("identifier", ELEMENTWISE)
 @given(case=cases())
-@pinned
+@pinned(*ELEMENTWISE_EXAMPLES)
 def test_bounds(identifier, case):
     """Nothing outside the support; for bounded laws no pile-up at a bound (clipping);
     for untruncated normals the right mass beyond 2 std."""

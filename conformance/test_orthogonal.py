@@ -2,28 +2,19 @@
 
 import numpy as np
 import pytest
-from hypothesis import example, given
+from hypothesis import given
 from scipy import stats as scipy_stats
 
 from initializer_conformance.conformance import stats
 from initializer_conformance.conformance.assertions import assert_orthogonal, judge
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, generate, derived_seed
-from initializer_conformance.conformance.strategies import FLOAT_DTYPES, Case, cases, matrix_shapes
-
-MATRIX_EXAMPLES = (Case((1, 1), seed=21), Case((64, 8), seed=22), Case((8, 64), seed=23),
-                   Case((16, 16), "float64", seed=24), Case((3, 3, 2), seed=25),
-                   Case((2, 3, 4), seed=26))
-
-
-def matrix_examples(test):
-    for case in reversed(MATRIX_EXAMPLES):
-        test = example(case=case)(test)
-    return test
+from initializer_conformance.conformance.strategies import (FLOAT_DTYPES, MATRIX_EXAMPLES, cases,
+                                                            matrix_shapes, pinned)
 
 
 @given(case=cases(matrix_shapes(), FLOAT_DTYPES))
-@matrix_examples
+@pinned(*MATRIX_EXAMPLES)
 def test_orthogonal_orthonormal(case):
     """QᵀQ = gain²·I (tall, square) or QQᵀ = gain²·I (wide), rank > 2 flattened as
     (prod(shape[:-1]), shape[-1])."""

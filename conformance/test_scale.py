@@ -7,13 +7,12 @@ from initializer_conformance.conformance.assertions import assert_scale
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
 from initializer_conformance.conformance.run import current
 from initializer_conformance.conformance.sampling import sample_case
-from initializer_conformance.conformance.strategies import cases
-from initializer_conformance.conformance.test_law import pinned
+from initializer_conformance.conformance.strategies import ELEMENTWISE_EXAMPLES, cases, pinned
 
 
 @pytest.mark.parametrize("identifier", ELEMENTWISE)
 @given(case=cases())
-@pinned
+@pinned(*ELEMENTWISE_EXAMPLES)
 def test_scale(identifier, case):
     """Spread about the spec's mean (variance test) and centre (mean test)."""
     ctx, law, sample = sample_case(identifier, case)

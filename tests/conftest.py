@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.runs import suite_process
 from initializer_conformance import adapters
 from initializer_conformance.conformance.run import Run, activate
 
@@ -29,13 +28,6 @@ def _global_random_state_untouched():
     assert _states_equal(before, after), "the test (or the reference) changed numpy's global random state"
 
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_suite(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    """Run ``pytest conformance ARGS`` from the repository root, as a user would."""
-    return suite_process(*args, timeout=timeout)
-
 
 @pytest.fixture
 def reference_run():
@@ -45,3 +37,8 @@ def reference_run():
     activate(run)
     yield run
     activate(None)
+
+
+# Kept until tests/test_reports.py imports them from benchmarks.runs like the others.
+from benchmarks.runs import ROOT  # noqa: E402
+from benchmarks.runs import suite_process as run_suite  # noqa: E402,F401

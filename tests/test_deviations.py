@@ -10,7 +10,7 @@ import pytest
 from initializer_conformance.conformance import deviations
 from initializer_conformance.conformance.deviations import Deviation, DeviationError
 from benchmarks.runs import suite_command
-from conftest import ROOT, run_suite
+from benchmarks.runs import ROOT, suite_process
 
 FUNCTIONS = deviations.suite_functions(ROOT / "conformance")
 
@@ -73,7 +73,7 @@ SUBSET = ("--impl=initializer_conformance.adapters.mutants:UntruncatedGlorotNorm
 def _run(tmp_path, declarations: str, *args: str):
     (tmp_path / "known.toml").write_text(declarations)
     report = tmp_path / "results.json"
-    result = run_suite(*SUBSET, "--known-deviations", str(tmp_path / "known.toml"),
+    result = suite_process(*SUBSET, "--known-deviations", str(tmp_path / "known.toml"),
                        "--report-json", str(report), *args)
     return result, (json.loads(report.read_text()) if report.exists() else None)
 

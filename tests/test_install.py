@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from benchmarks.runs import ROOT
 
 USAGE_ERROR = 4
 

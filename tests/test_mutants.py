@@ -8,18 +8,18 @@ Each run selects the mutant's ``caught_by`` test (``-k``), stops at the first fa
 import pytest
 
 from initializer_conformance.adapters.mutants import MUTANTS
-from initializer_conformance.conformance import test_dtype as dtype_check
+from initializer_conformance.conformance.errors import assert_dtype
 from initializer_conformance.conformance.identifiers import ALL
 from initializer_conformance.conformance.strategies import ALL_FLOAT_DTYPES, INT_DTYPES
 
-from conftest import run_suite
+from benchmarks.runs import suite_process
 
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))
 def test_mutant_is_caught(name):
     mutant = MUTANTS[name]
     assert mutant.__doc__.strip(), "every mutant says which bug it is"
-    result = run_suite(f"--impl=initializer_conformance.adapters.mutants:{name}", "-k", mutant.caught_by, "-x", "-q")
+    result = suite_process(f"--impl=initializer_conformance.adapters.mutants:{name}", "-k", mutant.caught_by, "-x", "-q")
     assert result.returncode == 1, f"mutant {name} survived:\n{result.stdout[-3000:]}"
     assert "FAILED conformance/test_" in result.stdout and mutant.caught_by in result.stdout
     assert "reproduce: pytest" in result.stdout  # the message says how to replay it
@@ -34,4 +34,4 @@ def test_mutant_has_one_bug(name, reference_run):
     reference_run.adapter = MUTANTS[name]()
     for identifier in ALL:
         for dtype in ALL_FLOAT_DTYPES + INT_DTYPES:
-            dtype_check.test_dtype(identifier, dtype)
+            assert_dtype(identifier, dtype)

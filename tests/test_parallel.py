@@ -7,7 +7,7 @@ Only timings and the command line may differ.
 
 import json
 
-from conftest import run_suite
+from benchmarks.runs import suite_process
 
 TIMINGS = ("started", "duration", "command")
 
@@ -15,7 +15,7 @@ TIMINGS = ("started", "duration", "command")
 def _results(tmp_path, name: str, *args: str) -> dict:
     path = tmp_path / f"{name}.json"
     # The probes (11 fixed large samples, a third of the run's time) are left out.
-    result = run_suite("--impl=numpy", "--conformance-profile=quick", "-k", "not test_probe",
+    result = suite_process("--impl=numpy", "--conformance-profile=quick", "-k", "not test_probe",
                        "--report-json", str(path), *args)
     assert result.returncode == 0, result.stdout[-3000:]
     data = json.loads(path.read_text())

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from conftest import ROOT
+from benchmarks.runs import ROOT
 
 TWO_RUNS = '''
 import sys, pytest

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from benchmarks.runs import ROOT, suite_command
-from conftest import run_suite
+from benchmarks.runs import suite_process
 
 #: A fast subset: the faulty initializer and a healthy one, in three properties.
 SUBSET = ("-k", "(he_uniform or glorot_uniform) and "
@@ -23,7 +23,7 @@ SUBSET = ("-k", "(he_uniform or glorot_uniform) and "
 def faulty_run(tmp_path, fault: str, *args: str):
     """``(process, {test id: test})`` of a subset run against ``faulty_adapters:fault``."""
     report = tmp_path / "results.json"
-    result = run_suite(f"--impl=tests.faulty_adapters:{fault}", *SUBSET, "--report-json",
+    result = suite_process(f"--impl=tests.faulty_adapters:{fault}", *SUBSET, "--report-json",
                        str(report), *args)
     assert report.exists(), result.stdout[-3000:] + result.stderr[-3000:]
     tests = {t["nodeid"].split("::")[-1]: t for t in json.loads(report.read_text())["tests"]}
@@ -126,7 +126,7 @@ def test_the_memory_of_the_process_that_started_the_suite_is_not_counted(tmp_pat
 
 @pytest.mark.parametrize("fault", ["NothingSupported", "EverythingRaises"])
 def test_a_run_that_passes_nothing_is_not_green(fault):
-    result = run_suite(f"--impl=tests.faulty_adapters:{fault}", "-q",
+    result = suite_process(f"--impl=tests.faulty_adapters:{fault}", "-q",
                        "--conformance-profile=quick", "--no-report")
     assert result.returncode == 1, result.stdout[-2000:]
     assert "no check passed: this run does not show conformance" in result.stdout
@@ -141,7 +141,7 @@ def test_a_run_that_passes_nothing_is_not_green(fault):
 ])
 def test_an_adapter_module_failing_at_import_is_one_usage_error(tmp_path, source, cause):
     (tmp_path / "broken_port.py").write_text(source + "\n")
-    result = run_suite("--impl=broken_port:Adapter", "-o", f"pythonpath={tmp_path}")
+    result = suite_process("--impl=broken_port:Adapter", "-o", f"pythonpath={tmp_path}")
     assert result.returncode == 4, result.stdout[-2000:] + result.stderr[-2000:]
     assert f"cannot import module 'broken_port': {cause}" in result.stderr
     assert "Traceback" not in result.stderr

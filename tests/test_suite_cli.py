@@ -9,14 +9,14 @@ import pytest
 from initializer_conformance import adapters
 from initializer_conformance.conformance import run
 
-from conftest import ROOT, run_suite
+from benchmarks.runs import ROOT, suite_process
 
 USAGE_ERROR = 4
 
 
 @pytest.fixture(scope="module")
 def reference_run():
-    return run_suite("--impl=numpy", "-q")
+    return suite_process("--impl=numpy", "-q")
 
 
 def test_reference_passes_the_full_default_run(reference_run):
@@ -42,14 +42,14 @@ def test_full_run_stays_within_the_false_alarm_budget(reference_run):
 
 
 def test_header_names_adapter_edition_and_seed():
-    result = run_suite("--impl=numpy", "--conformance-seed=7", "-k", "test_identity_square", "--co")
+    result = suite_process("--impl=numpy", "--conformance-seed=7", "-k", "test_identity_square", "--co")
     header = result.stdout
     assert "impl=numpy -> numpy (reference spec on numpy" in header
     assert "edition=keras2" in header and "seed=7" in header
 
 
 def test_keras3_edition_of_the_reference_passes():
-    result = run_suite("--impl=numpy-keras3", "-q", "-k", "identity or api or seeds")
+    result = suite_process("--impl=numpy-keras3", "-q", "-k", "identity or api or seeds")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "edition keras3" in result.stdout
 
@@ -70,7 +70,7 @@ def test_module_attribute_adapter(tmp_path):
         "                raise ValueError('square only')\n"
         "            return (gain * np.eye(shape[0])).astype(dtype)\n"
         "        return init\n")
-    result = run_suite("--impl=my_port:Port", "-k", "identity or Zeros", "-o", f"pythonpath={tmp_path}")
+    result = suite_process("--impl=my_port:Port", "-k", "identity or Zeros", "-o", f"pythonpath={tmp_path}")
     assert "impl=my_port:Port -> my-port (my-port 0.1)" in result.stdout, result.stdout[-2000:]
     assert result.returncode == 0, result.stdout[-3000:]
     assert "unsupported (NotImplementedError: not a pass" in result.stdout
@@ -95,7 +95,7 @@ def test_module_attribute_adapter(tmp_path):
      "tests.bad_adapters.NotAnAdapter instance is not an adapter: it lacks version"),
 ])
 def test_bad_input_is_a_usage_error(args, message):
-    result = run_suite(*args, "-q")
+    result = suite_process(*args, "-q")
     assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
     assert message in result.stderr
     assert " at 0x" not in result.stderr  # names, not memory addresses
@@ -105,7 +105,7 @@ def test_a_usage_error_writes_no_report(tmp_path):
     """A run that ends in a usage error writes no report, and overwrites none."""
     page = tmp_path / "kept.html"
     page.write_text("an earlier run's page")
-    result = run_suite("--impl=numpy", "--conformance-seed=-1", "--report-html", str(page))
+    result = suite_process("--impl=numpy", "--conformance-seed=-1", "--report-html", str(page))
     assert result.returncode == USAGE_ERROR
     assert page.read_text() == "an earlier run's page"
     assert not (tmp_path / "kept.json").exists()
