@@ -177,10 +177,20 @@ class Suite:
         by_status = {status: [d for d in self.run.deviations if d.status == status]
                      for status in ("applied", "stale", "unmatched", "not run")}
         if by_status["applied"]:
-            tr.write_line(f"known deviations ({len(by_status['applied'])} declared, "
-                          f"{sum(len(d.failed) for d in by_status['applied'])} checks excused):")
+            # One line per reason (a reason is often declared for many checks), its
+            # checks named after it.
+            reasons: dict[str, list[str]] = {}
             for d in by_status["applied"]:
-                tr.write_line(f"  {d.check}: {d.reason} [{len(d.failed)} check(s)]")
+                names = reasons.setdefault(d.reason, [])
+                names += [n for n in map(deviations.test_id, d.failed) if n not in names]
+            excused = len({n for d in by_status["applied"] for n in d.failed})
+            tr.write_line(f"known deviations ({excused} check{'s' * (excused != 1)} excused, "
+                          f"{len(reasons)} reason{'s' * (len(reasons) != 1)}, "
+                          f"{len(by_status['applied'])} declared):")
+            for reason, names in reasons.items():
+                shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more"
+                                                if len(names) > 4 else "")
+                tr.write_line(f"  {shown}: {reason} [{len(names)} check(s)]")
         for d in by_status["stale"]:
             fails = not config.getoption("--allow-stale-deviations")
             tr.write_line(f"STALE known deviation {d.check!r} ({d.source}): its checks now pass "

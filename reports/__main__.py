@@ -1,7 +1,9 @@
 """``python -m initializer_conformance.reports merge RESULTS.json ... -o index.html``: the cross-framework page.
 
 Also ``python -m initializer_conformance.reports render RESULTS.json -o PAGE.html``: a run's page, again, from
-its results file (e.g. after editing the templates).
+its results file (e.g. after editing the templates); ``diff OLD.json NEW.json``: what
+changed (exit status 1 on a regression, for CI); ``summary RESULTS.json``: the Markdown
+summary of a run (as ``--report-summary`` writes it).
 """
 
 from __future__ import annotations
@@ -57,6 +59,25 @@ def render_page(args) -> int:
     return 0
 
 
+def diff(args) -> int:
+    from . import diff as compare
+
+    old, new = results.load(args.old), results.load(args.new)
+    changes = compare.compare(old, new)
+    sys.stdout.write(compare.text(old, new, changes, args.strict))
+    return 1 if compare.regressions(changes, args.strict) else 0
+
+
+def summary(args) -> int:
+    from . import summary as markdown
+
+    data = results.load(args.results)
+    page = Path(args.results).with_suffix(".html")
+    files = [args.results] + ([str(page)] if page.exists() else [])
+    sys.stdout.write(markdown.markdown(data, files))
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m initializer_conformance.reports",
                                      description="Conformance reports from results files.")
@@ -69,6 +90,16 @@ def main(argv=None) -> int:
     r.add_argument("results", help="a results file")
     r.add_argument("-o", "--output", default=None, help="default: the results file's .html")
     r.set_defaults(run=render_page)
+    d = commands.add_parser("diff", help="what changed between two results files (exit "
+                                         "status 1 on a regression)")
+    d.add_argument("old", help="the results file to compare against (e.g. the last release's)")
+    d.add_argument("new", help="the results file of this run")
+    d.add_argument("--strict", action="store_true",
+                   help="also count new, changed and stale known deviations as regressions")
+    d.set_defaults(run=diff)
+    s = commands.add_parser("summary", help="the Markdown summary of a run (for CI)")
+    s.add_argument("results", help="a results file")
+    s.set_defaults(run=summary)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

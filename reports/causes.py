@@ -28,6 +28,7 @@ LABELS = (
     (r"uniform law where|normal law where", "wrong family"),
     (r"absolute units|output's std", "truncation"),
     (r"4 candidates|outside the truncation", "truncation leak"),
+    (r"integer eye|turns an integer", "dtype"),
     (r"identity.*(square|rectangular)|eye_?\b.*square|square or not|non-square|eye\(rows, cols\)",
      "rectangular eye"),
     (r"float16", "no float16"),
@@ -77,15 +78,33 @@ def failing_finding(findings) -> dict | None:
     return None
 
 
-def failures(test: dict) -> list[dict]:
+def _split(test: dict, reasons) -> list[dict]:
+    """A test without ``failures`` as its failures: one, or, when its deviation joins
+    several declared ``reasons`` ("a; b": Hypothesis found several failures, each excused
+    by its own entry), one per reason, the findings going to the reason they explain."""
+    whole = {"message": test.get("message") or "", "exception": test.get("exception"),
+             "deviation": test.get("deviation"), "findings": test.get("findings", [])}
+    deviation = test.get("deviation") or ""
+    parts = [r for r in (reasons or ()) if r and r in deviation]
+    if len(parts) < 2 or "; ".join(sorted(parts, key=deviation.index)) != deviation:
+        return [whole]
+    parts.sort(key=deviation.index)
+    finding = failing_finding(test.get("findings"))
+    cause = label(short((finding or {}).get("causes", [""])[0] if finding and finding.get(
+        "causes") else ""), "")
+    owner = next((r for r in parts if cause and label(r) == cause), None)
+    return [{**whole, "deviation": r, "findings": whole["findings"] if r == owner else []}
+            for r in parts]
+
+
+def failures(test: dict, reasons=None) -> list[dict]:
     """The failures of a test that did not pass: one per failure Hypothesis reported
-    (``test["failures"]``, when there were several), else the test itself. Each:
-    ``{message, exception, deviation, findings, finding, cause, causes, label, index}``."""
+    (``test["failures"]``, when there were several), else the test itself (split by
+    declared ``reasons``, see :func:`_split`). Each: ``{message, exception, deviation,
+    findings, finding, cause, causes, label, index, new}``."""
     if test["outcome"] not in ("fail", "error", "known-deviation"):
         return []
-    parts = test.get("failures") or [{
-        "message": test.get("message") or "", "exception": test.get("exception"),
-        "deviation": test.get("deviation"), "findings": test.get("findings", [])}]
+    parts = test.get("failures") or _split(test, reasons)
     out = []
     for index, part in enumerate(parts):
         finding = failing_finding(part.get("findings"))
@@ -111,24 +130,28 @@ def failures(test: dict) -> list[dict]:
     return out
 
 
-def labels(tests) -> list[str]:
+def reasons_of(data: dict) -> set[str]:
+    return {d["reason"] for d in data.get("deviations") or ()}
+
+
+def labels(tests, reasons=None) -> list[str]:
     """The distinct cause labels of ``tests``' failures, most severe first."""
     seen: dict[str, int] = {}
     for test in tests:
-        for failure in failures(test):
+        for failure in failures(test, reasons):
             rank = severity(test["property"])
             seen[failure["label"]] = min(seen.get(failure["label"], rank), rank)
     return sorted(seen, key=lambda name: (seen[name], name))
 
 
-def groups(tests) -> list[dict]:
+def groups(tests, reasons=None) -> list[dict]:
     """The failures of ``tests`` grouped by cause, most severe first:
     ``[{cause, label, new, severity, items: [(test, failure)], properties, initializers}]``.
     New failures (fail, error) come before known deviations; within each, a group's
     severity is that of its most severe property, then its size."""
     found: dict[tuple, dict] = {}
     for test in tests:
-        for failure in failures(test):
+        for failure in failures(test, reasons):
             key = (failure["new"], failure["cause"])
             group = found.setdefault(key, {
                 "cause": failure["cause"], "label": failure["label"], "new": failure["new"],

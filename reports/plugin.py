@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from initializer_conformance import adapters, reference
+from initializer_conformance.conformance import deviations as declared
 from initializer_conformance.conformance.record import findings
 from initializer_conformance.conformance.run import FALSE_ALARM_BUDGET, Run
 from initializer_conformance.conformance.sampling import UNSUPPORTED
@@ -41,6 +42,7 @@ from initializer_conformance.reports import results
 ITEM = "conformance_item"
 FINDINGS = "conformance_findings"
 REPRODUCE = "conformance_reproduce"
+FAILURES = "conformance_failures"
 LONGREPR_LIMIT = 20_000
 
 
@@ -97,9 +99,12 @@ class ReportPlugin:
         self.order: dict[str, int] = {}
         self.started = time.time()
         self.written: list[Path] = []
+        self.summaries: list[Path] = []
         self.problem = ""
         self.html_path, self.json_path = self._paths()
-        for path in (self.html_path, self.json_path):
+        summary = config.getoption("--report-summary", None)
+        for path in (self.html_path, self.json_path, Path(config.invocation_params.dir) / (
+                os.path.expanduser(summary)) if summary else None):
             if path is not None:
                 _check_writable(path)
         run.record.enabled = True  # the checks keep their findings (in every process)
@@ -141,8 +146,26 @@ class ReportPlugin:
             error = call.excinfo.value if call.excinfo is not None else None
             report.user_properties.append((FINDINGS, results.jsonable(
                 findings(self.run.record, error))))
+            if isinstance(error, BaseExceptionGroup) and len(error.exceptions) > 1:
+                report.user_properties.append((FAILURES, results.jsonable(
+                    self._failures(item.nodeid, error))))
             report.user_properties.append((REPRODUCE, self.run.reproduce_item(item)))
             self.run.record.reset()
+
+    def _failures(self, nodeid: str, group: BaseExceptionGroup) -> list[dict]:
+        """Each failure Hypothesis found in one check, with its own findings and the
+        reason of the known deviation that excuses it (if one does)."""
+        out = []
+        for error in group.exceptions:
+            excusing = [d for d in self.run.deviations
+                        if d.matches(nodeid) and d.excuses(error)]
+            entry = {"message": f"{type(error).__name__}: {error}",
+                     "exception": type(error).__name__,
+                     "findings": findings(self.run.record, error)}
+            if excusing:
+                entry["deviation"] = excusing[0].reason
+            out.append(entry)
+        return out
 
     # -- in the controller (or the only process) ------------------------------------------
 
@@ -166,6 +189,8 @@ class ReportPlugin:
             entry["findings"] = props[FINDINGS]
         if REPRODUCE in props:
             entry["reproduce"] = props[REPRODUCE]
+        if FAILURES in props:
+            entry["failures"] = props[FAILURES]
         outcome = self._outcome(report, info)
         if outcome is None:
             return
@@ -220,13 +245,18 @@ class ReportPlugin:
     def pytest_sessionfinish(self, session, exitstatus):
         if _is_worker(self.config) or self.config.option.collectonly:
             return
-        if self.html_path is None and self.json_path is None:
+        summaries = self._summary_paths()
+        if self.html_path is None and self.json_path is None and not summaries:
             return
         try:
             data = results.build(self._run(session), self._tests())
-            self.written.append(results.write(data, self.json_path))
+            if self.json_path is not None:
+                self.written.append(results.write(data, self.json_path))
         except Exception as error:  # a report problem must not hide the run's outcome
             self.problem = f"results not written: {type(error).__name__}: {error}"
+            return
+        self._write_summaries(data, summaries)
+        if self.html_path is None:
             return
         try:
             from . import render
@@ -238,6 +268,49 @@ class ReportPlugin:
             self.written.append(self.html_path)
         except Exception as error:
             self.problem = f"HTML page not written: {type(error).__name__}: {error}"
+
+    def _summary_paths(self) -> list[tuple[Path, bool]]:
+        """Where the Markdown summary goes: ``--report-summary PATH`` (written), and
+        ``$GITHUB_STEP_SUMMARY`` (appended to) unless this run was started from inside a
+        test without report paths (a project's own tests must not write to its CI's job
+        summary)."""
+        paths = []
+        option = self.config.getoption("--report-summary", None)
+        base = Path(self.config.invocation_params.dir)
+        if option:
+            paths.append((base / os.path.expanduser(option), False))
+        github = os.environ.get("GITHUB_STEP_SUMMARY")
+        inside_test = "PYTEST_CURRENT_TEST" in os.environ and self.html_path is None
+        if github and not inside_test:
+            paths.append((Path(github), True))
+        return paths
+
+    def _write_summaries(self, data: dict, paths: list[tuple[Path, bool]]) -> None:
+        from . import summary
+
+        cwd = Path(self.config.invocation_params.dir)
+
+        def show(path: Path) -> str:
+            try:
+                return path.resolve().relative_to(cwd.resolve()).as_posix()
+            except ValueError:
+                return str(path)
+
+        files = [show(p) for p in (self.html_path, self.json_path) if p is not None]
+        try:
+            text = summary.markdown(data, files)
+        except Exception as error:
+            self.problem = f"summary not written: {type(error).__name__}: {error}"
+            return
+        for path, append in paths:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("a" if append else "w", encoding="utf-8") as out:
+                    out.write(text + "\n")
+                if not append:
+                    self.summaries.append(path)
+            except OSError as error:
+                self.problem = f"summary not written to {path}: {error}"
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session):
@@ -306,6 +379,8 @@ class ReportPlugin:
             except ValueError:
                 return str(path)
 
+        if self.summaries:
+            tr.write_line("summary: " + ", ".join(show(p) for p in self.summaries))
         if self.written:
             tr.write_line("report: " + ", ".join(
                 f"{show(p)} ({p.stat().st_size / 1024:.0f} KB)" for p in self.written))

@@ -16,6 +16,8 @@ import re
 from importlib import metadata
 from pathlib import Path
 
+from . import causes
+
 SCHEMA = "initializer-conformance/results/1"
 SCHEMA_FILE = Path(__file__).with_name("schema") / "results-1.json"
 SUITE = "initializer-conformance"
@@ -121,13 +123,70 @@ def jsonable(value):
     return repr(value)
 
 
+_ADDRESS = re.compile(r"( at )0x[0-9a-fA-F]{4,}\b")
+
+
+def stable(value):
+    """``value`` with what differs between two identical runs taken out of its strings:
+    object addresses (``<Context object at 0x7f...>`` -> ``<Context object at 0x...>``)."""
+    if isinstance(value, str):
+        return _ADDRESS.sub(r"\g<1>0x...", value) if " at 0x" in value else value
+    if isinstance(value, dict):
+        return {k: stable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [stable(v) for v in value]
+    return value
+
+
 def build(run: dict, tests: list[dict]) -> dict:
     """The results object: ``run`` (adapter, edition, seed, ..., see the schema) plus the
-    tests, their totals and the verdict."""
+    tests, their totals and the verdict. Only ``started`` and the durations differ
+    between two runs of the same command (object addresses are taken out, :func:`stable`)."""
     counts = totals(tests)
     data = {"schema": SCHEMA, **run, "totals": counts, "verdict": verdict(counts),
-            "tests": tests}
+            "tests": stable(jsonable(tests))}
     return jsonable(data)
+
+
+#: What may differ between two runs of the same command: the start time and durations.
+RUN_VARYING = ("started", "duration")
+
+
+def without_timings(data: dict) -> dict:
+    """``data`` without what legitimately varies between two identical runs."""
+    out = {k: v for k, v in data.items() if k not in RUN_VARYING}
+    out["tests"] = [{k: v for k, v in t.items() if k != "duration"} for t in data["tests"]]
+    return out
+
+
+def headline(data: dict) -> tuple[str, str]:
+    """The verdict in words, with what qualifies it (known deviations, unsupported checks,
+    stale declarations, a profile other than ``ci``), and its CSS class."""
+    counts = data["totals"]
+    stale = sum(d["status"] == "stale" for d in data.get("deviations") or ())
+    extras = []
+    if counts["unsupported"]:
+        extras.append(f"{counts['unsupported']} unsupported")
+    if stale:
+        extras.append(f"{stale} stale known deviation{'s' * (stale != 1)}")
+    if data.get("profile") not in (None, "ci"):
+        extras.append(f"{data['profile']} profile")
+    tail = f" ({', '.join(extras)})" if extras else ""
+    if data["verdict"] == "conforms":
+        return ("conforms where supported" if counts["unsupported"] else "conforms") + tail, (
+            "fail" if stale else "pass")
+    if data["verdict"] == "no-pass":
+        return "no check passed: this run does not show conformance" + tail, "error"
+    if data["verdict"] == "known-deviations":
+        known = counts["known-deviation"]
+        return f"conforms except {known} known deviation{'s' * (known != 1)}{tail}", (
+            "fail" if stale else "known-deviation")
+    new = counts["fail"] + counts["error"]
+    known = counts["known-deviation"]
+    if known:
+        extras.insert(0, f"{known} known")
+    tail = f" ({', '.join(extras)})" if extras else ""
+    return f"{new} new deviation{'s' if new != 1 else ''}{tail}", "fail"
 
 
 _NUMBERS = re.compile(r"\[\s+([-+0-9.eE,\s]+?)\s+\]")
@@ -270,18 +329,28 @@ def merge(runs: list[tuple[dict, str | None]]) -> dict:
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:  # two results of one adapter (another edition, seed, ...)
             label = f"{label} ({data['edition']}, seed {data['seed']}, #{seen[label]})"
-        outcomes: dict[str, list[str]] = {}
+        by_initializer: dict[str, list[dict]] = {}
         for test in data["tests"]:
-            outcomes.setdefault(test["initializer"], []).append(test["outcome"])
+            by_initializer.setdefault(test["initializer"], []).append(test)
         all_tests += data["tests"]
         cells = {}
-        for name, values in outcomes.items():
+        for name, tests in by_initializer.items():
+            values = [t["outcome"] for t in tests]
             counts = {o: values.count(o) for o in OUTCOMES if o in values}
             cells[name] = {"outcome": worst(values), "counts": counts,
+                           "labels": causes.labels(tests, causes.reasons_of(data)),
                            "link": f"{link}#initializer={name}" if link else None}
         frameworks.append({
             "label": label, "adapter": data["adapter"], "edition": data["edition"],
             "seed": data["seed"], "profile": data["profile"], "started": data["started"],
             "suite": data["suite"], "verdict": data["verdict"], "totals": data["totals"],
-            "link": link, "cells": cells})
-    return {"initializers": initializer_rows(all_tests), "frameworks": frameworks}
+            "headline": headline(data), "link": link, "cells": cells})
+    legend: dict[str, list[str]] = {}  # label -> the causes it names, over all runs
+    for data, _ in runs:
+        for test in data["tests"]:
+            for failure in causes.failures(test, causes.reasons_of(data)):
+                named = legend.setdefault(failure["label"], [])
+                if failure["cause"] not in named:
+                    named.append(failure["cause"])
+    return {"initializers": initializer_rows(all_tests), "frameworks": frameworks,
+            "legend": dict(sorted(legend.items()))}
