@@ -1,21 +1,38 @@
-"""Plots of a finding (matplotlib, Agg canvas): PNG images as ``data:`` URIs for the page.
+"""Plots of a finding (matplotlib): SVG images as ``data:`` URIs for the page.
 
-A failing check gets two panels: the histogram of all its sample values (as a
-density) over the spec law's density, and a Q-Q plot of the kept sample values
-(order statistics, see :func:`conformance.record.findings`) against the exact
-law's quantiles. A passing one gets a small histogram over the density.
+A failing check gets two panels. Left, the sample against the spec law: for a large
+sample (n >= :data:`SMALL`) the histogram of all its values (as a density) over the
+spec's density; for a small one its ECDF over the spec's CDF (a 60-bin histogram of a
+few hundred values is noise). Drawn on both: the law of the first likely cause the
+diagnosis fitted (dashed), the spec's bounds, and point masses (values repeated many
+times, e.g. clipping at a bound) as stems with their share of the sample. Right, a Q-Q
+plot of the kept sample values (order statistics, see
+:func:`conformance.record.findings`) against the spec law's quantiles, with the fitted
+law's Q-Q curve. A passing check gets one small panel (histogram or ECDF).
+
 The law is rebuilt from the finding (its type and parameters; else, from the spec
-call ``reference.make(identifier, config, edition).law(shape)``).
+call ``reference.make(identifier, config, edition).law(shape)``); the fitted law from the
+diagnosis' candidates for the same case. Text stays text in the SVG (legible at any
+zoom, searchable); the output is deterministic (no date, fixed ids).
 """
 
 from __future__ import annotations
 
-import base64
-import io
+import re
+from urllib.parse import quote
 
 import numpy as np
 
-COLORS = {"observed": "#4c72b0", "spec": "#c62828", "bound": "#777777"}
+COLORS = {"observed": "#4c72b0", "spec": "#c62828", "fitted": "#e08a00", "bound": "#777777",
+          "mass": "#6a1b9a"}
+#: Below this many values, the left panel is an ECDF, not a histogram.
+SMALL = 1000
+#: At most this many points in a Q-Q plot (evenly spread over the kept order statistics).
+QQ_POINTS = 200
+_RC = {"svg.fonttype": "none", "svg.hashsalt": "initializer-conformance",
+       "font.family": "DejaVu Sans", "font.size": 9, "axes.titlesize": 9.5,
+       "axes.labelsize": 9, "xtick.labelsize": 8.5, "ytick.labelsize": 8.5,
+       "legend.fontsize": 8, "path.simplify": True}
 
 
 def law_of(finding: dict):
@@ -40,90 +57,180 @@ def law_of(finding: dict):
     return None
 
 
+def fitted_law(finding: dict):
+    """``(cause, law)``: the first likely cause of ``finding`` and the law the sample
+    fitted for it (the diagnosis' candidate of that name for the finding's case), or
+    None."""
+    causes = finding.get("causes") or []
+    case = finding.get("case") or {}
+    if not causes or not case.get("identifier"):
+        return None
+    name = re.sub(r"\s*\(the sample fits .*\)$", "", causes[0])
+    try:
+        from initializer_conformance.conformance import diagnosis
+
+        edition = (finding.get("law") or {}).get("edition")
+        for cause, law in diagnosis.candidates(case["identifier"], case.get("config") or {},
+                                               tuple(case.get("shape") or ()), edition):
+            if cause == name:
+                return cause, law
+    except Exception:
+        return None
+    return None
+
+
 def plottable(finding: dict) -> bool:
     sample = finding.get("sample")
     return bool(sample and sample.get("values") and sample.get("histogram")
                 and law_of(finding) is not None)
 
 
-def _figure(width: float, height: float, dpi: int, panels: int):
+def _figure(width: float, height: float, panels: int):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=dpi)
+    fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, panels)
     return fig, np.atleast_1d(axes)
 
 
-def _png(fig) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+def _svg(fig) -> str:
+    import io
+
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context(_RC):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None,
+                                                    "Format": None, "Type": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]  # no XML declaration or doctype
+    text = re.sub(r">\s+<", "><", text)
+    text = re.sub(r' d="[^"]*"', lambda m: re.sub(r"(\d\.\d)\d+", r"\1", " " + " ".join(
+        m.group(0).split())), text)  # a tenth of a point is plenty
+    return "data:image/svg+xml," + quote(text, safe=" =:/,;()'!*~@+?&-._\"<>[]{}")
 
 
-def _style(ax, small: bool) -> None:
-    ax.tick_params(labelsize=6 if small else 7)
-    ax.locator_params(axis="x", nbins=4 if small else 6)
+def _style(ax) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
 
-def _histogram(ax, finding: dict, law, small: bool) -> None:
+def point_masses(finding: dict, law, limit: int = 3) -> list[tuple[float, float]]:
+    """``(value, share)`` of values that repeat far more than a continuous law allows
+    (at least 0.5 % of the kept order statistics, and 3 of them), largest first."""
+    values = np.asarray(finding["sample"]["values"], dtype=float)
+    if values.size < 20:
+        return []
+    unique, counts = np.unique(values, return_counts=True)
+    share = counts / values.size
+    heavy = np.flatnonzero((counts >= 3) & (share >= 0.005))
+    order = heavy[np.argsort(-share[heavy])][:limit]
+    return [(float(unique[i]), float(share[i])) for i in order]
+
+
+def _left(ax, finding: dict, law, fitted, small: bool) -> None:
     sample = finding["sample"]
-    edges = np.asarray(sample["histogram"]["edges"], dtype=float)
-    counts = np.asarray(sample["histogram"]["counts"], dtype=float)
-    density = counts / max(counts.sum(), 1.0) / np.diff(edges)
-    ax.stairs(density, edges, fill=True, color=COLORS["observed"], alpha=0.45,
-              label=f"observed (n={sample['n']:,})")
+    n = sample["n"]
+    values = np.asarray(sample["values"], dtype=float)
     lo, hi = law.dist.ppf([0.0005, 0.9995])
-    x = np.linspace(min(edges[0], lo), max(edges[-1], hi), 400)
-    ax.plot(x, law.dist.pdf(x), color=COLORS["spec"], lw=1.2, label="spec law")
+    lo, hi = min(lo, values[0]), max(hi, values[-1])
+    pad = 0.03 * (hi - lo or 1.0)
+    x = np.linspace(lo - pad, hi + pad, 240)
+    ecdf = n < SMALL
+    if ecdf:
+        ranks = np.round(np.linspace(0, n - 1, values.size))
+        ax.step(values, (ranks + 1) / n, where="post", color=COLORS["observed"], lw=1.4,
+                label=f"sample ECDF (n={n:,})")
+        ax.plot(x, law.dist.cdf(x), color=COLORS["spec"], lw=1.2, label="spec CDF")
+        if fitted is not None:
+            ax.plot(x, fitted[1].dist.cdf(x), color=COLORS["fitted"], lw=1.3, ls="--",
+                    label="likely cause (fitted)")
+        ax.set_ylim(0, 1.02)
+    else:
+        edges = np.asarray(sample["histogram"]["edges"], dtype=float)
+        counts = np.asarray(sample["histogram"]["counts"], dtype=float)
+        density = counts / max(counts.sum(), 1.0) / np.diff(edges)
+        ax.stairs(density, edges, fill=True, color=COLORS["observed"], alpha=0.4,
+                  label=f"observed (n={n:,})")
+        ax.plot(x, law.dist.pdf(x), color=COLORS["spec"], lw=1.2, label="spec density")
+        if fitted is not None:
+            ax.plot(x, fitted[1].dist.pdf(x), color=COLORS["fitted"], lw=1.3, ls="--",
+                    label="likely cause (fitted)")
+        ax.set_ylim(0, max(density.max(), law.dist.pdf(x).max()) * 1.25)
+        ax.set_yticks([])
     for bound in law.support:
         if np.isfinite(bound):
-            ax.axvline(bound, color=COLORS["bound"], lw=0.8, ls="--")
-    _style(ax, small)
+            ax.axvline(bound, color=COLORS["bound"], lw=0.8, ls=":")
+    top = ax.get_ylim()[1]
+    for value, share in point_masses(finding, law):
+        ax.vlines(value, 0, top * 0.82, color=COLORS["mass"], lw=2.2)
+        ax.plot([value], [top * 0.82], "v", color=COLORS["mass"], ms=6)
+        ax.annotate(f"{share:.1%} at {value:.4g}", (value, top * 0.84), fontsize=8,
+                    color=COLORS["mass"], ha="center", va="bottom")
+    outside = values[(values < law.support[0]) | (values > law.support[1])]
+    if outside.size:
+        ax.plot(outside, np.full(outside.size, top * 0.03), "|", color=COLORS["spec"], ms=10,
+                label=f"{outside.size} kept value(s) out of bounds")
+    ax.locator_params(axis="x", nbins=4 if small else 6)
+    _style(ax)
     if not small:
-        ax.set_title("histogram over the spec's density", fontsize=8)
-        ax.legend(fontsize=6, frameon=False, loc="upper right")
-    ax.set_yticks([])
+        ax.set_title("sample ECDF over the spec's CDF" if ecdf else
+                     "histogram over the spec's density")
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0.0, -0.16), ncol=2)
 
 
-def _qq(ax, finding: dict, law) -> None:
+def _qq(ax, finding: dict, law, fitted) -> None:
     sample = finding["sample"]
     values = np.asarray(sample["values"], dtype=float)
     n, k = sample["n"], values.size
-    ranks = np.round(np.linspace(0, n - 1, k))
-    theoretical = law.dist.ppf((ranks + 0.5) / n)
-    ax.plot(theoretical, values, ".", ms=2, color=COLORS["observed"], label="sample")
-    lo = min(theoretical.min(), values.min())
-    hi = max(theoretical.max(), values.max())
-    ax.plot([lo, hi], [lo, hi], color=COLORS["spec"], lw=1, label="y = x (the spec)")
-    ax.set_xlabel("quantile of the spec law", fontsize=7)
-    ax.set_ylabel("observed quantile", fontsize=7)
-    ax.set_title("Q-Q plot against the exact law", fontsize=8)
-    ax.legend(fontsize=6, frameon=False, loc="upper left")
-    _style(ax, False)
+    pick = np.unique(np.round(np.linspace(0, k - 1, min(k, QQ_POINTS))).astype(int))
+    ranks = np.round(np.linspace(0, n - 1, k))[pick]
+    p = (ranks + 0.5) / n
+    theoretical, observed = law.dist.ppf(p), values[pick]
+    ax.plot(theoretical, observed, "-", lw=2.2, color=COLORS["observed"], alpha=0.85,
+            label="sample quantiles")  # a line: one path, where markers cost 100 bytes each
+    lo = min(theoretical.min(), observed.min())
+    hi = max(theoretical.max(), observed.max())
+    ax.plot([lo, hi], [lo, hi], color=COLORS["spec"], lw=1.1, label="y = x (the spec)")
+    if fitted is not None:
+        grid = np.linspace(0.001, 0.999, 120)
+        ax.plot(law.dist.ppf(grid), fitted[1].dist.ppf(grid), color=COLORS["fitted"], lw=1.3,
+                ls="--", label="likely cause (fitted)")
+    ax.set_xlabel("quantile of the spec law")
+    ax.set_ylabel("observed quantile")
+    ax.set_title("Q-Q plot against the exact law")
+    ax.legend(frameon=False, loc="upper left")
+    ax.locator_params(nbins=5)
+    _style(ax)
 
 
 def failure_plot(finding: dict) -> str | None:
-    """Histogram over the density, and Q-Q plot, as a PNG ``data:`` URI (or None)."""
+    """Sample vs law (histogram or ECDF), and Q-Q plot, as an SVG ``data:`` URI (or None)."""
     law = law_of(finding)
     if law is None or not plottable(finding):
         return None
-    fig, (left, right) = _figure(8.0, 2.7, 80, 2)
-    _histogram(left, finding, law, small=False)
-    _qq(right, finding, law)
-    fig.subplots_adjust(left=0.02, right=0.985, bottom=0.17, top=0.9, wspace=0.2)
-    return _png(fig)
+    import matplotlib
+
+    fitted = fitted_law(finding)
+    with matplotlib.rc_context(_RC):
+        fig, (left, right) = _figure(8.4, 3.3, 2)
+        _left(left, finding, law, fitted, small=False)
+        _qq(right, finding, law, fitted)
+        fig.subplots_adjust(left=0.03, right=0.985, bottom=0.3, top=0.91, wspace=0.22)
+        return _svg(fig)
 
 
 def pass_plot(finding: dict) -> str | None:
-    """A small histogram over the density, as a PNG ``data:`` URI (or None)."""
+    """A small histogram over the density (ECDF for a small sample), as an SVG URI."""
     law = law_of(finding)
     if law is None or not plottable(finding):
         return None
-    fig, (ax,) = _figure(2.6, 1.45, 72, 1)
-    _histogram(ax, finding, law, small=True)
-    fig.subplots_adjust(left=0.03, right=0.97, bottom=0.17, top=0.97)
-    return _png(fig)
+    import matplotlib
+
+    with matplotlib.rc_context(_RC):
+        fig, (ax,) = _figure(3.0, 1.6, 1)
+        _left(ax, finding, law, None, small=True)
+        fig.subplots_adjust(left=0.05, right=0.97, bottom=0.2, top=0.96)
+        return _svg(fig)
