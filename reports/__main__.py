@@ -15,6 +15,9 @@ from pathlib import Path
 
 from . import results
 
+#: The spec's page in a checkout (the index links each initializer to its section).
+SPEC = Path(__file__).resolve().parent.parent / "SPEC.md"
+
 
 def _link(json_path: Path, out_dir: Path) -> str | None:
     page = json_path.with_suffix(".html")
@@ -42,7 +45,10 @@ def merge(args) -> int:
         print("merge: no results file given", file=sys.stderr)
         return 2
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render.index_page(results.merge(runs)), encoding="utf-8")
+    spec = args.spec
+    if spec is None and SPEC.exists():  # a checkout: link to its SPEC.md, relatively
+        spec = Path(os.path.relpath(SPEC.resolve(), out.parent.resolve())).as_posix()
+    out.write_text(render.index_page(results.merge(runs), spec or None), encoding="utf-8")
     print(f"wrote {out} ({len(runs)} run{'s' if len(runs) != 1 else ''})")
     return 0
 
@@ -85,6 +91,9 @@ def main(argv=None) -> int:
     m = commands.add_parser("merge", help="frameworks x initializers page from results files")
     m.add_argument("results", nargs="+", help="results files (reports/*.json)")
     m.add_argument("-o", "--output", default="reports/index.html", help="the page to write")
+    m.add_argument("--spec", default=None, metavar="URL",
+                   help="URL of SPEC.md for the initializers' links (default: the checkout's "
+                        "SPEC.md, relative to the page, if there is one; '' for no links)")
     m.set_defaults(run=merge)
     r = commands.add_parser("render", help="a run's page from its results file")
     r.add_argument("results", help="a results file")

@@ -126,7 +126,8 @@ def failures(test: dict, reasons=None) -> list[dict]:
             exception = part.get("exception") or test.get("exception")
             name = exception if exception and exception != "AssertionError" else test["property"]
         out.append({**part, "finding": finding, "cause": cause, "causes": causes,
-                    "label": name, "index": index, "new": test["outcome"] != "known-deviation"})
+                    "label": name, "index": index, "of": len(parts),
+                    "new": test["outcome"] != "known-deviation"})
     return out
 
 
@@ -190,4 +191,17 @@ def deviation_groups(data: dict) -> list[dict]:
         row["statuses"][d["status"]] = row["statuses"].get(d["status"], 0) + 1
         if rank.get(d["status"], 9) < rank.get(row["status"], 9):
             row["status"] = d["status"]
+    for row in rows.values():
+        row["by_function"] = by_function(row["failed"])
     return list(rows.values())
+
+
+def by_function(nodeids) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``[(function, [(parameter, nodeid)])]``: ``test_law[he_normal]`` and
+    ``test_law[glorot_normal]`` as ``test_law``: he_normal, glorot_normal (compact lists)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for nodeid in nodeids:
+        name = nodeid.rsplit("::", 1)[-1]
+        function, _, param = name.partition("[")
+        out.setdefault(function, []).append((param[:-1] if param else "", nodeid))
+    return list(out.items())

@@ -2,7 +2,7 @@
 
 Jinja2 templates (``reports/templates``) with autoescaping on, so every string that
 comes from an adapter (names, versions, error messages) is shown as text. Pages are
-self-contained: CSS and JS inline, plots as ``data:`` PNGs, no external resource.
+self-contained: CSS and JS inline, plots as ``data:`` SVG images, no external resource.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from . import results
+from . import causes, results
 
 TEMPLATES = Path(__file__).with_name("templates")
 
 #: At most this many failure cards get plots (each costs matplotlib time and page size).
-MAX_FAILURE_PLOTS = 40
+MAX_FAILURE_PLOTS = 24
 
 SYMBOLS = {"pass": "✓", "fail": "✗", "error": "!", "unsupported": "∅", "known-deviation": "≈",
            "skipped": "·"}
@@ -29,10 +29,21 @@ def _environment():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
-    env.filters.update(num=_num, pvalue=_pvalue, duration=_duration, anchor=_anchor,
+    env.filters.update(wbr=_wbr, num=_num, pvalue=_pvalue, duration=_duration, anchor=_anchor,
                        kb=lambda size: f"{size / 1024:.0f} KB")
     env.globals.update(SYMBOLS=SYMBOLS, OUTCOMES=results.OUTCOMES)
     return env
+
+
+def _wbr(name: str):
+    """A name with line-break opportunities at its word boundaries (``glorot_<wbr>normal``,
+    ``Random<wbr>Normal``), for narrow column headers."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"(_)|(?<=[a-z])(?=[A-Z])", lambda m: (m.group(1) or "") + "<wbr>",
+                         str(escape(name))))
 
 
 def _num(value, digits: int = 6) -> str:
@@ -63,31 +74,43 @@ def _anchor(nodeid: str) -> str:
     return "t-" + results.slug(nodeid.split("/")[-1].replace("::", "-"))
 
 
-def _failing_finding(test: dict) -> dict | None:
-    for finding in test.get("findings", []):
-        if not finding["passed"]:
-            return finding
-    return None
+#: At most this many plots per cause: the first cards of a cause show it, the rest
+#: would repeat it.
+PLOTS_PER_CAUSE = 3
 
 
-def _cards(data: dict) -> list[dict]:
+def _groups(data: dict) -> list[dict]:
+    """The failure cards, grouped by cause (:func:`causes.groups`), most severe first."""
     from . import plots
 
-    cards = []
-    for test in data["tests"]:
-        if test["outcome"] not in CARD_OUTCOMES:
-            continue
-        finding = _failing_finding(test)
-        card = {"test": test, "finding": finding, "anchor": _anchor(test["nodeid"]),
-                "others": [f for f in test.get("findings", []) if f is not finding],
-                "plot": None, "plot_note": ""}
-        if finding is not None and plots.plottable(finding):
-            if sum(1 for c in cards if c["plot"]) >= MAX_FAILURE_PLOTS:
-                card["plot_note"] = f"plot omitted: only the first {MAX_FAILURE_PLOTS} are drawn"
-            else:
-                card["plot"] = _safe_plot(plots.failure_plot, finding, card)
-        cards.append(card)
-    return cards
+    drawn = 0
+    out = []
+    for number, group in enumerate(causes.groups(data["tests"], causes.reasons_of(data))):
+        cards, in_group = [], 0
+        for test, failure in group["items"]:
+            anchor = _anchor(test["nodeid"]) + (f"-{failure['index'] + 1}"
+                                                if failure["index"] else "")
+            finding = failure["finding"]
+            card = {"test": test, "failure": failure, "finding": finding, "anchor": anchor,
+                    "outcome": test["outcome"],
+                    "others": [f for f in failure.get("findings") or [] if f is not finding],
+                    "plot": None, "plot_note": ""}
+            if finding is not None and plots.plottable(finding):
+                if drawn >= MAX_FAILURE_PLOTS:
+                    card["plot_note"] = (f"plot omitted: only the first {MAX_FAILURE_PLOTS} "
+                                         "are drawn")
+                elif in_group >= PLOTS_PER_CAUSE:
+                    card["plot_note"] = (f"plot omitted: the first {PLOTS_PER_CAUSE} cards of "
+                                         "this cause show it")
+                else:
+                    card["plot"] = _safe_plot(plots.failure_plot, finding, card)
+                    drawn += bool(card["plot"])
+                    in_group += bool(card["plot"])
+            cards.append(card)
+        out.append({**group, "id": f"cause-{number + 1}", "cards": cards,
+                    "outcome": "known-deviation" if not group["new"] else results.worst(
+                        c["test"]["outcome"] for c in cards)})
+    return out
 
 
 def _safe_plot(function, finding: dict, holder: dict) -> str | None:
@@ -127,49 +150,36 @@ def _pass_plots(data: dict, failing: set[str]) -> list[dict]:
     return out
 
 
-def _headline(data: dict) -> tuple[str, str]:
-    counts = data["totals"]
-    if data["verdict"] == "conforms":
-        text = "conforms"
-        if counts["unsupported"]:
-            text += f" where supported ({counts['unsupported']} unsupported)"
-        return text, "pass"
-    if data["verdict"] == "no-pass":
-        return "no check passed: this run does not show conformance", "error"
-    stale = sum(d["status"] == "stale" for d in data.get("deviations", []))
-    stale = f"; {stale} stale known deviation{'s' * (stale != 1)}" if stale else ""
-    if data["verdict"] == "known-deviations":
-        known = counts["known-deviation"]
-        return f"conforms except {known} known deviation{'s' * (known != 1)}{stale}", (
-            "fail" if stale else "known-deviation")
-    deviations = counts["fail"] + counts["error"]
-    return f"{deviations} deviation{'s' if deviations != 1 else ''}{stale}", "fail"
-
-
 def run_page(data: dict, results_link: str | None = None) -> str:
     """The HTML page of one run's results."""
     matrix = results.matrix(data)
-    cards = _cards(data)
-    failing = {c["test"]["initializer"] for c in cards}
+    groups = _groups(data)
+    failing = {c["test"]["initializer"] for g in groups for c in g["cards"]}
     first_card = {}
-    for card in cards:
-        test = card["test"]
-        first_card.setdefault((test["initializer"], test["property"]), card["anchor"])
+    for group in groups:
+        for card in group["cards"]:
+            test = card["test"]
+            first_card.setdefault((test["initializer"], test["property"]), card["anchor"])
     unsupported: dict[str, list[dict]] = {}
     for test in data["tests"]:
         if test["outcome"] == "unsupported":
             unsupported.setdefault(test["initializer"], []).append(test)
-    row_outcome = {row: results.worst(c["outcome"] for c in matrix["cells"][row].values())
-                   for row in matrix["rows"]}
-    headline, headline_class = _headline(data)
+    row_outcomes = {row: sorted({o for c in matrix["cells"][row].values() for o in c["counts"]})
+                    for row in matrix["rows"]}
+    row_labels = {row: causes.labels([t for t in data["tests"] if t["initializer"] == row],
+                                     causes.reasons_of(data)) for row in matrix["rows"]}
+    headline, headline_class = results.headline(data)
+    cards = sum(len(g["cards"]) for g in groups)
     return _environment().get_template("run.html.j2").render(
-        data=data, matrix=matrix, cards=cards, first_card=first_card,
+        data=data, matrix=matrix, groups=groups, cards=cards, first_card=first_card,
         pass_plots=_pass_plots(data, failing), unsupported=unsupported,
-        row_outcome=row_outcome, headline=headline, headline_class=headline_class,
+        row_outcomes=row_outcomes, row_labels=row_labels, headline=headline,
+        headline_class=headline_class, deviation_rows=causes.deviation_groups(data),
         results_link=results_link, title=f"{data['adapter']['name']}: initializer conformance")
 
 
-def index_page(merged: dict) -> str:
-    """The cross-framework page: frameworks x initializers."""
+def index_page(merged: dict, spec_url: str | None = None) -> str:
+    """The cross-framework page: frameworks x initializers; ``spec_url``: where SPEC.md
+    is (each initializer's column links to its section), None for no links."""
     return _environment().get_template("index.html.j2").render(
-        merged=merged, title="Initializer conformance: frameworks")
+        merged=merged, spec_url=spec_url, title="Initializer conformance: frameworks")
