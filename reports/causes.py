@@ -15,7 +15,7 @@ import re
 
 #: Short labels, first match wins, tried on the lower-cased cause text.
 LABELS = (
-    (r"untruncated normal|draws? an untruncated|normal where a truncated", "untruncated"),
+    (r"\buntruncated\b|normal where a truncated", "untruncated"),
     (r"fan_in and fan_out swapped", "fans swapped"),
     (r"\(out, in, \*k\) layout", "fans layout"),
     (r"receptive field", "receptive field"),

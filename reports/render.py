@@ -29,7 +29,7 @@ def _environment():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
-    env.filters.update(wbr=_wbr, num=_num, pvalue=_pvalue, duration=_duration, anchor=_anchor,
+    env.filters.update(slug=results.slug, wbr=_wbr, num=_num, pvalue=_pvalue, duration=_duration, anchor=_anchor,
                        kb=lambda size: f"{size / 1024:.0f} KB")
     env.globals.update(SYMBOLS=SYMBOLS, OUTCOMES=results.OUTCOMES)
     return env

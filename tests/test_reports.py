@@ -148,6 +148,7 @@ def test_merge_frameworks_by_initializers():
     assert merged["initializers"] == ["glorot_uniform", "he_normal", results.OTHER]
     t, j, _ = merged["frameworks"]
     assert t["cells"]["he_normal"] == {"outcome": "fail", "counts": {"fail": 1, "skipped": 1},
+                                       "labels": ["fans"],  # no cause known: the property
                                        "link": "torch.html#initializer=he_normal"}
     assert t["cells"]["glorot_uniform"]["outcome"] == "pass"
     assert j["cells"]["glorot_uniform"]["outcome"] == "unsupported"
@@ -218,14 +219,17 @@ def test_findings_keep_the_failing_example(record):
     assert passed["passed"] and len(passed["sample"]["values"]) == 250
 
 
-def test_plots_are_png_data_uris(record):
+def test_plots_are_svg_data_uris(record):
     ctx = Context("TruncatedNormal", {"seed": 1}, (64, 64), "float64")
     law = ctx.law()
     with pytest.raises(AssertionError) as failure:
         assertions.assert_scale(_sample(law, 20_000, 1, scale=1.2), law, ctx, 1e-6)
     (finding,) = kept.findings(record, failure.value)
     for plot in (plots.failure_plot(finding), plots.pass_plot(finding)):
-        assert plot.startswith("data:image/png;base64,") and len(plot) > 5000
+        assert plot.startswith("data:image/svg+xml,%3Csvg") or plot.startswith(
+            "data:image/svg+xml,<svg")
+        assert 3000 < len(plot) < 40_000
+        assert "#" not in plot and "%" in plot  # a valid data: URI (a # would end it)
     assert plots.failure_plot({**finding, "sample": None}) is None
 
 
@@ -297,7 +301,7 @@ def test_numpy_run_writes_results_and_page(numpy_run):
     page = (out / "numpy.html").read_text()
     assert ">conforms<" in page and "Passing samples" in page
     assert page.count('<figure class="thumb"') == 2  # glorot_uniform, TruncatedNormal
-    assert "data:image/png;base64," in page
+    assert "data:image/svg+xml," in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing external
     assert "<link rel=\"stylesheet\"" not in page and "<script src" not in page
 
@@ -341,12 +345,12 @@ def test_a_failure_is_recorded_and_shown(swapped_fans_run):
     assert finding["law"]["formula"] in finding["expected"]
 
     page = (out / "page.html").read_text()
-    assert ">1 deviation<" in page
+    assert ">1 new deviation<" in page
     assert page.count('<article class="card') == 1
     card = page[page.index('<article class="card'):page.index("</article>")]
     for text in ("test_fans[he_normal]", "Likely cause", "fan_in and fan_out swapped",
                  "variance (Pearson III, 3 moments)", "minimal case", "Reproduce",
-                 "--impl=initializer_conformance.adapters.mutants:SwappedFans", 'class="plot" src="data:image/png'):
+                 "--impl=initializer_conformance.adapters.mutants:SwappedFans", 'class="plot" src="data:image/svg+xml,'):
         assert text in card, text
     assert re.search(r'<td class="cell o-fail"[^>]*>\s*<a href="#t-test_fans.py-test_fans-he_normal',
                      page)
@@ -398,4 +402,4 @@ def test_page_renders_every_outcome():
     page = render.run_page(results.build(_run(), tests))
     assert page.count('<article class="card') == 3  # fail, error, known-deviation
     assert "&lt;error&gt;" in page and "Traceback &lt;here&gt;" in page
-    assert ">2 deviations<" in page
+    assert ">2 new deviations (1 known, 1 unsupported)<" in page
