@@ -16,7 +16,7 @@ import re
 #: Short labels, first match wins, tried on the lower-cased cause text.
 LABELS = (
     (r"\buntruncated\b|normal where a truncated", "untruncated"),
-    (r"fan_in and fan_out swapped", "fans swapped"),
+    (r"fan_in and fan_out swapped|fans swapped", "fans swapped"),
     (r"\(out, in, \*k\) layout", "fans layout"),
     (r"receptive field", "receptive field"),
     (r"rank 0 and 1|fewer than 2 dimensions|[01]-dimensional|at least 2 dimensional|rank-1",
@@ -191,8 +191,15 @@ def deviation_groups(data: dict) -> list[dict]:
         row["statuses"][d["status"]] = row["statuses"].get(d["status"], 0) + 1
         if rank.get(d["status"], 9) < rank.get(row["status"], 9):
             row["status"] = d["status"]
+    tests = {t["nodeid"]: t for t in data.get("tests", ())}
     for row in rows.values():
         row["by_function"] = by_function(row["failed"])
+        if row["label"] == "other":  # the reason says nothing we know: the evidence may
+            for nodeid in row["failed"]:
+                finding = failing_finding(tests.get(nodeid, {}).get("findings"))
+                if finding and finding.get("causes"):
+                    row["label"] = label(short(finding["causes"][0]))
+                    break
     return list(rows.values())
 
 

@@ -280,7 +280,7 @@ class ReportPlugin:
         if option:
             paths.append((base / os.path.expanduser(option), False))
         github = os.environ.get("GITHUB_STEP_SUMMARY")
-        inside_test = "PYTEST_CURRENT_TEST" in os.environ and self.html_path is None
+        inside_test = self.html_path is None and self.json_path is None  # see _paths
         if github and not inside_test:
             paths.append((Path(github), True))
         return paths
