@@ -1,5 +1,9 @@
 """The HTML report in a real browser: headless Chromium, driven over the DevTools protocol.
 
+The pages are used as a person would: real mouse clicks on the filters and links, a
+jump from the comparison page to a framework page, a 400 px wide window, and printing
+to PDF.
+
 Chromium is started with ``--remote-debugging-pipe`` (the protocol on file descriptors
 3 and 4, as Puppeteer does), so no port, no websocket library and no driver are
 needed. The page is opened from a ``file://`` URL; the test asserts that it logs no
@@ -18,6 +22,7 @@ import select
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -99,10 +104,11 @@ class Chromium:
             self.events.append(self._receive())
         raise TimeoutError(f"no {method} event")
 
-    def open(self, url: str) -> None:
-        """Load ``url`` afresh (about:blank first, so that a new hash is a new load)."""
-        self.send("Emulation.setDeviceMetricsOverride", session=True, width=1280, height=1600,
-                  deviceScaleFactor=1, mobile=False)
+    def open(self, url: str, width: int = 1280, height: int = 1600) -> None:
+        """Load ``url`` afresh (about:blank first, so that a new hash is a new load) in a
+        window of ``width`` x ``height`` CSS pixels."""
+        self.send("Emulation.setDeviceMetricsOverride", session=True, width=width,
+                  height=height, deviceScaleFactor=1, mobile=width < 600)
         for address in ("about:blank", url):
             since = len(self.events)
             self.send("Page.navigate", session=True, url=address)
@@ -185,6 +191,21 @@ def visible(browser, selector: str) -> int:
     return browser.evaluate(VISIBLE % json.dumps(selector))
 
 
+def click(browser, selector: str) -> None:
+    """A real click (mouse pressed and released) at the middle of the element (of its
+    label, for a hidden radio button), scrolled into view first."""
+    box = browser.evaluate("""(function (s) {
+      var e = document.querySelector(s);
+      if (e.type === "radio" && e.closest("label")) { e = e.closest("label"); }
+      e.scrollIntoView({block: "center"});
+      var r = e.getBoundingClientRect();
+      return [r.left + r.width / 2, r.top + r.height / 2];
+    })(%s)""" % json.dumps(selector))
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.send("Input.dispatchMouseEvent", session=True, type=kind, x=box[0], y=box[1],
+                     button="left", clickCount=1)
+
+
 def test_page_in_headless_chromium(failing_page, browser, tmp_path):
     url = failing_page.resolve().as_uri()
     browser.open(url)
@@ -195,8 +216,10 @@ def test_page_in_headless_chromium(failing_page, browser, tmp_path):
     assert visible(browser, "article.card") == 1
     card = browser.evaluate("document.querySelector('article.card').innerText")
     assert "test_fans[he_normal]" in card and "Likely cause" in card and "pytest " in card
-    assert browser.evaluate("document.querySelector('#verdict').innerText") == "1 deviation"
-    # the plots are images that really decoded (data: PNGs)
+    group = browser.evaluate("document.querySelector('section.group header').innerText")
+    assert "fans swapped" in group and "fan_in and fan_out swapped" in group
+    assert browser.evaluate("document.querySelector('#verdict').innerText") == "1 new deviation"
+    # the plots are images that really decoded (data: SVGs)
     assert browser.evaluate(
         "Array.from(document.images).every(function (i) { return i.complete && "
         "i.naturalWidth > 100; })")
@@ -204,21 +227,24 @@ def test_page_in_headless_chromium(failing_page, browser, tmp_path):
     browser.screenshot(tmp_path / "report.png")
     assert (tmp_path / "report.png").stat().st_size > 10_000
 
-    # filters: "failed only" hides passing rows and plots; an initializer hides the others
-    browser.evaluate("document.getElementById('f-failed').click()")
+    # filters: "new failures" hides passing rows and plots, and is kept in the URL
+    click(browser, "#f-new")
     assert visible(browser, "table.matrix tbody tr") == 1
     assert visible(browser, "figure.thumb") == 0
     assert visible(browser, "article.card") == 1
-    browser.evaluate("document.getElementById('f-failed').click();"
-                     "var s = document.getElementById('f-initializer'); s.value = 'glorot_uniform';"
+    assert browser.evaluate("location.hash") == "#show=new"
+    click(browser, "#f-all")
+    browser.evaluate("var s = document.getElementById('f-initializer'); s.value = 'glorot_uniform';"
                      "s.dispatchEvent(new Event('change'))")
     assert visible(browser, "article.card") == 0
     assert visible(browser, "table.matrix tbody tr") == 1
-    assert "0 of 1 failure cards shown" in browser.evaluate(
+    assert "0 of 1 failure cards shown for glorot_uniform" in browser.evaluate(
         "document.getElementById('f-status').innerText")
+    assert browser.evaluate("location.hash") == "#initializer=glorot_uniform"
     # the index page links here as PAGE#initializer=NAME: the filter follows the hash
-    browser.open(url + "#initializer=he_normal")
+    browser.open(url + "#initializer=he_normal&show=new")
     assert browser.evaluate("document.getElementById('f-initializer').value") == "he_normal"
+    assert browser.evaluate("document.getElementById('f-new').checked") is True
     assert visible(browser, "figure.thumb") == 0 and visible(browser, "article.card") == 1
 
     assert browser.console_errors() == []
@@ -240,3 +266,170 @@ def test_the_browser_checks_see_requests_and_console_errors(browser, tmp_path):
     assert (tmp_path / "other.png").as_uri() in requests
     errors = " ".join(browser.console_errors())
     assert "broken" in errors and "undefinedFunction" in errors
+
+
+# -- the committed framework reports, re-rendered: the comparison page and torch's page ------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """torch's page and the comparison page of every committed run, rendered by this code
+    into one directory (as CI's merge job lays them out)."""
+    from initializer_conformance.reports import __main__ as cli
+
+    out = tmp_path_factory.mktemp("site")
+    frameworks = Path(__file__).resolve().parent.parent / "reports" / "frameworks"
+    for path in frameworks.glob("*.json"):
+        shutil.copy(path, out / path.name)
+    assert cli.main(["render", str(out / "torch.json")]) == 0
+    assert cli.main(["merge", *map(str, sorted(out.glob("*.json"))), "-o",
+                     str(out / "index.html"), "--spec", "SPEC.md"]) == 0
+    return out
+
+
+HEADERS_SHOWN = """(function () {
+  var heads = document.querySelectorAll("table.matrix thead th.init"), shown = 0;
+  for (var i = 0; i < heads.length; i++) {
+    var r = heads[i].getBoundingClientRect();
+    if (r.left >= 0 && r.right <= window.innerWidth + 0.5 && r.width > 20) { shown += 1; }
+  }
+  return [shown, heads.length];
+})()"""
+
+
+def test_the_comparison_page_shows_every_initializer_at_1280_px(site, browser, tmp_path):
+    browser.open((site / "index.html").as_uri(), 1280, 900)
+    assert browser.evaluate(HEADERS_SHOWN) == [16, 16]
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 1280
+    # each cell names its cause, with a legend
+    cell = browser.evaluate("document.querySelector('tr[data-framework=torch] "
+                            "td[data-initializer=he_normal]').innerText")
+    assert "fans rank 0/1" in cell and "untruncated" in cell
+    assert browser.evaluate("document.querySelector('tr[data-framework=torch] "
+                            "td[data-initializer=Identity]').innerText").endswith(
+        "rectangular eye")
+    assert visible(browser, "#causes span.cause") >= 10
+    # the initializer headers link to the spec's sections
+    assert browser.evaluate("document.querySelector('th.init a').getAttribute('href')") == \
+        "SPEC.md#zeros"
+    browser.screenshot(tmp_path / "index.png")
+    assert browser.console_errors() == []
+
+
+def test_the_comparison_page_at_400_px(site, browser):
+    browser.open((site / "index.html").as_uri(), 400, 800)
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 400  # the table scrolls
+    shown, total = browser.evaluate(HEADERS_SHOWN)
+    assert total == 16 and shown >= 3
+    # the run column stays while the initializers scroll under it
+    before = browser.evaluate("document.querySelector('tr[data-framework=torch] th.row')"
+                              ".getBoundingClientRect().left")
+    browser.evaluate("document.querySelector('.matrix-wrap').scrollLeft = 400")
+    after = browser.evaluate("document.querySelector('tr[data-framework=torch] th.row')"
+                             ".getBoundingClientRect().left")
+    assert after == pytest.approx(before, abs=1)
+    assert browser.evaluate(HEADERS_SHOWN)[0] >= 3
+    assert browser.evaluate("document.querySelector('.matrix-wrap').scrollLeft") == 400
+
+
+def test_printing_the_comparison_page_keeps_the_whole_matrix(site, browser, tmp_path):
+    browser.open((site / "index.html").as_uri(), 1047, 700)  # A4 landscape less margins
+    browser.send("Emulation.setEmulatedMedia", session=True, media="print")
+    assert browser.evaluate(HEADERS_SHOWN) == [16, 16]
+    assert browser.evaluate("document.querySelector('table.matrix').getBoundingClientRect()"
+                            ".right") <= 1047
+    pdf = base64.b64decode(browser.send("Page.printToPDF", session=True, landscape=True,
+                                        paperWidth=8.27, paperHeight=11.69,
+                                        printBackground=True)["data"])
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+    (tmp_path / "index.pdf").write_bytes(pdf)
+    browser.send("Emulation.setEmulatedMedia", session=True, media="")
+
+
+CARD_TOPS = """(function (initializer) {
+  var bar = document.getElementById("filters").getBoundingClientRect();
+  var cards = Array.from(document.querySelectorAll("article.card")).filter(function (c) {
+    return !c.hidden && c.getBoundingClientRect().height > 0; });
+  return {bar: bar.bottom, first: cards.length ? cards[0].getBoundingClientRect().top : null,
+          shown: cards.length,
+          others: cards.filter(function (c) {
+            return c.getAttribute("data-initializer") !== initializer; }).length};
+})(%s)"""
+
+
+def test_from_the_index_to_a_framework_filtered_and_scrolled(site, browser):
+    browser.open((site / "index.html").as_uri(), 1280, 900)
+    since = len(browser.events)
+    click(browser, "tr[data-framework=torch] td[data-initializer=Identity] a")
+    browser.wait_for("Page.loadEventFired", since)
+    assert browser.evaluate("location.href").endswith("torch.html#initializer=Identity")
+    assert browser.evaluate("document.getElementById('f-initializer').value") == "Identity"
+    state = browser.evaluate(CARD_TOPS % '"Identity"')
+    assert state["shown"] == 3 and state["others"] == 0
+    # the first of its cards is in view, not under the sticky filter bar
+    assert state["bar"] - 1 <= state["first"] <= state["bar"] + 120, state
+    assert browser.evaluate("scrollY") > 500
+    assert browser.console_errors() == []
+
+
+def test_the_framework_page_filters(site, browser):
+    url = (site / "torch.html").as_uri()
+    browser.open(url, 1280, 900)
+    # the verdict leads, with the profile and the unsupported count
+    assert browser.evaluate("document.getElementById('verdict').innerText") == \
+        "conforms except 34 known deviations (1 unsupported)"
+    assert "profile ci" in browser.evaluate("document.getElementById('summary').innerText")
+    assert visible(browser, "#deviations tbody tr") == 3  # one row per reason
+    assert browser.evaluate("document.getElementById('matrix').getBoundingClientRect().top") < 900
+    status = "document.getElementById('f-status').innerText"
+    click(browser, "#f-new")  # nothing new: an empty list, not a page of known deviations
+    assert visible(browser, "article.card") == 0 and browser.evaluate(status).startswith("0 of 40")
+    assert visible(browser, "#deviations") == 0 and visible(browser, "figure.thumb") == 0
+    click(browser, "#f-known")
+    assert visible(browser, "article.card") == 40 and visible(browser, "#unsupported") == 0
+    assert visible(browser, "section.group") == 3
+    click(browser, "#f-unsupported")
+    assert visible(browser, "article.card") == 0 and visible(browser, "#unsupported li") == 1
+    assert visible(browser, "table.matrix tbody tr") == 1  # Orthogonal
+    assert browser.evaluate("location.hash") == "#show=unsupported"
+    # the state is in the URL: a reload (or a shared link) shows the same
+    browser.open(browser.evaluate("location.href"), 1280, 900)
+    assert browser.evaluate("document.getElementById('f-unsupported').checked") is True
+    assert visible(browser, "#unsupported li") == 1 and visible(browser, "article.card") == 0
+    click(browser, "#f-all")
+    assert browser.evaluate("location.hash") == ""
+    assert visible(browser, "article.card") == 40
+    assert browser.console_errors() == []
+
+
+def test_an_anchor_lands_below_the_sticky_bar(site, browser):
+    browser.open((site / "torch.html").as_uri(), 1280, 900)
+    click(browser, "#deviations a[href='#t-test_probes.py-test_probe-he_normal']")
+    state = browser.evaluate("""(function () {
+      var bar = document.getElementById("filters").getBoundingClientRect();
+      var card = document.getElementById("t-test_probes.py-test_probe-he_normal")
+        .getBoundingClientRect();
+      return [bar.top, bar.bottom, card.top];
+    })()""")
+    assert state[0] == 0  # the bar is stuck at the top
+    assert state[1] <= state[2] <= state[1] + 40, state  # the card starts just below it
+    # a link to a card a filter hides shows everything and still lands there
+    click(browser, "#f-new")
+    browser.evaluate("location.hash = '#t-test_identity.py-test_identity_shape-1-4'")
+    time.sleep(0.2)
+    top = browser.evaluate("document.getElementById('t-test_identity.py-test_identity_shape-1-4')"
+                           ".getBoundingClientRect().top")
+    assert browser.evaluate("document.getElementById('f-all').checked") is True
+    assert 0 < top < 200
+
+
+def test_the_framework_page_at_400_px(site, browser, tmp_path):
+    browser.open((site / "torch.html").as_uri() + "#initializer=he_normal", 400, 800)
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 400
+    assert visible(browser, "#filters") == 1
+    state = browser.evaluate(CARD_TOPS % '"he_normal"')
+    assert state["others"] == 0 and state["shown"] == 7  # 4 fans rank 0/1, 3 untruncated
+    assert browser.evaluate("Array.from(document.querySelectorAll('article.card')).every("
+                            "function (c) { return c.hidden || c.getBoundingClientRect().right"
+                            " <= 400.5; })")
+    browser.screenshot(tmp_path / "narrow.png")
+    assert browser.console_errors() == []
