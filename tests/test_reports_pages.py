@@ -103,7 +103,12 @@ def test_each_failure_of_a_multi_failure_check_has_its_own_reason():
     assert [(f["cause"], bool(f["finding"])) for f in split] == [("fans raise", False),
                                                                    ("untruncated", True)]
     assert len(causes.failures(old)) == 1  # without the declarations: one failure
-    page = render.run_page(results.build(_run(), [test]))
+    data = results.build(_run(), [test])
+    assert results.validate(data) == []  # "failures" is an optional key of results/1
+    broken = {**test, "failures": [{"message": "m", "exception": "E", "findings": "none"}]}
+    assert results.validate(results.build(_run(), [broken])) == [
+        "$.tests[0].failures[0].findings: expected array, got str"]
+    page = render.run_page(data)
     assert page.count('<article class="card') == 2
     assert "failure 1 of 2 of this check" in page and "failure 2 of 2 of this check" in page
     cards = re.findall(r'<article class="card.*?</article>', page, re.S)
