@@ -21,6 +21,7 @@ or ``module:attribute`` (a class, instantiated without arguments, or an instance
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import os
 import sys

@@ -89,8 +89,9 @@ import jax.numpy as jnp  # noqa: E402
 import jaxlib  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .keras_api import (ALIASES, KERAS3_ALIASES, PRESETS, bind, declare,  # noqa: E402
-                        fans_undefined_below_rank_2)
+from .declarations import declare, fans_undefined_below_rank_2  # noqa: E402
+from .keras_api import ALIASES, KERAS3_ALIASES, PRESETS  # noqa: E402
+from .port import Port  # noqa: E402
 
 def canonical_dtype(dtype):
     """A dtype name JAX understands (``None``: float32, the Keras default)."""
@@ -109,11 +110,11 @@ DEVIATIONS = (
 )
 
 
-class JaxAdapter:
+class JaxAdapter(Port):
     """The Keras 2 initializers through ``jax.nn.initializers`` (see the module docstring)."""
 
     name = "jax"
-    edition = "keras2"
+    rejections = (NotImplementedError,)  # JAX raises the spec's errors itself
     #: Keras word -> JAX word for VarianceScaling's ``distribution``; others pass unchanged.
     distributions = {"normal": "truncated_normal", "uniform": "uniform"}
     identity_requires_square = True
@@ -192,23 +193,11 @@ class JaxAdapter:
             return jnp.array(gain, dtype) * jnp.eye(*shape, dtype=dtype)
         return init
 
-    def make(self, identifier: str, config: dict):
-        name, kwargs = bind(identifier, config, self.aliases)
+    def build(self, name: str, kwargs: dict):
         seed = kwargs.pop("seed", None)
         init = self.initializer(name, kwargs)
         next_key = self.key_source(seed)
-
-        def call(shape, dtype=None):
-            shape = tuple(int(d) for d in shape)
-            try:
-                out = init(next_key(), shape, canonical_dtype(dtype))
-            except NotImplementedError as error:
-                raise NotImplementedError(
-                    f"{self.name}: {name} is not implemented for dtype {dtype} on "
-                    f"{jax.default_backend()}: {error!r}") from error
-            return np.asarray(out)
-
-        return call
+        return lambda shape, dtype: np.asarray(init(next_key(), shape, canonical_dtype(dtype)))
 
 
 class JaxKeras3Adapter(JaxAdapter):

@@ -116,8 +116,9 @@ import importlib.metadata
 import keras
 import numpy as np
 
-from .keras_api import (FAN_SCALED, REJECTIONS, declare, deviating, is_floating, keras3_rules,
-                        unknown_key_error)
+from .declarations import declare, deviating, keras3_rules
+from .keras_api import RANDOM
+from .keras_family import KerasFamily
 
 BACKEND = keras.backend.backend()
 
@@ -148,7 +149,6 @@ KERAS3_EVERY_EDITION = deviating(
     "Identity: wrong dtype|TypeError")
 
 INTEGER_DTYPE_CHECKS = ("int32", "int64")
-RANDOM = ("RandomNormal", "RandomUniform", "TruncatedNormal", *FAN_SCALED, "Orthogonal")
 
 #: Deviations of one backend only.
 BY_BACKEND: dict[str, dict] = {
@@ -195,11 +195,10 @@ BY_BACKEND: dict[str, dict] = {
 }
 
 
-class KerasAdapter:
+class KerasAdapter(KerasFamily):
     """``keras.initializers`` of Keras 3 on the backend Keras was imported with."""
 
     name = f"keras-{BACKEND}"
-    edition = "keras2"
     module = K
 
     #: Confirmed deviations of Keras 3 on this backend from the Keras 2 page, each narrowed
@@ -212,47 +211,6 @@ class KerasAdapter:
 
     def to_numpy(self, out) -> np.ndarray:
         return np.asarray(keras.ops.convert_to_numpy(out))
-
-    def resolve(self, identifier: str, config: dict):
-        """The initializer for ``identifier`` with ``config``, made by the framework.
-
-        An exported name (``GlorotUniform``, ``glorot_uniform``, ``constant``, ...) is
-        the class a port author writes: ``keras.initializers.NAME(**config)``. The
-        other string identifiers (``zero``, ``one``, ``normal``, ``uniform``, and any
-        unknown name) go through ``initializers.get({"class_name": ..., "config": ...})``.
-        """
-        module = self.module
-        cls = getattr(module, identifier, None) if isinstance(identifier, str) else None
-        try:
-            if isinstance(cls, type) and issubclass(cls, module.Initializer):
-                return cls(**config)
-            return module.get({"class_name": identifier, "config": dict(config)})
-        except TypeError as error:
-            if unknown_key_error(error):
-                raise ValueError(f"{self.name}: invalid config {config!r} for {identifier!r}: "
-                                 f"{error}") from error
-            raise
-
-    def make(self, identifier: str, config: dict):
-        init = self.resolve(identifier, config or {})
-        random = hasattr(init, "seed")  # Keras's random initializers, and only they, keep a seed
-
-        def call(shape, dtype=None):
-            shape = tuple(int(d) for d in shape)
-            try:
-                out = init(shape, dtype=dtype)
-                return self.to_numpy(out)
-            except REJECTIONS as error:
-                if random and not is_floating(dtype):
-                    raise ValueError(f"{self.name} rejects dtype {dtype} for {identifier}: "
-                                     f"{type(error).__name__}: {error}") from error
-                if isinstance(error, NotImplementedError):
-                    raise NotImplementedError(
-                        f"{self.name}: {identifier} is not implemented for dtype {dtype}: "
-                        f"{error!r}") from error
-                raise
-
-        return call
 
 
 class KerasKeras3Adapter(KerasAdapter):

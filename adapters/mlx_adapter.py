@@ -109,11 +109,10 @@ import mlx.core as mx
 import mlx.nn.init as I
 import numpy as np
 
-from .keras_api import (ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind, check_variance_scaling,
-                        declare, deviating, divisor, fans_undefined_below_rank_2,
-                        untruncated_normal_presets)
-
-DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
+from .declarations import (declare, deviating, fans_undefined_below_rank_2,
+                           untruncated_normal_presets)
+from .port import Port
+from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 _DTYPES = {name: getattr(mx, name) for name in (
     "float16", "float32", "float64", "bfloat16",
@@ -238,12 +237,11 @@ BUILDERS = {
 }
 
 
-class MlxAdapter:
+class MlxAdapter(Port):
     """The Keras 2 initializers through ``mlx.nn.init`` (see the module docstring)."""
 
     name = "mlx"
-    edition = "keras2"
-    aliases = ALIASES
+    rejections = ()  # MLX raises ValueError itself for an integer dtype of a random law
 
     #: Confirmed deviations of MLX itself from the Keras 2 page, each reproduced by a
     #: standalone script (reports/FINDINGS-mlx-paddle-tinygrad.md) and narrowed by
@@ -262,13 +260,11 @@ class MlxAdapter:
     def version(self) -> str:
         return f"mlx {mx.__version__} ({mx.default_device()})"
 
-    def make(self, identifier: str, config: dict):
-        name, kwargs = bind(identifier, config, self.aliases)
+    def build(self, name: str, kwargs: dict):
         seed = kwargs.pop("seed", None)
         fill = BUILDERS[name](**kwargs)
 
-        def init(shape, dtype=None):
-            shape = tuple(int(d) for d in shape)
+        def draw(shape, dtype):
             d = mlx_dtype(dtype)
             native = mx.zeros(mlx_shape(shape), dtype=d)
             try:
@@ -285,4 +281,4 @@ class MlxAdapter:
             mx.eval(out)
             return np.asarray(out)
 
-        return init
+        return draw

@@ -15,7 +15,7 @@ import numpy as np
 
 from initializer_conformance import reference
 from initializer_conformance.reference import laws
-from initializer_conformance.reference.fans import fans as keras_fans
+from initializer_conformance.reference.bugs import BUGS
 
 from .reference_numpy import ReferenceAdapter
 
@@ -43,42 +43,30 @@ class Mutant(ReferenceAdapter):
 
 
 class LawMutant(Mutant):
-    """Base: draws from a wrong law (``wrong_law``) with the reference's seeding."""
+    """Base: draws from the law of one bug of the catalogue (``reference/bugs.py``) where
+    its port has the bug (``applies``), with the reference's seeding; its ``diagnosis`` is
+    the catalogue's cause."""
+
+    bug = ""  # key of reference.bugs.BUGS
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.bug:
+            cls.diagnosis = BUGS[cls.bug].cause
+
+    def applies(self, name: str, config: dict) -> bool:
+        """Whether the port has the bug for ``name`` made with ``config`` (default: always;
+        the catalogue's law says where it changes anything)."""
+        return True
 
     def mutate(self, name, config, init):
         def call(shape, dtype=None):
-            law = self.wrong_law(name, config, init, tuple(shape))
+            law = BUGS[self.bug].law(init, tuple(shape)) if self.applies(name, config) else None
             if law is None:
                 return init(shape, dtype)
             # Only the law is wrong: the dtype is validated as the reference does.
             return np.asarray(law.sample(init.rng(), tuple(shape))).astype(init._check_dtype(dtype))
         return call
-
-    def wrong_law(self, name, config, init, shape):
-        raise NotImplementedError
-
-
-def _variance_scaling_law(init, n: float, truncation_factor: float = laws.TRUNCATED_NORMAL_STD_FACTOR,
-                          uniform_factor: float = 3.0):
-    """The law of ``init`` (a VarianceScaling) if its divisor were ``n``."""
-    variance = init.scale / n
-    if init.distribution == "uniform":
-        limit = math.sqrt(uniform_factor * variance)
-        return laws.Uniform(-limit, limit)
-    return laws.TruncatedNormal(0.0, math.sqrt(variance) / truncation_factor)
-
-
-def _n(mode: str, fan_in: float, fan_out: float) -> float:
-    return reference.variance_scaling.MODES[mode](fan_in, fan_out)
-
-
-class FansMutant(LawMutant):
-    """Base: VarianceScaling with fans computed by ``wrong_fans``."""
-
-    def wrong_law(self, name, config, init, shape):
-        if not isinstance(init, reference.VarianceScaling):
-            return None
-        return _variance_scaling_law(init, _n(init.mode, *self.wrong_fans(shape)))
 
 
 # -- constants ------------------------------------------------------------------------------
@@ -87,84 +75,54 @@ class MissingTruncationCorrection(LawMutant):
     """VarianceScaling 'normal' omits the 0.8796 correction: std is 12 % low (keras #8048)."""
 
     caught_by = "test_fans"
-    diagnosis = 'missing the truncated-normal correction 0.8796'
-
-    def wrong_law(self, name, config, init, shape):
-        if isinstance(init, reference.VarianceScaling) and init.distribution == "normal":
-            return _variance_scaling_law(init, _n(init.mode, *keras_fans(shape)), 1.0)
-        return None
+    bug = "missing_truncation_correction"
 
 
 class UniformLimitWithoutThree(LawMutant):
     """VarianceScaling 'uniform' uses limit = sqrt(scale / n), forgetting the factor 3."""
 
     caught_by = "test_fans"
-    diagnosis = 'uniform limit sqrt(scale / n): the factor 3 is missing'
-
-    def wrong_law(self, name, config, init, shape):
-        if isinstance(init, reference.VarianceScaling) and init.distribution == "uniform":
-            return _variance_scaling_law(init, _n(init.mode, *keras_fans(shape)), uniform_factor=1.0)
-        return None
+    bug = "uniform_limit_without_three"
 
 
 class HeScaleOnePointNine(LawMutant):
     """he_normal/he_uniform with scale 1.96 instead of 2 (std 1 % low): a precision bug."""
 
     caught_by = "test_probe"
+    bug = "he_scale_1_96"
 
-    def wrong_law(self, name, config, init, shape):
-        if name in ("he_normal", "he_uniform"):
-            init = reference.VarianceScaling(1.96, init.mode, init.distribution)
-            return init.law(shape)
-        return None
+    def applies(self, name, config):
+        return name in ("he_normal", "he_uniform")
 
 
 # -- fans -----------------------------------------------------------------------------------
 
-class SwappedFans(FansMutant):
+class SwappedFans(LawMutant):
     """fan_in and fan_out swapped (tensorflow #31192-style layout confusion)."""
 
     caught_by = "test_fans"
-    diagnosis = 'fan_in and fan_out swapped'
-
-    def wrong_fans(self, shape):
-        fan_in, fan_out = keras_fans(shape)
-        return fan_out, fan_in
+    bug = "swapped_fans"
 
 
-class TorchLayoutFans(FansMutant):
+class TorchLayoutFans(LawMutant):
     """Fans computed as for torch's (out, in, *k) layout on a Keras (*k, in, out) shape."""
 
     caught_by = "test_fans"
-    diagnosis = "fans computed for torch's (out, in, *k) layout"
-
-    def wrong_fans(self, shape):
-        if len(shape) < 2:
-            return keras_fans(shape)
-        receptive = math.prod(shape[2:])
-        return shape[1] * receptive, shape[0] * receptive
+    bug = "torch_layout_fans"
 
 
-class ReceptiveFieldIgnored(FansMutant):
+class ReceptiveFieldIgnored(LawMutant):
     """Conv kernels: fans are the channel counts, ignoring the receptive field."""
 
     caught_by = "test_fans"
-    diagnosis = 'receptive field ignored: fans are the channel counts'
-
-    def wrong_fans(self, shape):
-        return (shape[-2], shape[-1]) if len(shape) >= 3 else keras_fans(shape)
+    bug = "receptive_field_ignored"
 
 
 class FanAvgNotHalved(LawMutant):
     """fan_avg computed as fan_in + fan_out, without halving (variance halved)."""
 
     caught_by = "test_fans"
-    diagnosis = 'fan_avg = fan_in + fan_out, not halved'
-
-    def wrong_law(self, name, config, init, shape):
-        if isinstance(init, reference.VarianceScaling) and init.mode == "fan_avg":
-            return _variance_scaling_law(init, sum(keras_fans(shape)))
-        return None
+    bug = "fan_avg_not_halved"
 
 
 # -- truncation -----------------------------------------------------------------------------
@@ -173,12 +131,10 @@ class UntruncatedTruncatedNormal(LawMutant):
     """TruncatedNormal draws an untruncated normal with the same stddev."""
 
     caught_by = "test_bounds"
-    diagnosis = 'untruncated normal where a truncated one is specified'
+    bug = "untruncated_normal"
 
-    def wrong_law(self, name, config, init, shape):
-        if name == "TruncatedNormal":
-            return laws.Normal(init.mean, init.stddev)
-        return None
+    def applies(self, name, config):
+        return name == "TruncatedNormal"
 
 
 class UntruncatedGlorotNormal(LawMutant):
@@ -186,19 +142,17 @@ class UntruncatedGlorotNormal(LawMutant):
     (torch.nn.init.xavier_normal_ and kaiming_normal_ do)."""
 
     caught_by = "test_bounds"
-    diagnosis = 'untruncated normal where a truncated one is specified'
+    bug = "untruncated_normal"
 
-    def wrong_law(self, name, config, init, shape):
-        if name in ("glorot_normal", "he_normal", "lecun_normal"):
-            return laws.Normal(0.0, math.sqrt(init.variance(shape)))
-        return None
+    def applies(self, name, config):
+        return name in ("glorot_normal", "he_normal", "lecun_normal")
 
 
 class ClippedTruncation(Mutant):
     """TruncatedNormal clips values beyond 2 std to the bound instead of redrawing them."""
 
     caught_by = "test_bounds"
-    diagnosis = 'values beyond the bounds clipped to them instead of redrawn'
+    diagnosis = BUGS["clipped_truncation"].cause
 
     def mutate(self, name, config, init):
         if name != "TruncatedNormal":
@@ -215,7 +169,7 @@ class AbsoluteTruncationBounds(Mutant):
     (pytorch-image-models #1286, pytorch #155588)."""
 
     caught_by = "test_bounds"
-    diagnosis = 'truncated at mean ± 2 in absolute units'
+    diagnosis = BUGS["absolute_truncation"].cause
 
     def mutate(self, name, config, init):
         if name != "TruncatedNormal":
@@ -236,13 +190,7 @@ class UniformInsteadOfTruncatedNormal(LawMutant):
     """VarianceScaling 'normal' draws a uniform law of the same variance."""
 
     caught_by = "test_law"
-    diagnosis = 'uniform law where a (truncated) normal is specified'
-
-    def wrong_law(self, name, config, init, shape):
-        if isinstance(init, reference.VarianceScaling) and init.distribution == "normal":
-            limit = math.sqrt(3 * init.variance(shape))
-            return laws.Uniform(-limit, limit)
-        return None
+    bug = "uniform_instead_of_normal"
 
 
 # -- defaults from another framework ---------------------------------------------------------
@@ -251,39 +199,30 @@ class TorchNormalDefaults(LawMutant):
     """RandomNormal defaults to stddev=1.0 (torch.nn.init.normal_'s default)."""
 
     caught_by = "test_scale"
-    diagnosis = "torch's default std=1.0"
+    bug = "torch_normal_default"
 
-    def wrong_law(self, name, config, init, shape):
-        if name == "RandomNormal" and "stddev" not in config:
-            return laws.Normal(init.mean, 1.0)
-        return None
-
+    def applies(self, name, config):
+        return "stddev" not in config
 
 
 class TorchUniformDefaults(LawMutant):
     """RandomUniform defaults to [0, 1) (torch.nn.init.uniform_'s default)."""
 
     caught_by = "test_scale"
-    diagnosis = "torch's default interval [0, 1)"
+    bug = "torch_uniform_default"
 
-    def wrong_law(self, name, config, init, shape):
-        if name == "RandomUniform" and "minval" not in config:
-            return laws.Uniform(0.0, 1.0)
-        return None
-
+    def applies(self, name, config):
+        return "minval" not in config
 
 
 class FanAvgDefaultMode(LawMutant):
     """VarianceScaling's default mode is fan_avg instead of fan_in."""
 
     caught_by = "test_fans"
-    diagnosis = "mode 'fan_avg' used instead of 'fan_in'"
+    bug = "mode_fan_avg"
 
-    def wrong_law(self, name, config, init, shape):
-        if name == "VarianceScaling" and "mode" not in config:
-            return _variance_scaling_law(init, _n("fan_avg", *keras_fans(shape)))
-        return None
-
+    def applies(self, name, config):
+        return name == "VarianceScaling" and "mode" not in config
 
 
 # -- Orthogonal and Identity ----------------------------------------------------------------
@@ -508,4 +447,4 @@ class TransposedDenseKernel(Mutant):
 
 
 MUTANTS = {cls.__name__: cls for cls in Mutant.__subclasses__() + LawMutant.__subclasses__()
-           + FansMutant.__subclasses__() if cls not in (LawMutant, FansMutant)}
+           if cls is not LawMutant}

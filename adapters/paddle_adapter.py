@@ -112,11 +112,11 @@ with warnings.catch_warnings():  # "No ccache found" from paddle.utils.cpp_exten
     import paddle
     import paddle.nn.initializer as I
 
-from .keras_api import (ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind,  # noqa: E402
-                        check_variance_scaling, declare, deviating, divisor,
-                        untruncated_normal_presets)
+from .declarations import declare, deviating, untruncated_normal_presets  # noqa: E402
+from .port import Port  # noqa: E402
+from .variance_scaling import (TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling,  # noqa: E402
+                               divisor)
 
-DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 FLOATING = ("float16", "bfloat16", "float32", "float64")
 
 
@@ -194,12 +194,10 @@ BUILDERS = {
 }
 
 
-class PaddleAdapter:
+class PaddleAdapter(Port):
     """The Keras 2 initializers through ``paddle.nn.initializer`` (see the module docstring)."""
 
     name = "paddle"
-    edition = "keras2"
-    aliases = ALIASES
 
     #: Confirmed deviations of Paddle itself from the Keras 2 page, each reproduced by a
     #: standalone script (reports/FINDINGS-mlx-paddle-tinygrad.md) and narrowed by ``match``.
@@ -218,31 +216,25 @@ class PaddleAdapter:
     def version(self) -> str:
         return f"paddle {paddle.__version__} ({paddle.device.get_device().upper()})"
 
-    def make(self, identifier: str, config: dict):
-        name, kwargs = bind(identifier, config, self.aliases)
+    def build(self, name: str, kwargs: dict):
         seed = kwargs.pop("seed", None)
-        build = BUILDERS[name](**kwargs)
-        random = name not in DETERMINISTIC
+        make_initializer = BUILDERS[name](**kwargs)
 
-        def init(shape, dtype=None):
-            shape = tuple(int(d) for d in shape)
+        def draw(shape, dtype):
             pdtype = paddle_dtype(dtype)
             native = paddle_shape(shape)
-            initializer = build(native, pdtype)
+            initializer = make_initializer(native, pdtype)
             if seed is not None:
                 paddle.seed(seed)  # the global default generator (see "Seeds")
             try:
                 param = paddle.create_parameter(list(native), pdtype,
                                                 default_initializer=initializer)
-            except (RuntimeError, TypeError, NotImplementedError) as error:
-                if random and pdtype not in FLOATING:
-                    raise ValueError(f"paddle rejects dtype {dtype} for {name}: "
-                                     f"{type(error).__name__}: {error}") from error
-                if pdtype in FLOATING and "NotFound" in str(error):
+            except RuntimeError as error:
+                if pdtype in FLOATING and "NotFound" in str(error):  # no kernel for the dtype
                     raise NotImplementedError(
-                        f"paddle has no {dtype} kernel for {name} on "
-                        f"{paddle.device.get_device()}: {str(error).splitlines()[0]}") from error
+                        f"no {dtype} kernel on {paddle.device.get_device()}: "
+                        f"{str(error).splitlines()[0]}") from error
                 raise
             return to_keras_layout(param).numpy()
 
-        return init
+        return draw

@@ -25,3 +25,4 @@ class ReferenceAdapter:
 class ReferenceKeras3Adapter(ReferenceAdapter):
     name = "numpy-keras3"
     edition = "keras3"
+

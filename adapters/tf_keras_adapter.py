@@ -85,8 +85,8 @@ import numpy as np
 import tensorflow as tf
 import tf_keras
 
-from .keras_api import (REJECTIONS, declare, deviating, is_floating, keras3_rules,
-                        unknown_key_error)
+from .declarations import declare, deviating, keras3_rules
+from .keras_family import KerasFamily
 
 K = tf_keras.initializers
 
@@ -104,11 +104,11 @@ EVERY_EDITION = {
 }
 
 
-class TfKerasAdapter:
+class TfKerasAdapter(KerasFamily):
     """``tf_keras.initializers`` (Keras 2 on TensorFlow; see the module docstring)."""
 
     name = "tf_keras"
-    edition = "keras2"
+    module = K
 
     #: Confirmed deviations of tf_keras from the Keras 2 page, each narrowed by ``match``:
     #: tf_keras 2.x already follows Keras 3's rules (edition keras3), and a few of its own.
@@ -116,46 +116,6 @@ class TfKerasAdapter:
 
     def version(self) -> str:
         return f"{self.name} {tf_keras.__version__} (tensorflow {tf.__version__})"
-
-    def resolve(self, identifier: str, config: dict):
-        """The initializer for ``identifier`` with ``config``, made by the framework.
-
-        An exported name (``GlorotUniform``, ``glorot_uniform``, ``constant``, ...) is
-        the class a port author writes: ``tf_keras.initializers.NAME(**config)``. The
-        other string identifiers (``zero``, ``one``, ``normal``, ``uniform``, and any
-        unknown name) go through ``initializers.get({"class_name": ..., "config": ...})``.
-        """
-        module = K
-        cls = getattr(module, identifier, None) if isinstance(identifier, str) else None
-        try:
-            if isinstance(cls, type) and issubclass(cls, module.Initializer):
-                return cls(**config)
-            return module.get({"class_name": identifier, "config": dict(config)})
-        except TypeError as error:
-            if unknown_key_error(error):
-                raise ValueError(f"{self.name}: invalid config {config!r} for {identifier!r}: "
-                                 f"{error}") from error
-            raise
-
-    def make(self, identifier: str, config: dict):
-        init = self.resolve(identifier, config or {})
-        random = hasattr(init, "seed")  # the random initializers, and only they, keep a seed
-
-        def call(shape, dtype=None):
-            shape = tuple(int(d) for d in shape)
-            try:
-                return np.asarray(init(shape, dtype=dtype))
-            except REJECTIONS as error:
-                if random and not is_floating(dtype):
-                    raise ValueError(f"{self.name} rejects dtype {dtype} for {identifier}: "
-                                     f"{type(error).__name__}: {error}") from error
-                if isinstance(error, NotImplementedError):
-                    raise NotImplementedError(
-                        f"{self.name}: {identifier} is not implemented for dtype {dtype}: "
-                        f"{error!r}") from error
-                raise
-
-        return call
 
 
 class TfKerasKeras3Adapter(TfKerasAdapter):

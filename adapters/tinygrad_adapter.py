@@ -112,12 +112,12 @@ if "tinygrad" not in sys.modules:
 
 from tinygrad import Device, Tensor, dtypes  # noqa: E402
 
-from .keras_api import (ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind,  # noqa: E402
-                        check_variance_scaling, declare, deviating, divisor,
-                        untruncated_normal_presets)
+from .declarations import declare, deviating, untruncated_normal_presets  # noqa: E402
+from .port import Port  # noqa: E402
+from .variance_scaling import (TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling,  # noqa: E402
+                               divisor)
 
 DEVICE = "CPU"
-DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
 
 _DTYPE_NAMES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
                 "uint8", "uint16", "uint32", "uint64", "bool")
@@ -230,12 +230,11 @@ BUILDERS = {
 }
 
 
-class TinygradAdapter:
+class TinygradAdapter(Port):
     """The Keras 2 initializers through tinygrad's ``Tensor`` methods (see the module docstring)."""
 
     name = "tinygrad"
-    edition = "keras2"
-    aliases = ALIASES
+    rejections = ()  # tinygrad refuses no dtype: the port checks them itself (see "dtypes")
 
     #: Confirmed deviations of tinygrad itself from the Keras 2 page, each reproduced by a
     #: standalone script (reports/FINDINGS-mlx-paddle-tinygrad.md) and narrowed by ``match``
@@ -263,20 +262,18 @@ class TinygradAdapter:
         return (f"tinygrad {importlib.metadata.version('tinygrad')} ({DEVICE}, {renderer}; "
                 f"default device {Device.DEFAULT})")
 
-    def make(self, identifier: str, config: dict):
-        name, kwargs = bind(identifier, config, self.aliases)
+    def build(self, name: str, kwargs: dict):
         seed = kwargs.pop("seed", None)
-        draw = BUILDERS[name](**kwargs)
-        random = name not in DETERMINISTIC
+        sample = BUILDERS[name](**kwargs)
+        random = self.is_random(name)
 
-        def init(shape, dtype=None):
-            shape = tuple(int(d) for d in shape)
+        def draw(shape, dtype):
             d = tinygrad_dtype(dtype)
             if random and not dtypes.is_float(d):
                 # tinygrad does not reject integer dtypes (see "dtypes"): the port does.
                 raise ValueError(f"{name}: a floating dtype is required, got {dtype}")
             if seed is not None:
                 Tensor.manual_seed(seed)  # the global generator (see "Seeds")
-            return to_keras_layout(draw(tinygrad_shape(shape), d)).numpy()
+            return to_keras_layout(sample(tinygrad_shape(shape), d)).numpy()
 
-        return init
+        return draw

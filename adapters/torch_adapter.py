@@ -93,12 +93,10 @@ import numpy as np
 import torch
 import torch.nn.init as I
 
-from .keras_api import (ALIASES, KERAS3_ALIASES, TRUNCATED_NORMAL_STD_FACTOR, bind,
-                        check_variance_scaling, declare, divisor, fans_undefined_below_rank_2,
-                        untruncated_normal_presets)
-
-
-DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
+from .declarations import declare, fans_undefined_below_rank_2, untruncated_normal_presets
+from .keras_api import ALIASES, KERAS3_ALIASES
+from .port import Port
+from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 _DTYPES = {name: getattr(torch, name) for name in (
     "float16", "float32", "float64", "bfloat16",
@@ -203,11 +201,10 @@ DEVIATIONS = (
 )
 
 
-class TorchAdapter:
+class TorchAdapter(Port):
     """The Keras 2 initializers through ``torch.nn.init`` (see the module docstring)."""
 
     name = "torch"
-    edition = "keras2"
     distributions = {"normal": "truncated_normal", "uniform": "uniform"}
     aliases = ALIASES
     #: Confirmed in reports/FINDINGS.md (torch), each with a standalone reproduction.
@@ -222,31 +219,16 @@ class TorchAdapter:
     def version(self) -> str:
         return f"torch {torch.__version__}"
 
-    def make(self, identifier: str, config: dict):
-        name, kwargs = bind(identifier, config, self.aliases)
+    def build(self, name: str, kwargs: dict):
         seed = kwargs.pop("seed", None)
         fill = _fill_builders(self.distributions)[name](**kwargs)
-        random = name not in DETERMINISTIC
 
-        def init(shape, dtype=None):
-            shape = tuple(int(d) for d in shape)
-            tdtype = torch_dtype(dtype)
-            native = torch.empty(torch_shape(shape), dtype=tdtype)
-            generator = None if seed is None else torch.Generator().manual_seed(seed)
-            try:
-                fill(native, generator)
-            except (NotImplementedError, RuntimeError, TypeError) as error:
-                if random and not (tdtype.is_floating_point or tdtype.is_complex):
-                    raise ValueError(f"torch rejects dtype {dtype} for {name}: "
-                                     f"{type(error).__name__}: {error}") from error
-                if isinstance(error, NotImplementedError):
-                    raise NotImplementedError(
-                        f"torch.nn.init cannot initialize a {dtype} tensor for {name} "
-                        f"on this device: {error}") from error
-                raise
+        def draw(shape, dtype):
+            native = torch.empty(torch_shape(shape), dtype=torch_dtype(dtype))
+            fill(native, None if seed is None else torch.Generator().manual_seed(seed))
             return to_keras_layout(native).numpy()
 
-        return init
+        return draw
 
 
 class TorchKeras3Adapter(TorchAdapter):

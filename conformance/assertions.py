@@ -16,6 +16,7 @@ from typing import NoReturn
 
 import numpy as np
 
+from initializer_conformance.reference.bugs import BUGS
 from initializer_conformance.reference.laws import ElementwiseLaw, HaarOrthogonal, Normal, TruncatedNormal
 
 from . import stats
@@ -128,10 +129,9 @@ def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context,
         at_bounds += k
         verdicts.append(stats.excess_count(k, x.size, p0, alpha,
                                            f"values at the bound {bound:.6g}"))
-    clipped = (f"values beyond the bounds clipped to them instead of redrawn: "
-               f"{at_bounds / x.size:.2%} of the values sit on a bound (clipping a normal at "
-               f"±2 std puts 4.55 % there)") if isinstance(law, TruncatedNormal) else (
-               "values clipped to the interval's bounds")
+    clipped = (f"{BUGS['clipped_truncation'].cause}: {at_bounds / x.size:.2%} of the values "
+               f"sit on a bound (clipping a normal at ±2 std puts 4.55 % there)"
+               ) if isinstance(law, TruncatedNormal) else "values clipped to the interval's bounds"
     judge("bounds", f"{ctx.identifier}: a point mass at a bound", ctx=ctx, verdicts=verdicts,
           law=law, sample=sample, expected=law.formula, causes=[clipped])
 

@@ -1,12 +1,11 @@
-"""Which spec identifiers each property applies to (from the reference, never by hand)."""
+"""Which spec identifiers each property applies to: the reference's groups
+(:data:`initializer_conformance.reference.NAMES` and its groups), never by hand."""
 
 from __future__ import annotations
 
-from initializer_conformance import reference
+from initializer_conformance.reference import (DETERMINISTIC, ELEMENTWISE, FAN_SCALED, NAMES,
+                                               RANDOM)
 
-ELEMENTWISE = ("RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling",
-               *reference.PRESETS)
-FAN_SCALED = ("VarianceScaling", *reference.PRESETS)
-RANDOM = (*ELEMENTWISE, "Orthogonal")
-DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
-ALL = (*DETERMINISTIC[:3], *RANDOM, "Identity")
+ALL = NAMES
+
+__all__ = ["ALL", "DETERMINISTIC", "ELEMENTWISE", "FAN_SCALED", "RANDOM"]

@@ -115,11 +115,11 @@ _UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "kib": 2**10, "m": 10**6, "mb"
 
 def _size(value: str) -> int:
     match = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]*)\s*", str(value))
-    unit = match and _UNITS.get(match.group(2).lower())
+    unit = _UNITS.get(match.group(2).lower()) if match else None
     try:
-        size = float(match.group(1)) * unit if unit else -1
+        size = float(match.group(1)) * unit if match and unit else -1.0
     except ValueError:
-        size = -1
+        size = -1.0
     if not size >= 0:
         raise pytest.UsageError(f"--memory-limit must be a size such as 6GiB, 500MB or 0, "
                                 f"got {value!r}")

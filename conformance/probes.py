@@ -9,6 +9,8 @@ relative error of the std with probability >= 0.99 at the fixed tier's alpha
 
 from __future__ import annotations
 
+from initializer_conformance.reference import PRESETS
+
 KERNEL = (3, 3, 64, 128)  # fan_in 576 != fan_out 1152, receptive field 9
 
 #: identifier -> (config, shape): non-default knobs, so that a wrong default shows too
@@ -20,8 +22,7 @@ PROBES = {
     "VarianceScaling[normal]": ({"scale": 2.0, "mode": "fan_out", "distribution": "normal"}, KERNEL),
     "VarianceScaling[uniform]": ({"scale": 0.5, "mode": "fan_avg", "distribution": "uniform"},
                                  KERNEL),
-    **{name: ({}, KERNEL) for name in ("lecun_uniform", "glorot_normal", "glorot_uniform",
-                                       "he_normal", "lecun_normal", "he_uniform")},
+    **{name: ({}, KERNEL) for name in PRESETS},
 }
 
 RELATIVE_STD_ERROR = 0.01

@@ -20,13 +20,14 @@ Checks are selected as pytest selects tests: ``-k``, or module paths such as
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shlex
 import sys
 from pathlib import Path
 
 import pytest
+
+from initializer_conformance.plugin import module_path
 
 PACKAGE = "initializer_conformance"
 SUITE = f"{PACKAGE}.conformance"
@@ -48,14 +49,8 @@ def argv(args: list[str]) -> list[str]:
 def _as_path(target: str) -> str:
     """``package.module::name`` -> ``/path/to/package/module.py::name``."""
     module, sep, rest = target.partition("::")
-    spec = importlib.util.find_spec(module)
-    if spec is None:
-        return target  # pytest says it found nothing
-    path = spec.origin if spec.origin not in (None, "namespace") else \
-        spec.submodule_search_locations[0]
-    if path.endswith("__init__.py"):
-        path = str(Path(path).parent)
-    return f"{path}{sep}{rest}"
+    path = module_path(module)
+    return target if path is None else f"{path}{sep}{rest}"  # None: pytest says so
 
 
 def main(args: list[str] | None = None) -> int:

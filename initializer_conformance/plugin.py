@@ -47,9 +47,25 @@ def pytest_configure(config):
     config.pluginmanager.register(Suite(config, run), "initializer-conformance-suite")
 
 
+def module_path(name: str) -> Path | None:
+    """The file (or, for a package, the directory) of the module ``name``, without
+    importing it; ``None`` if there is none."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    return Path(spec.origin) if spec.origin else None
+
+
 def suite_dir() -> Path:
     """Where the suite's test files are (site-packages, or a checkout's ``conformance/``)."""
-    return Path(importlib.util.find_spec(SUITE).submodule_search_locations[0]).resolve()
+    path = module_path(SUITE)
+    assert path is not None, "the suite's own package is installed with this plugin"
+    return path.resolve()
 
 
 def _names_the_suite(config) -> bool:
@@ -58,13 +74,10 @@ def _names_the_suite(config) -> bool:
         base = str(arg).split("::")[0]
         path = Path(config.invocation_params.dir, base)
         if config.option.pyargs and not path.exists():
-            try:
-                spec = importlib.util.find_spec(base)
-            except (ImportError, ValueError):
-                spec = None
-            if spec is None:
+            found = module_path(base)
+            if found is None:
                 continue
-            path = Path(spec.origin if spec.origin else spec.submodule_search_locations[0])
+            path = found
         path = path.resolve()
         if path == suite or suite in path.parents:
             return True

@@ -1,7 +1,7 @@
 """The reference spec: a readable NumPy implementation of every initializer of the
 Keras 2 "Initializers" page, each with the exact law its output must follow.
 
->>> import reference
+>>> from initializer_conformance import reference
 >>> init = reference.get("glorot_uniform")
 >>> init((3, 3, 16, 32)).shape
 (3, 3, 16, 32)
@@ -16,8 +16,9 @@ from .editions import DEFAULT_EDITION, EDITIONS, KERAS2, KERAS3, Edition, get_ed
 from .fans import fans
 from .laws import TRUNCATED_NORMAL_STD_FACTOR, TRUNCATION_WIDTH
 from .matrices import Identity, Orthogonal
-from .registry import (ALIASES, CLASSES, FUNCTIONS, canonical_name, deserialize, get,
-                       identifiers, make, serialize)
+from .registry import (ALIASES, CLASSES, DETERMINISTIC, ELEMENTWISE, FAN_SCALED, FUNCTIONS,
+                       NAMES, RANDOM, canonical_name, deserialize, get, identifiers, make,
+                       serialize)
 from .variance_scaling import (PRESETS, VarianceScaling, glorot_normal, glorot_uniform,
                                he_normal, he_uniform, lecun_normal, lecun_uniform)
 
@@ -31,6 +32,7 @@ __all__ = [
     "glorot_normal", "glorot_uniform", "he_normal", "lecun_normal", "he_uniform",
     "get", "make", "serialize", "deserialize", "identifiers", "canonical_name", "fans",
     "Edition", "EDITIONS", "KERAS2", "KERAS3", "DEFAULT_EDITION", "get_edition",
-    "CLASSES", "FUNCTIONS", "ALIASES", "PRESETS", "DEFAULT_DTYPE", "FLOAT_DTYPES",
+    "CLASSES", "FUNCTIONS", "ALIASES", "PRESETS", "NAMES", "DETERMINISTIC", "ELEMENTWISE",
+    "RANDOM", "FAN_SCALED", "DEFAULT_DTYPE", "FLOAT_DTYPES",
     "TRUNCATED_NORMAL_STD_FACTOR", "TRUNCATION_WIDTH", *ALIASES,
 ]

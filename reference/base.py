@@ -71,6 +71,11 @@ class Initializer:
 
     #: Whether integer dtypes are accepted (deterministic initializers only).
     accepts_integer_dtypes = False
+    #: Whether the values are drawn (a random law) or fixed (an exact array).
+    random = True
+    #: Whether every value follows one law on its own (i.i.d.), or the output is a
+    #: matrix whose entries depend on each other (Orthogonal, Identity).
+    elementwise = True
 
     def __init__(self, *, edition: str | Edition | None = None):
         self.edition = get_edition(edition)
@@ -149,6 +154,7 @@ class DeterministicInitializer(Initializer):
     """An initializer whose output is exactly ``law(shape).array``."""
 
     accepts_integer_dtypes = True
+    random = False
 
     def _generate(self, shape, dtype):
         return np.asarray(self.law(shape).array).astype(dtype)

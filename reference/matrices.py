@@ -25,6 +25,8 @@ class Orthogonal(RandomInitializer):
         seed: ``None`` or a non-negative int.
     """
 
+    elementwise = False
+
     def __init__(self, gain=1.0, seed=None, *, edition=None):
         super().__init__(seed, edition=edition)
         self.gain = gain
@@ -52,6 +54,8 @@ class Identity(DeterministicInitializer):
     >>> Identity(gain=2.0)((2, 2)).tolist()
     [[2.0, 0.0], [0.0, 2.0]]
     """
+
+    elementwise = False
 
     def __init__(self, gain=1.0, *, edition=None):
         super().__init__(edition=edition)

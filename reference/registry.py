@@ -21,6 +21,27 @@ CLASSES: dict[str, type[Initializer]] = {cls.__name__: cls for cls in (
 FUNCTIONS: dict[str, Callable[..., VarianceScaling]] = {
     name: getattr(variance_scaling, name) for name in PRESETS}
 
+#: Every initializer of the seed page, in the page's order: the classes, then the functions.
+NAMES: tuple[str, ...] = (*CLASSES, *FUNCTIONS)
+
+
+def _factory(name: str):
+    return CLASSES.get(name) or FUNCTIONS[name]
+
+
+def _class(name: str) -> type[Initializer]:
+    return CLASSES.get(name) or VarianceScaling
+
+
+#: Groups of :data:`NAMES` by what their output is, from the classes' ``random`` and
+#: ``elementwise`` flags: exact arrays; values drawn i.i.d. from one law; every random one.
+DETERMINISTIC: tuple[str, ...] = tuple(n for n in NAMES if not _class(n).random)
+ELEMENTWISE: tuple[str, ...] = tuple(n for n in NAMES if _class(n).random and _class(n).elementwise)
+RANDOM: tuple[str, ...] = (*ELEMENTWISE, *(n for n in NAMES
+                                          if _class(n).random and not _class(n).elementwise))
+#: The element-wise initializers whose law follows from the fans of the shape.
+FAN_SCALED: tuple[str, ...] = tuple(n for n in ELEMENTWISE if _class(n) is VarianceScaling)
+
 #: Keras 2 string aliases (``keras/initializers.py``: "Compatibility aliases").
 ALIASES: dict[str, str] = {
     "zeros": "Zeros", "zero": "Zeros", "ones": "Ones", "one": "Ones", "constant": "Constant",
@@ -50,8 +71,7 @@ def make(identifier: str, config: dict | None = None,
          edition: str | Edition | None = None) -> Initializer:
     """Build the initializer named ``identifier`` with the keyword arguments ``config``."""
     name = canonical_name(identifier, edition)
-    factory = CLASSES.get(name) or FUNCTIONS[name]
-    return build(factory, config or {}, identifier, edition=edition)
+    return build(_factory(name), config or {}, identifier, edition=edition)
 
 
 def serialize(initializer: Initializer) -> dict:

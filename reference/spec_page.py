@@ -40,12 +40,8 @@ fans_module = importlib.import_module(".fans", __package__)
 #: Where ``python -m initializer_conformance.reference.spec_page`` writes the page.
 SPEC_PATH = Path(__file__).resolve().parent.parent / "SPEC.md"
 
-#: Every initializer of the seed page, in the page's order.
-SEED_PAGE_NAMES = (
-    "Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
-    "TruncatedNormal", "VarianceScaling", "Orthogonal", "Identity",
-    "lecun_uniform", "glorot_normal", "glorot_uniform", "he_normal", "lecun_normal", "he_uniform",
-)
+#: Every section of the seed page, in the page's order: the base class, then every initializer.
+SEED_PAGE_NAMES = ("Initializer", *reference.NAMES)
 
 #: The shape the page evaluates shape-dependent laws on (a Conv2D kernel).
 SAMPLE_SHAPE = (3, 3, 16, 32)

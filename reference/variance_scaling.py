@@ -18,6 +18,21 @@ MODES = {
 }
 
 
+def variance_scaling_law(scale: float, n: float, family: str):
+    """The law of ``VarianceScaling`` with divisor ``n`` (variance ``scale / n``) and a
+    family of the edition's ``variance_scaling_distributions``: ``"truncated_normal"`` (a
+    normal truncated to ±2 parent stds, parent std ``sqrt(scale / n) / 0.8796``),
+    ``"normal"`` (untruncated) or ``"uniform"`` (``U[-limit, limit)``, ``limit =
+    sqrt(3 · scale / n)``). The one place this law is built."""
+    std = math.sqrt(scale / n)
+    if family == "truncated_normal":
+        return TruncatedNormal(0.0, std / TRUNCATED_NORMAL_STD_FACTOR)
+    if family == "normal":
+        return Normal(0.0, std)
+    limit = math.sqrt(3.0) * std
+    return Uniform(-limit, limit)
+
+
 class VarianceScaling(RandomInitializer):
     """Entries with mean 0 and variance ``scale / n``, adapted to the weight's shape.
 
@@ -66,14 +81,8 @@ class VarianceScaling(RandomInitializer):
         return self.scale / MODES[self.mode](*fans(shape))
 
     def law(self, shape):
-        std = math.sqrt(self.variance(shape))
         family = self.edition.variance_scaling_distributions[self.distribution]
-        if family == "truncated_normal":
-            return TruncatedNormal(0.0, std / TRUNCATED_NORMAL_STD_FACTOR)
-        if family == "normal":
-            return Normal(0.0, std)
-        limit = math.sqrt(3.0) * std
-        return Uniform(-limit, limit)
+        return variance_scaling_law(self.scale, MODES[self.mode](*fans(shape)), family)
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,

@@ -1,0 +1,119 @@
+"""The kit of the built-in ports: the adapter protocol as a type, and a base class.
+
+:class:`Adapter` documents the protocol for third-party ports (a ``typing.Protocol``:
+nothing to inherit, nothing to import; a type checker can check a port against it).
+
+:class:`Port` is what the built-in ports share: ``make`` built from two hooks,
+
+* :meth:`Port.resolve`: the Keras identifier and config -> ``(name, kwargs)`` (default:
+  :func:`~.keras_api.bind`, the Keras 2 signature with its defaults, and the port's
+  aliases);
+* :meth:`Port.build`: ``(name, kwargs)`` -> ``draw(shape, dtype)``, the framework's
+  initializer with its seed, returning an array in Keras layout (the mapping table,
+  the layout and the seed are the port's);
+
+and the part no port should write twice: the shape made a tuple of ints, and the
+framework's refusals translated. A random initializer asked for an integer dtype, when
+the framework refuses it with one of :attr:`Port.rejections`, raises the spec's
+``ValueError``; a ``NotImplementedError`` the framework raises for a floating dtype stays
+one ("unsupported"), with the port's name, the initializer and the dtype.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import numpy as np
+
+from .keras_api import ALIASES, RANDOM, bind, canonical
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    """How the suite reaches an implementation (README, "Writing an adapter").
+
+    ``known_deviations`` and ``edition`` are optional attributes.
+    """
+
+    name: str
+
+    def version(self) -> str:
+        """E.g. ``"myframework 1.4.2"``, shown in the header and the report."""
+        ...
+
+    def make(self, identifier: str, config: dict) -> Callable[[tuple[int, ...], str], Any]:
+        """``init(shape, dtype)`` returning anything ``numpy.asarray`` takes, in Keras layout;
+        ``NotImplementedError`` for what the framework lacks, ``ValueError`` for what the
+        spec calls invalid (here or from ``init``)."""
+        ...
+
+
+Draw = Callable[[tuple[int, ...], Any], Any]
+
+#: The exception types with which frameworks refuse a dtype (torch: NotImplementedError
+#: "normal_kernel_cpu not implemented for 'Int'"; TensorFlow: TypeError "Cannot convert 0.0
+#: to EagerTensor of dtype int32"). Only these, for an integer dtype of a random
+#: initializer, become the spec's ValueError; anything else (TensorFlow's
+#: InvalidArgumentError "Need minval < maxval", raised *while drawing* integers) surfaces.
+REJECTIONS: tuple[type[BaseException], ...] = (NotImplementedError, TypeError, RuntimeError)
+
+
+def is_floating(dtype) -> bool:
+    """Whether the dtype asked for is a floating dtype (``None``: floatx, float32)."""
+    if dtype is None:
+        return True
+    try:
+        return np.dtype(dtype).kind == "f"
+    except TypeError:  # a name NumPy does not know (e.g. "bfloat16" without ml_dtypes)
+        return "float" in str(dtype)
+
+
+class Port:
+    """Base class of the built-in ports (see the module docstring)."""
+
+    name: str
+    edition: ClassVar[str] = "keras2"
+    aliases: ClassVar[dict[str, str]] = ALIASES
+    known_deviations: ClassVar[dict] = {}
+    #: What the framework raises when it refuses a dtype (see :data:`REJECTIONS`).
+    rejections: ClassVar[tuple[type[BaseException], ...]] = REJECTIONS
+
+    def version(self) -> str:
+        raise NotImplementedError
+
+    def resolve(self, identifier: str, config: dict) -> tuple[str, dict]:
+        """``(name, kwargs)`` of a Keras identifier and config; ``ValueError`` if unknown."""
+        return bind(identifier, config, self.aliases)
+
+    def build(self, name: str, kwargs: dict) -> Draw:
+        """``draw(shape, dtype)`` of the initializer ``name`` made with ``kwargs``."""
+        raise NotImplementedError
+
+    def is_random(self, name: str) -> bool:
+        return canonical(name) in RANDOM
+
+    def make(self, identifier: str, config: dict):
+        name, kwargs = self.resolve(identifier, dict(config or {}))
+        draw = self.build(name, kwargs)
+        random = self.is_random(name)
+
+        def init(shape, dtype=None):
+            shape = tuple(int(d) for d in shape)
+            try:
+                return draw(shape, dtype)
+            except self.rejections as error:
+                if random and not is_floating(dtype):
+                    raise ValueError(f"{self.name} rejects dtype {dtype} for {name}: "
+                                     f"{type(error).__name__}: {error}") from error
+                if isinstance(error, NotImplementedError):
+                    raise NotImplementedError(f"{self.name}: {name} is not implemented for "
+                                              f"dtype {dtype}: {error}") from error
+                raise
+
+        return init
+
+
+def _conforms(port: Port) -> Adapter:
+    """(For the type checker, CI's mypy: a :class:`Port` is an :class:`Adapter`.)"""
+    return port
