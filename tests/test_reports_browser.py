@@ -365,8 +365,11 @@ def test_from_the_index_to_a_framework_filtered_and_scrolled(site, browser):
     assert browser.evaluate("document.getElementById('f-initializer').value") == "Identity"
     state = browser.evaluate(CARD_TOPS % '"Identity"')
     assert state["shown"] == 3 and state["others"] == 0
-    # the first of its cards is in view, not under the sticky filter bar
+    # the first of its cards is in view with its cause's heading, not under the sticky bar
     assert state["bar"] - 1 <= state["first"] <= state["bar"] + 120, state
+    heading = browser.evaluate("document.querySelector('article.card:not([hidden])')"
+                               ".closest('section.group').getBoundingClientRect().top")
+    assert state["bar"] - 1 <= heading < state["first"]
     assert browser.evaluate("scrollY") > 500
     assert browser.console_errors() == []
 
