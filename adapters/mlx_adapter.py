@@ -111,7 +111,7 @@ import numpy as np
 
 from .declarations import (declare, deviating, fans_undefined_below_rank_2,
                            untruncated_normal_presets)
-from .port import Port
+from .port import Port, dtype_name
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 _DTYPES = {name: getattr(mx, name) for name in (
@@ -122,7 +122,7 @@ _DTYPES["bool"] = _DTYPES.pop("bool_")
 
 def mlx_dtype(dtype):
     """The MLX dtype named like ``dtype`` (``None``: float32, the Keras default)."""
-    name = "float32" if dtype is None else dtype if isinstance(dtype, str) else np.dtype(dtype).name
+    name = dtype_name(dtype)
     if name not in _DTYPES:
         raise ValueError(f"mlx adapter: no MLX dtype for {dtype!r}")
     return _DTYPES[name]

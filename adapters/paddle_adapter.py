@@ -113,7 +113,7 @@ with warnings.catch_warnings():  # "No ccache found" from paddle.utils.cpp_exten
     import paddle.nn.initializer as I
 
 from .declarations import declare, deviating, untruncated_normal_presets  # noqa: E402
-from .port import Port  # noqa: E402
+from .port import Port, dtype_name  # noqa: E402
 from .variance_scaling import (TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling,  # noqa: E402
                                divisor)
 
@@ -122,9 +122,7 @@ FLOATING = ("float16", "bfloat16", "float32", "float64")
 
 def paddle_dtype(dtype) -> str:
     """A dtype name Paddle accepts (``None``: float32, the Keras default)."""
-    if dtype is None:
-        return "float32"
-    return dtype if isinstance(dtype, str) else np.dtype(dtype).name
+    return dtype_name(dtype)
 
 
 def paddle_shape(shape: tuple[int, ...]) -> tuple[int, ...]:

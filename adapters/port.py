@@ -59,6 +59,13 @@ Draw = Callable[[tuple[int, ...], Any], Any]
 REJECTIONS: tuple[type[BaseException], ...] = (NotImplementedError, TypeError, RuntimeError)
 
 
+def dtype_name(dtype) -> str:
+    """The NumPy name of the dtype asked for (``None``: float32, the Keras default)."""
+    if dtype is None:
+        return "float32"
+    return dtype if isinstance(dtype, str) else np.dtype(dtype).name
+
+
 def is_floating(dtype) -> bool:
     """Whether the dtype asked for is a floating dtype (``None``: floatx, float32)."""
     if dtype is None:

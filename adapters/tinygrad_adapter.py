@@ -113,7 +113,7 @@ if "tinygrad" not in sys.modules:
 from tinygrad import Device, Tensor, dtypes  # noqa: E402
 
 from .declarations import declare, deviating, untruncated_normal_presets  # noqa: E402
-from .port import Port  # noqa: E402
+from .port import Port, dtype_name  # noqa: E402
 from .variance_scaling import (TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling,  # noqa: E402
                                divisor)
 
@@ -125,7 +125,7 @@ _DTYPE_NAMES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "i
 
 def tinygrad_dtype(dtype):
     """The tinygrad dtype named like ``dtype`` (``None``: float32, the Keras default)."""
-    name = "float32" if dtype is None else dtype if isinstance(dtype, str) else str(dtype)
+    name = dtype_name(dtype)
     if name not in _DTYPE_NAMES:
         raise ValueError(f"tinygrad adapter: no tinygrad dtype for {dtype!r}")
     return getattr(dtypes, name)

@@ -95,7 +95,7 @@ import torch.nn.init as I
 
 from .declarations import declare, fans_undefined_below_rank_2, untruncated_normal_presets
 from .keras_api import ALIASES, KERAS3_ALIASES
-from .port import Port
+from .port import Port, dtype_name
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 _DTYPES = {name: getattr(torch, name) for name in (
@@ -105,12 +105,7 @@ _DTYPES = {name: getattr(torch, name) for name in (
 
 def torch_dtype(dtype) -> torch.dtype:
     """The torch dtype named like ``dtype`` (``None``: float32, the Keras default)."""
-    if dtype is None:
-        name = "float32"
-    elif isinstance(dtype, str):
-        name = dtype
-    else:
-        name = np.dtype(dtype).name
+    name = dtype_name(dtype)
     if name not in _DTYPES:
         raise ValueError(f"torch adapter: no torch dtype for {dtype!r}")
     return _DTYPES[name]

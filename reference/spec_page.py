@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 from initializer_conformance import reference
-from . import base, editions, laws, registry
+from . import base, editions, laws, registry, rounding
 from .constants import Constant, Ones, Zeros
 from .distributions import RandomNormal, RandomUniform, TruncatedNormal
 from .editions import DEFAULT_EDITION, EDITIONS, Edition
@@ -394,6 +394,9 @@ def _decisions_section() -> list[str]:
             excerpt(Orthogonal, "Decision"),
             excerpt(laws.HaarOrthogonal.sample, "Without the sign fix")]),
         ("Seeds", [excerpt(base, "Seeds:")]),
+        ("What a conforming implementation may do at a bound", [
+            excerpt(rounding, "Decision"), excerpt(rounding, "round across"),
+            excerpt(rounding, "put an atom"), excerpt(rounding, "Anything more")]),
         ("Invalid configurations", [
             "An unknown keyword in a config (`get`, `deserialize`, `make`, `from_config`) is an "
             "invalid configuration and raises `ValueError`, not `TypeError`.",

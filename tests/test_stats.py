@@ -120,3 +120,46 @@ def test_power_formula_matches_a_simulation():
     detected = np.mean([not stats.variance(wrong.sample(rng, (n,)), law, alpha).passed
                         for _ in range(100)])
     assert detected >= 0.95  # 0.99 expected; P(< 95 of 100) ≈ 5e-4
+
+
+# -- p-values at their extremes ---------------------------------------------------------------
+
+def test_cramer_von_mises_never_passes_a_far_out_sample():
+    """lecun_uniform's law with 5.7 times its std: scipy's series gives W² = 1139 a p-value of
+    2.6e-7, above the Hypothesis tier's alpha; the suite's is below any alpha it uses."""
+    law = Uniform(-0.1, 0.1)
+    x = draw(scaled(law, 5.7), n=20_480)
+    _, cvm = stats.goodness_of_fit(x, law, 2.26e-7)
+    assert cvm.statistic > 100 and cvm.pvalue < 1e-12 and not cvm.passed
+    assert scipy_stats.cramervonmises(law.cdf(x), "uniform").pvalue > 1e-8  # scipy's own
+
+
+@pytest.mark.parametrize("w2", [3.5, 4.0, 6.0])
+def test_cramer_von_mises_tail_is_continuous_and_conservative(w2):
+    """At the switch the tail formula and scipy's series agree within 2 %; beyond, the
+    tail decreases with W² (monotone: a wider sample never gets a larger p)."""
+    series = float(scipy_stats._hypotests._cdf_cvm_inf(np.float64(stats.CVM_SERIES_LIMIT)))
+    at_limit = stats.cramervonmises_pvalue(stats.CVM_SERIES_LIMIT + 1e-9, 0.0)
+    assert at_limit == pytest.approx(1 - series, rel=0.06) and at_limit >= 1 - series
+    assert stats.cramervonmises_pvalue(w2 + 0.5, 0.0) < stats.cramervonmises_pvalue(w2, 0.0)
+
+
+def test_an_underflowed_p_value_is_printed_as_a_bound():
+    law = Normal(0.0, 1.0)
+    ks, _ = stats.goodness_of_fit(draw(Normal(3.0, 1.0)), law, ALPHA)
+    assert ks.pvalue == 0.0
+    assert "p<2.23e-308 < alpha" in ks.describe()
+
+
+@pytest.mark.parametrize("name", LAWS)
+def test_a_pure_scale_error_is_not_reported_as_a_shift_of_the_centre(name):
+    law = LAWS[name]
+    x = draw(scaled(law, 3.0))
+    assert not stats.variance(x, law, ALPHA).passed
+    assert stats.mean(x, law, ALPHA).passed
+
+
+def test_the_mean_test_of_constant_values():
+    law = Normal(0.0, 1.0)
+    assert stats.mean(np.zeros(100), law, ALPHA).passed
+    assert not stats.mean(np.full(100, 0.5), law, ALPHA).passed
