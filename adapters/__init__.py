@@ -66,9 +66,11 @@ class AdapterError(Exception):
 
 
 def _usage() -> str:
-    return (f"built-in names: {', '.join(sorted(BUILTINS))}; or 'module:attribute' naming an "
-            f"adapter class or instance; or a name registered under the entry-point group "
-            f"{ENTRY_POINT_GROUP!r}")
+    return (
+        f"built-in names: {', '.join(sorted(BUILTINS))}; or 'module:attribute' naming an "
+        f"adapter class or instance; or a name registered under the entry-point group "
+        f"{ENTRY_POINT_GROUP!r}"
+    )
 
 
 def _load_target(target: str, what: str):
@@ -76,25 +78,32 @@ def _load_target(target: str, what: str):
     try:
         module = importlib.import_module(module_name)
     except (Exception, SystemExit) as error:  # whatever the module raises at import
-        raise AdapterError(f"{what}: cannot import module {module_name!r}: "
-                           f"{type(error).__name__}: {error}{_not_on_path(module_name, error)}"
-                           ) from error
+        raise AdapterError(
+            f"{what}: cannot import module {module_name!r}: "
+            f"{type(error).__name__}: {error}{_not_on_path(module_name, error)}"
+        ) from error
     try:
         obj = getattr(module, attribute) if attribute else module
     except AttributeError:
-        raise AdapterError(f"{what}: module {module_name!r} has no attribute {attribute!r}") from None
+        raise AdapterError(
+            f"{what}: module {module_name!r} has no attribute {attribute!r}"
+        ) from None
     if not isinstance(obj, type):
         return obj
     try:
         return obj()
     except Exception as error:
         needs = _required_parameters(obj)
-        why = (f"its constructor needs {', '.join(needs)}" if needs and isinstance(error, TypeError)
-               else f"its constructor raised {type(error).__name__}: {error}")
+        why = (
+            f"its constructor needs {', '.join(needs)}"
+            if needs and isinstance(error, TypeError)
+            else f"its constructor raised {type(error).__name__}: {error}"
+        )
         raise AdapterError(
             f"{what}: cannot make an adapter from the class {_name(obj)}: {why}. The suite "
             f"makes an adapter class without arguments; to configure one, name an instance "
-            f"instead (module:instance)") from error
+            f"instead (module:instance)"
+        ) from error
 
 
 def _not_on_path(module_name: str, error: BaseException) -> str:
@@ -108,9 +117,11 @@ def _not_on_path(module_name: str, error: BaseException) -> str:
         return ""
     if any(Path(p or ".").resolve() == here.resolve() for p in sys.path):
         return ""
-    return (f" ({top!r} is in the current directory {os.fspath(here)}, which is not on "
-            f"sys.path: run `initializer-conformance` or `python -m pytest`, which put it "
-            f"there, or set PYTHONPATH=.)")
+    return (
+        f" ({top!r} is in the current directory {os.fspath(here)}, which is not on "
+        f"sys.path: run `initializer-conformance` or `python -m pytest`, which put it "
+        f"there, or set PYTHONPATH=.)"
+    )
 
 
 def _name(obj) -> str:
@@ -124,8 +135,12 @@ def _required_parameters(cls) -> list[str]:
         parameters = inspect.signature(cls).parameters.values()
     except (TypeError, ValueError):
         return []
-    return [p.name for p in parameters if p.default is p.empty
-            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    return [
+        p.name
+        for p in parameters
+        if p.default is p.empty
+        and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
 
 
 def load_adapter(impl: str | None):
@@ -137,7 +152,8 @@ def load_adapter(impl: str | None):
         if builtin.requires and importlib.util.find_spec(builtin.requires) is None:
             raise AdapterError(
                 f"--impl={impl}: the framework module {builtin.requires!r} is not installed; "
-                f"install it with: {builtin.install}")
+                f"install it with: {builtin.install}"
+            )
         adapter = _load_target(builtin.target, f"--impl={impl}")
     elif ":" in impl:
         adapter = _load_target(impl, f"--impl={impl}")
@@ -150,8 +166,10 @@ def load_adapter(impl: str | None):
     return adapter
 
 
-PROTOCOL = ("an adapter has `name`, `version()` and `make(identifier, config)`; see README, "
-            "'Writing an adapter'")
+PROTOCOL = (
+    "an adapter has `name`, `version()` and `make(identifier, config)`; see README, "
+    "'Writing an adapter'"
+)
 
 
 def check_protocol(adapter, impl: str) -> None:
@@ -160,7 +178,8 @@ def check_protocol(adapter, impl: str) -> None:
     if missing or not callable(getattr(adapter, "make", None)):
         raise AdapterError(
             f"--impl={impl}: {_name(adapter)} is not an adapter: it lacks "
-            f"{', '.join(missing) or 'a callable make'} ({PROTOCOL})")
+            f"{', '.join(missing) or 'a callable make'} ({PROTOCOL})"
+        )
     try:
         signature = inspect.signature(adapter.make)
     except (TypeError, ValueError):  # a builtin or C callable: nothing to check
@@ -170,7 +189,8 @@ def check_protocol(adapter, impl: str) -> None:
     except TypeError as error:
         raise AdapterError(
             f"--impl={impl}: {_name(adapter)}.make{signature} cannot be called as "
-            f"make(identifier, config): {error} ({PROTOCOL})") from None
+            f"make(identifier, config): {error} ({PROTOCOL})"
+        ) from None
 
 
 def describe(adapter) -> str:

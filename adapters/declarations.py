@@ -25,40 +25,54 @@ def deviating(checks, reason: str, match: str) -> dict:
 def fans_undefined_below_rank_2(where: str, match: str) -> dict:
     """The framework's fan function raises for rank 0 and 1 (shapes the Hypothesis
     tier draws); ``match``: the framework's error."""
-    return deviating([f"test_{test}[{name}]" for test in ("law", "scale", "bounds", "fans")
-                      for name in FAN_SCALED],
-                     f"{where} raises for rank 0 and 1; the spec defines fans (1, 1) and (n, n)",
-                     match)
+    return deviating(
+        [
+            f"test_{test}[{name}]"
+            for test in ("law", "scale", "bounds", "fans")
+            for name in FAN_SCALED
+        ],
+        f"{where} raises for rank 0 and 1; the spec defines fans (1, 1) and (n, n)",
+        match,
+    )
 
 
 def untruncated_normal_presets(where: str, names=NORMAL_PRESETS) -> dict:
     """The normal presets ``names`` draw an untruncated normal (of the right std), where
     Keras truncates at 2 std; matched by the suite's own diagnosis of the failure."""
-    return deviating([f"test_{test}[{name}]" for test in ("law", "bounds", "probe")
-                      for name in names],
-                     f"{where} draw an untruncated normal of the right std (by design); Keras "
-                     f"truncates",
-                     "likely cause: untruncated normal where a truncated one is specified")
+    return deviating(
+        [f"test_{test}[{name}]" for test in ("law", "bounds", "probe") for name in names],
+        f"{where} draw an untruncated normal of the right std (by design); Keras truncates",
+        "likely cause: untruncated normal where a truncated one is specified",
+    )
 
 
 # -- Keras 3's documented departures (keras, tf_keras) -----------------------------------
+
 
 def keras3_rules(where: str) -> dict:
     """Keras 3's documented departures from the Keras 2 page, which tf_keras 2.x follows
     too: deviations under edition keras2, the rules of edition keras3."""
     return {
-        **deviating(["test_unseeded_calls_differ[*]"],
-                    f"{where} by design (documented): an unseeded initializer draws its seed "
-                    f"once, when made, and returns the same values on every call",
-                    "two calls of one unseeded instance returned identical values"),
-        **deviating([f"test_spec_value_error[VarianceScaling-{{'distribution': '{name}'}}-(4, 4)]"
-                     for name in ("truncated_normal", "untruncated_normal")],
-                    f"{where} by design (documented): VarianceScaling accepts "
-                    f"distribution='truncated_normal' and 'untruncated_normal' (Keras 2: "
-                    f"'normal' or 'uniform')",
-                    "VarianceScaling: invalid input accepted"),
-        **deviating([f"test_identity_shape[{shape}]" for shape in ("(2, 3)", "(5, 1)", "(1, 4)")],
-                    f"{where} by design: Identity returns gain * eye(rows, cols) for any 2-D "
-                    f"shape (Keras 2: square only)",
-                    "Identity: invalid input accepted"),
+        **deviating(
+            ["test_unseeded_calls_differ[*]"],
+            f"{where} by design (documented): an unseeded initializer draws its seed "
+            f"once, when made, and returns the same values on every call",
+            "two calls of one unseeded instance returned identical values",
+        ),
+        **deviating(
+            [
+                f"test_spec_value_error[VarianceScaling-{{'distribution': '{name}'}}-(4, 4)]"
+                for name in ("truncated_normal", "untruncated_normal")
+            ],
+            f"{where} by design (documented): VarianceScaling accepts "
+            f"distribution='truncated_normal' and 'untruncated_normal' (Keras 2: "
+            f"'normal' or 'uniform')",
+            "VarianceScaling: invalid input accepted",
+        ),
+        **deviating(
+            [f"test_identity_shape[{shape}]" for shape in ("(2, 3)", "(5, 1)", "(1, 4)")],
+            f"{where} by design: Identity returns gain * eye(rows, cols) for any 2-D "
+            f"shape (Keras 2: square only)",
+            "Identity: invalid input accepted",
+        ),
     }

@@ -103,4 +103,3 @@ class FlaxKeras3Adapter(FlaxAdapter):
     distributions = JaxKeras3Adapter.distributions
     identity_requires_square = False
     aliases = JaxKeras3Adapter.aliases
-

@@ -93,6 +93,7 @@ from .declarations import declare, fans_undefined_below_rank_2  # noqa: E402
 from .keras_api import ALIASES, KERAS3_ALIASES, PRESETS  # noqa: E402
 from .port import Port  # noqa: E402
 
+
 def canonical_dtype(dtype):
     """A dtype name JAX understands (``None``: float32, the Keras default)."""
     return "float32" if dtype is None else dtype
@@ -102,11 +103,16 @@ def canonical_dtype(dtype):
 DEVIATIONS = (
     fans_undefined_below_rank_2(
         "jax.nn.initializers' fan function (default in_axis=-2, out_axis=-1)",
-        "ValueError: Can't compute input and output sizes of a [01]-dimensional"),
-    {f"test_spec_value_error[VarianceScaling-{{'scale': {scale}}}-(4, 4)]": {
-        "reason": "jax.nn.initializers.variance_scaling does not check scale > 0 "
-                  "(zeros for 0, NaN for -1)", "match": "invalid input accepted"}
-     for scale in ("0.0", "-1.0")},
+        "ValueError: Can't compute input and output sizes of a [01]-dimensional",
+    ),
+    {
+        f"test_spec_value_error[VarianceScaling-{{'scale': {scale}}}-(4, 4)]": {
+            "reason": "jax.nn.initializers.variance_scaling does not check scale > 0 "
+            "(zeros for 0, NaN for -1)",
+            "match": "invalid input accepted",
+        }
+        for scale in ("0.0", "-1.0")
+    },
 )
 
 
@@ -119,10 +125,16 @@ class JaxAdapter(Port):
     distributions = {"normal": "truncated_normal", "uniform": "uniform"}
     identity_requires_square = True
     aliases = ALIASES
-    known_deviations = declare(*DEVIATIONS, {
-        "test_spec_value_error[VarianceScaling-{'distribution': 'truncated_normal'}-(4, 4)]": {
-            "reason": "JAX knows distribution 'truncated_normal' (Keras 3's word), which "
-                      "keras2 rejects", "match": "invalid input accepted"}})
+    known_deviations = declare(
+        *DEVIATIONS,
+        {
+            "test_spec_value_error[VarianceScaling-{'distribution': 'truncated_normal'}-(4, 4)]": {
+                "reason": "JAX knows distribution 'truncated_normal' (Keras 3's word), which "
+                "keras2 rejects",
+                "match": "invalid input accepted",
+            }
+        },
+    )
 
     def version(self) -> str:
         return f"jax {jax.__version__}, jaxlib {jaxlib.__version__} ({jax.default_backend()})"
@@ -188,9 +200,11 @@ class JaxAdapter(Port):
         def init(key, shape, dtype):
             # jnp.eye takes (N, M): the port checks the shape (no JAX identity initializer).
             if len(shape) != 2 or (square and shape[0] != shape[1]):
-                raise ValueError(f"Identity: the shape must be 2-D{' and square' * square}, "
-                                 f"got {shape!r}")
+                raise ValueError(
+                    f"Identity: the shape must be 2-D{' and square' * square}, got {shape!r}"
+                )
             return jnp.array(gain, dtype) * jnp.eye(*shape, dtype=dtype)
+
         return init
 
     def build(self, name: str, kwargs: dict):
@@ -206,7 +220,11 @@ class JaxKeras3Adapter(JaxAdapter):
     name = "jax-keras3"
     edition = "keras3"
     known_deviations = declare(*DEVIATIONS)
-    distributions = {"normal": "truncated_normal", "truncated_normal": "truncated_normal",
-                     "untruncated_normal": "normal", "uniform": "uniform"}
+    distributions = {
+        "normal": "truncated_normal",
+        "truncated_normal": "truncated_normal",
+        "untruncated_normal": "normal",
+        "uniform": "uniform",
+    }
     identity_requires_square = False
     aliases = {**ALIASES, **KERAS3_ALIASES}

@@ -146,7 +146,8 @@ KERAS3_EVERY_EDITION = deviating(
     ["test_dtype[Identity-int32]", "test_dtype[Identity-int64]"],
     "Identity is gain * ops.eye(...): the float gain turns an integer eye into float "
     "(tensorflow: TypeError)",
-    "Identity: wrong dtype|TypeError")
+    "Identity: wrong dtype|TypeError",
+)
 
 INTEGER_DTYPE_CHECKS = ("int32", "int64")
 
@@ -157,40 +158,56 @@ BY_BACKEND: dict[str, dict] = {
         [f"test_probe[{name}]" for name in ("TruncatedNormal", "he_normal", "lecun_normal")],
         "torch backend truncated_normal draws 4 candidates per value and keeps the first "
         "when none is within 2 std: ~4.3e-6 of the values lie outside the truncation bound",
-        "values outside the support"),
+        "values outside the support",
+    ),
     "tensorflow": {
-        **deviating(["test_deterministic_exact[Constant]"],
-                    "tensorflow backend: Constant casts a Python float through float32 "
-                    "(convert_to_tensor), so float64 values are rounded to float32",
-                    "Constant: output differs"),
-        **deviating([f"test_dtype[{name}-{dtype}]"
-                     for name in ("RandomUniform", "lecun_uniform", "glorot_uniform", "he_uniform")
-                     for dtype in INTEGER_DTYPE_CHECKS],
-                    "tensorflow backend: the uniform initializers cast their bounds to the "
-                    "integer dtype and draw integers (InvalidArgumentError when both bounds "
-                    "round to 0)",
-                    "Need minval < maxval|invalid input accepted"),
-        **deviating(["test_identity_square"],
-                    "tensorflow backend: Identity in an integer dtype raises TypeError",
-                    "TypeError: Cannot convert"),
+        **deviating(
+            ["test_deterministic_exact[Constant]"],
+            "tensorflow backend: Constant casts a Python float through float32 "
+            "(convert_to_tensor), so float64 values are rounded to float32",
+            "Constant: output differs",
+        ),
+        **deviating(
+            [
+                f"test_dtype[{name}-{dtype}]"
+                for name in ("RandomUniform", "lecun_uniform", "glorot_uniform", "he_uniform")
+                for dtype in INTEGER_DTYPE_CHECKS
+            ],
+            "tensorflow backend: the uniform initializers cast their bounds to the "
+            "integer dtype and draw integers (InvalidArgumentError when both bounds "
+            "round to 0)",
+            "Need minval < maxval|invalid input accepted",
+        ),
+        **deviating(
+            ["test_identity_square"],
+            "tensorflow backend: Identity in an integer dtype raises TypeError",
+            "TypeError: Cannot convert",
+        ),
     },
     "numpy": {
-        **deviating([f"test_dtype[{name}-{dtype}]" for name in RANDOM
-                     for dtype in INTEGER_DTYPE_CHECKS],
-                    "numpy backend: random initializers accept integer dtypes (float draws cast "
-                    "to integers; Orthogonal returns float)",
-                    "invalid input accepted"),
-        **deviating(["test_dtype[Orthogonal-float16]"],
-                    "numpy backend: Orthogonal in float16 raises TypeError (numpy.linalg.qr has "
-                    "no float16)", "TypeError"),
-        **deviating(["test_dtype[Orthogonal-float64]"],
-                    "numpy backend: keras.ops.convert_to_tensor turns float64 arrays into "
-                    "float32, so Orthogonal's QR (and its result) is float32",
-                    "Orthogonal: wrong dtype"),
-        **deviating(["test_orthogonal_orthonormal"],
-                    "numpy backend: float64 Orthogonal is computed in float32 "
-                    "(max |QtQ - I| = 5e-8)",
-                    "(?s)is not gain²·I.*dtype=float64"),
+        **deviating(
+            [f"test_dtype[{name}-{dtype}]" for name in RANDOM for dtype in INTEGER_DTYPE_CHECKS],
+            "numpy backend: random initializers accept integer dtypes (float draws cast "
+            "to integers; Orthogonal returns float)",
+            "invalid input accepted",
+        ),
+        **deviating(
+            ["test_dtype[Orthogonal-float16]"],
+            "numpy backend: Orthogonal in float16 raises TypeError (numpy.linalg.qr has "
+            "no float16)",
+            "TypeError",
+        ),
+        **deviating(
+            ["test_dtype[Orthogonal-float64]"],
+            "numpy backend: keras.ops.convert_to_tensor turns float64 arrays into "
+            "float32, so Orthogonal's QR (and its result) is float32",
+            "Orthogonal: wrong dtype",
+        ),
+        **deviating(
+            ["test_orthogonal_orthonormal"],
+            "numpy backend: float64 Orthogonal is computed in float32 (max |QtQ - I| = 5e-8)",
+            "(?s)is not gain²·I.*dtype=float64",
+        ),
     },
 }
 
@@ -203,8 +220,9 @@ class KerasAdapter(KerasFamily):
 
     #: Confirmed deviations of Keras 3 on this backend from the Keras 2 page, each narrowed
     #: by ``match``: Keras 3's design changes, those of every edition, those of the backend.
-    known_deviations = declare(keras3_rules("Keras 3"), KERAS3_EVERY_EDITION,
-                               BY_BACKEND.get(BACKEND, {}))
+    known_deviations = declare(
+        keras3_rules("Keras 3"), KERAS3_EVERY_EDITION, BY_BACKEND.get(BACKEND, {})
+    )
 
     def version(self) -> str:
         return f"{self.name} {keras.__version__} ({backend_version()})"

@@ -18,26 +18,53 @@ SIGNATURES: dict[str, dict] = {
     "VarianceScaling": {"scale": 1.0, "mode": "fan_in", "distribution": "normal", "seed": None},
     "Orthogonal": {"gain": 1.0, "seed": None},
     "Identity": {"gain": 1.0},
-    **{name: {"seed": None} for name in ("lecun_uniform", "glorot_normal", "glorot_uniform",
-                                         "he_normal", "lecun_normal", "he_uniform")},
+    **{
+        name: {"seed": None}
+        for name in (
+            "lecun_uniform",
+            "glorot_normal",
+            "glorot_uniform",
+            "he_normal",
+            "lecun_normal",
+            "he_uniform",
+        )
+    },
 }
 
 #: Keras 2 compatibility aliases.
 ALIASES = {
-    "zeros": "Zeros", "zero": "Zeros", "ones": "Ones", "one": "Ones", "constant": "Constant",
-    "random_normal": "RandomNormal", "normal": "RandomNormal",
-    "random_uniform": "RandomUniform", "uniform": "RandomUniform",
-    "truncated_normal": "TruncatedNormal", "orthogonal": "Orthogonal", "identity": "Identity",
+    "zeros": "Zeros",
+    "zero": "Zeros",
+    "ones": "Ones",
+    "one": "Ones",
+    "constant": "Constant",
+    "random_normal": "RandomNormal",
+    "normal": "RandomNormal",
+    "random_uniform": "RandomUniform",
+    "uniform": "RandomUniform",
+    "truncated_normal": "TruncatedNormal",
+    "orthogonal": "Orthogonal",
+    "identity": "Identity",
 }
 
 KERAS3_ALIASES = {
-    "variance_scaling": "VarianceScaling", "GlorotNormal": "glorot_normal",
-    "GlorotUniform": "glorot_uniform", "HeNormal": "he_normal", "HeUniform": "he_uniform",
-    "LecunNormal": "lecun_normal", "LecunUniform": "lecun_uniform",
+    "variance_scaling": "VarianceScaling",
+    "GlorotNormal": "glorot_normal",
+    "GlorotUniform": "glorot_uniform",
+    "HeNormal": "he_normal",
+    "HeUniform": "he_uniform",
+    "LecunNormal": "lecun_normal",
+    "LecunUniform": "lecun_uniform",
 }
 
-PRESETS = ("lecun_uniform", "glorot_normal", "glorot_uniform", "he_normal", "lecun_normal",
-           "he_uniform")
+PRESETS = (
+    "lecun_uniform",
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "lecun_normal",
+    "he_uniform",
+)
 
 #: Groups: exact outputs; the initializers whose law depends on the fans; every random one.
 DETERMINISTIC = ("Zeros", "Ones", "Constant", "Identity")
@@ -54,11 +81,10 @@ def bind(identifier: str, config: dict, aliases: dict) -> tuple[str, dict]:
     signature = SIGNATURES[name]
     unknown = sorted(set(config or {}) - set(signature))
     if unknown:
-        raise ValueError(f"{identifier}: unexpected config keys {unknown} "
-                         f"(accepted: {sorted(signature)})")
+        raise ValueError(
+            f"{identifier}: unexpected config keys {unknown} (accepted: {sorted(signature)})"
+        )
     return name, {**signature, **(config or {})}
-
-
 
 
 def canonical(identifier: str) -> str | None:

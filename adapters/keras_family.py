@@ -51,7 +51,8 @@ class KerasFamily(Port):
                 init = module.get({"class_name": name, "config": dict(kwargs)})
         except TypeError as error:
             if unknown_key_error(error):
-                raise ValueError(f"{self.name}: invalid config {kwargs!r} for {name!r}: "
-                                 f"{error}") from error
+                raise ValueError(
+                    f"{self.name}: invalid config {kwargs!r} for {name!r}: {error}"
+                ) from error
             raise
         return lambda shape, dtype: self.to_numpy(init(shape, dtype=dtype))

@@ -109,14 +109,33 @@ import mlx.core as mx
 import mlx.nn.init as I
 import numpy as np
 
-from .declarations import (declare, deviating, fans_undefined_below_rank_2,
-                           untruncated_normal_presets)
+from .declarations import (
+    declare,
+    deviating,
+    fans_undefined_below_rank_2,
+    untruncated_normal_presets,
+)
 from .port import Port, dtype_name
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
-_DTYPES = {name: getattr(mx, name) for name in (
-    "float16", "float32", "float64", "bfloat16",
-    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool_")}
+_DTYPES = {
+    name: getattr(mx, name)
+    for name in (
+        "float16",
+        "float32",
+        "float64",
+        "bfloat16",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "bool_",
+    )
+}
 _DTYPES["bool"] = _DTYPES.pop("bool_")
 
 
@@ -149,6 +168,7 @@ def _is_floating(dtype) -> bool:
 
 # -- fill functions: (native array, dtype, seed) -> new native array ----------------------
 
+
 def _seeded(seed):
     """``mlx.nn.init`` takes no key: seed MLX's global PRNG (seed=None: leave it)."""
     if seed is not None:
@@ -161,15 +181,18 @@ def _key(seed):
 
 def _nn_init(factory):
     """An ``mlx.nn.init`` initializer, drawn from the (re)seeded global PRNG."""
+
     def fill(w, d, seed):
         _seeded(seed)
         return factory(d)(w)
+
     return fill
 
 
 def _truncated_normal(mean, stddev):
     def fill(w, d, seed):
         return mx.random.truncated_normal(-2.0, 2.0, w.shape, d, key=_key(seed)) * stddev + mean
+
     return fill
 
 
@@ -184,6 +207,7 @@ def _variance_scaling(scale, mode, distribution):
             return mx.random.truncated_normal(-2.0, 2.0, w.shape, d, key=_key(seed)) * parent
         limit = math.sqrt(3.0 * scale / n)
         return mx.random.uniform(-limit, limit, w.shape, d, key=_key(seed))
+
     return fill
 
 
@@ -191,6 +215,7 @@ def _he(factory, gain):
     def fill(w, d, seed):
         _seeded(seed)
         return factory(d)(w, mode="fan_in", gain=gain)
+
     return fill
 
 
@@ -206,6 +231,7 @@ def _orthogonal(gain):
         # MLX's orthogonal is 2-D only: the port flattens the MLX kernel (out, *k, in).
         flat = init(mx.zeros((w.shape[0], math.prod(w.shape[1:])), dtype=d))
         return flat.reshape(w.shape)
+
     return fill
 
 
@@ -213,6 +239,7 @@ def _identity(gain):
     def fill(w, d, seed):
         eye = I.identity(d)(w)  # ValueError unless 2-D and square
         return (eye * gain).astype(d)
+
     return fill
 
 
@@ -221,9 +248,11 @@ BUILDERS = {
     "Ones": lambda: _nn_init(lambda d: I.constant(1, d)),
     "Constant": lambda value: _nn_init(lambda d: I.constant(value, d)),
     "RandomNormal": lambda mean, stddev: _nn_init(
-        lambda d: I.normal(mean=mean, std=stddev, dtype=d)),
+        lambda d: I.normal(mean=mean, std=stddev, dtype=d)
+    ),
     "RandomUniform": lambda minval, maxval: _nn_init(
-        lambda d: I.uniform(low=minval, high=maxval, dtype=d)),
+        lambda d: I.uniform(low=minval, high=maxval, dtype=d)
+    ),
     "TruncatedNormal": _truncated_normal,
     "VarianceScaling": _variance_scaling,
     "glorot_uniform": lambda: _nn_init(I.glorot_uniform),
@@ -249,12 +278,15 @@ class MlxAdapter(Port):
     known_deviations = declare(
         fans_undefined_below_rank_2(
             "mlx.nn.init's fan function (_calculate_fan_in_fan_out)",
-            "ValueError: Glorot / He initialization requires at least 2 dimensional input"),
+            "ValueError: Glorot / He initialization requires at least 2 dimensional input",
+        ),
         untruncated_normal_presets("mlx.nn.init.glorot_normal / he_normal"),
-        deviating(["test_orthogonal_orthonormal"],
-                  "mlx.nn.init.orthogonal draws and factors in float32 whatever the dtype: a "
-                  "float64 Q has float32 precision (max |QtQ - I| = 2.5e-7)",
-                  "(?s)is not gain²·I.*dtype=float64"),
+        deviating(
+            ["test_orthogonal_orthonormal"],
+            "mlx.nn.init.orthogonal draws and factors in float32 whatever the dtype: a "
+            "float64 Q has float32 precision (max |QtQ - I| = 2.5e-7)",
+            "(?s)is not gain²·I.*dtype=float64",
+        ),
     )
 
     def version(self) -> str:

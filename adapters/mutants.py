@@ -14,7 +14,6 @@ import math
 import numpy as np
 
 from initializer_conformance import reference
-from initializer_conformance.reference import laws
 from initializer_conformance.reference.bugs import BUGS
 
 from .reference_numpy import ReferenceAdapter
@@ -66,10 +65,12 @@ class LawMutant(Mutant):
                 return init(shape, dtype)
             # Only the law is wrong: the dtype is validated as the reference does.
             return np.asarray(law.sample(init.rng(), tuple(shape))).astype(init._check_dtype(dtype))
+
         return call
 
 
 # -- constants ------------------------------------------------------------------------------
+
 
 class MissingTruncationCorrection(LawMutant):
     """VarianceScaling 'normal' omits the 0.8796 correction: std is 12 % low (keras #8048)."""
@@ -96,6 +97,7 @@ class HeScaleOnePointNine(LawMutant):
 
 
 # -- fans -----------------------------------------------------------------------------------
+
 
 class SwappedFans(LawMutant):
     """fan_in and fan_out swapped (tensorflow #31192-style layout confusion)."""
@@ -126,6 +128,7 @@ class FanAvgNotHalved(LawMutant):
 
 
 # -- truncation -----------------------------------------------------------------------------
+
 
 class UntruncatedTruncatedNormal(LawMutant):
     """TruncatedNormal draws an untruncated normal with the same stddev."""
@@ -161,6 +164,7 @@ class ClippedTruncation(Mutant):
         def call(shape, dtype=None):
             z = init.rng().standard_normal(tuple(shape))
             return (init.mean + init.stddev * np.clip(z, -2, 2)).astype(init._check_dtype(dtype))
+
         return call
 
 
@@ -183,6 +187,7 @@ class AbsoluteTruncationBounds(Mutant):
                 x[outside] = init.mean + init.stddev * rng.standard_normal(int(outside.sum()))
                 outside = np.abs(x - init.mean) > 2
             return x.astype(init._check_dtype(dtype))
+
         return call
 
 
@@ -194,6 +199,7 @@ class UniformInsteadOfTruncatedNormal(LawMutant):
 
 
 # -- defaults from another framework ---------------------------------------------------------
+
 
 class TorchNormalDefaults(LawMutant):
     """RandomNormal defaults to stddev=1.0 (torch.nn.init.normal_'s default)."""
@@ -227,6 +233,7 @@ class FanAvgDefaultMode(LawMutant):
 
 # -- Orthogonal and Identity ----------------------------------------------------------------
 
+
 class OrthogonalWithoutSignFix(Mutant):
     """Orthogonal takes Q of a QR without multiplying by sign(diag R): not Haar
     (tensorflow #9429, jax #1322)."""
@@ -243,6 +250,7 @@ class OrthogonalWithoutSignFix(Mutant):
             q = np.linalg.qr(a)[0]
             q = q if law.rows >= law.cols else q.T
             return (law.gain * q.reshape(shape)).astype(init._check_dtype(dtype))
+
         return call
 
 
@@ -271,6 +279,7 @@ class OrthogonalTorchFlattening(Mutant):
             shape = tuple(shape)
             flat = (shape[0], math.prod(shape[1:])) if len(shape) > 2 else shape
             return init(flat, dtype).reshape(shape)
+
         return call
 
 
@@ -288,6 +297,7 @@ class IdentityAcceptsNonSquare(Mutant):
             if len(shape) != 2:
                 return init(shape, dtype)  # the reference's ValueError
             return (gain * np.eye(*shape)).astype(init._check_dtype(dtype))
+
         return call
 
 
@@ -313,6 +323,7 @@ class ConstantIgnoresValue(Mutant):
 
 # -- dtype ----------------------------------------------------------------------------------
 
+
 class IgnoresDtype(Mutant):
     """Every initializer returns float32 whatever dtype is asked for."""
 
@@ -334,6 +345,7 @@ class RandomIntegerDtypes(Mutant):
 
 
 # -- seeds and independence -----------------------------------------------------------------
+
 
 class SeedIgnored(Mutant):
     """The seed is ignored: every call draws from a process-wide stream."""
@@ -387,6 +399,7 @@ class TiledBlock(Mutant):
                 return init(shape, dtype)
             block = init((shape[0] // 2 + shape[0] % 2, *shape[1:]), dtype)
             return np.concatenate([block, block])[: shape[0]]
+
         return call
 
 
@@ -408,10 +421,12 @@ class SeriallyCorrelated(Mutant):
             for i in range(1, e.size):  # noqa: slow on purpose, small outputs only
                 z[i] = rho * z[i - 1] + math.sqrt(1 - rho * rho) * e[i]
             return (init.mean + init.stddev * z).reshape(shape).astype(init._check_dtype(dtype))
+
         return call
 
 
 # -- validation and identifiers --------------------------------------------------------------
+
 
 class MissingScaleValidation(Mutant):
     """VarianceScaling accepts scale <= 0 (and returns zeros or NaN) instead of raising."""
@@ -443,8 +458,12 @@ class TransposedDenseKernel(Mutant):
         def call(shape, dtype=None):
             shape = tuple(shape)
             return init(shape[::-1], dtype).T if len(shape) == 2 else init(shape, dtype)
+
         return call
 
 
-MUTANTS = {cls.__name__: cls for cls in Mutant.__subclasses__() + LawMutant.__subclasses__()
-           if cls is not LawMutant}
+MUTANTS = {
+    cls.__name__: cls
+    for cls in Mutant.__subclasses__() + LawMutant.__subclasses__()
+    if cls is not LawMutant
+}

@@ -99,23 +99,22 @@ import math
 import sys
 import warnings
 
-import numpy as np
-
 # paddle 3.3 crashes the process (SIGSEGV in paddle.base.core) when imported after
 # tensorflow (which keras 3 imports when installed): say so instead of crashing.
 if "tensorflow" in sys.modules:
-    raise ImportError("paddle cannot be imported after tensorflow in one process (paddle 3.3 "
-                      "segfaults in paddle.base.core); run paddle in a process of its own")
+    raise ImportError(
+        "paddle cannot be imported after tensorflow in one process (paddle 3.3 "
+        "segfaults in paddle.base.core); run paddle in a process of its own"
+    )
 
 with warnings.catch_warnings():  # "No ccache found" from paddle.utils.cpp_extension
     warnings.simplefilter("ignore")
     import paddle
     import paddle.nn.initializer as I
 
-from .declarations import declare, deviating, untruncated_normal_presets  # noqa: E402
-from .port import Port, dtype_name  # noqa: E402
-from .variance_scaling import (TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling,  # noqa: E402
-                               divisor)
+from .declarations import declare, deviating, untruncated_normal_presets
+from .port import Port, dtype_name
+from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 FLOATING = ("float16", "bfloat16", "float32", "float64")
 
@@ -142,6 +141,7 @@ def to_keras_layout(tensor: paddle.Tensor) -> paddle.Tensor:
 
 # -- initializer builders: (native shape, dtype) -> a paddle.nn.initializer instance ---------
 
+
 def _variance_scaling(scale, mode, distribution):
     check_variance_scaling(scale, mode, distribution)  # paddle has no VarianceScaling
 
@@ -154,6 +154,7 @@ def _variance_scaling(scale, mode, distribution):
             return I.TruncatedNormal(0.0, parent, a=-2.0 * parent, b=2.0 * parent)
         limit = math.sqrt(3.0 * scale / n)
         return I.Uniform(-limit, limit)
+
     return build
 
 
@@ -163,6 +164,7 @@ def _identity(gain):
         if len(shape) != 2 or shape[0] != shape[1]:
             raise ValueError(f"Identity: the shape must be 2-D and square, got {shape!r}")
         return I.Assign(paddle.scale(paddle.eye(shape[0], dtype=dtype), gain))
+
     return build
 
 
@@ -176,17 +178,16 @@ BUILDERS = {
     "Constant": lambda value: _fixed(lambda: I.Constant(value)),
     "RandomNormal": lambda mean, stddev: _fixed(lambda: I.Normal(mean=mean, std=stddev)),
     "RandomUniform": lambda minval, maxval: _fixed(lambda: I.Uniform(low=minval, high=maxval)),
-    "TruncatedNormal": lambda mean, stddev: _fixed(lambda: I.TruncatedNormal(
-        mean, stddev, a=mean - 2.0 * stddev, b=mean + 2.0 * stddev)),
+    "TruncatedNormal": lambda mean, stddev: _fixed(
+        lambda: I.TruncatedNormal(mean, stddev, a=mean - 2.0 * stddev, b=mean + 2.0 * stddev)
+    ),
     "VarianceScaling": _variance_scaling,
     "glorot_uniform": lambda: _fixed(I.XavierUniform),
     "glorot_normal": lambda: _fixed(I.XavierNormal),
     "he_uniform": lambda: _fixed(lambda: I.KaimingUniform(nonlinearity="relu", mode="fan_in")),
     "he_normal": lambda: _fixed(lambda: I.KaimingNormal(nonlinearity="relu", mode="fan_in")),
-    "lecun_uniform": lambda: _fixed(lambda: I.KaimingUniform(nonlinearity="linear",
-                                                             mode="fan_in")),
-    "lecun_normal": lambda: _fixed(lambda: I.KaimingNormal(nonlinearity="linear",
-                                                           mode="fan_in")),
+    "lecun_uniform": lambda: _fixed(lambda: I.KaimingUniform(nonlinearity="linear", mode="fan_in")),
+    "lecun_normal": lambda: _fixed(lambda: I.KaimingNormal(nonlinearity="linear", mode="fan_in")),
     "Orthogonal": lambda gain: _fixed(lambda: I.Orthogonal(gain)),
     "Identity": _identity,
 }
@@ -201,14 +202,18 @@ class PaddleAdapter(Port):
     #: standalone script (reports/FINDINGS-mlx-paddle-tinygrad.md) and narrowed by ``match``.
     known_deviations = declare(
         untruncated_normal_presets("paddle.nn.initializer.XavierNormal / KaimingNormal"),
-        deviating(["test_spec_value_error[Orthogonal-*]"],
-                  "Orthogonal rejects rank < 2 with an assert (AssertionError, and nothing "
-                  "under python -O), not ValueError",
-                  "AssertionError"),
-        deviating(["test_dtype[Identity-int64]", "test_identity_square"],
-                  "paddle.nn.initializer.Assign (the only way to give a 2-D parameter fixed "
-                  "values) has no int64",
-                  "Unsupported dtype int64"),
+        deviating(
+            ["test_spec_value_error[Orthogonal-*]"],
+            "Orthogonal rejects rank < 2 with an assert (AssertionError, and nothing "
+            "under python -O), not ValueError",
+            "AssertionError",
+        ),
+        deviating(
+            ["test_dtype[Identity-int64]", "test_identity_square"],
+            "paddle.nn.initializer.Assign (the only way to give a 2-D parameter fixed "
+            "values) has no int64",
+            "Unsupported dtype int64",
+        ),
     )
 
     def version(self) -> str:
@@ -225,13 +230,15 @@ class PaddleAdapter(Port):
             if seed is not None:
                 paddle.seed(seed)  # the global default generator (see "Seeds")
             try:
-                param = paddle.create_parameter(list(native), pdtype,
-                                                default_initializer=initializer)
+                param = paddle.create_parameter(
+                    list(native), pdtype, default_initializer=initializer
+                )
             except RuntimeError as error:
                 if pdtype in FLOATING and "NotFound" in str(error):  # no kernel for the dtype
                     raise NotImplementedError(
                         f"no {dtype} kernel on {paddle.device.get_device()}: "
-                        f"{str(error).splitlines()[0]}") from error
+                        f"{str(error).splitlines()[0]}"
+                    ) from error
                 raise
             return to_keras_layout(param).numpy()
 

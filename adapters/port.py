@@ -111,11 +111,14 @@ class Port:
                 return draw(shape, dtype)
             except self.rejections as error:
                 if random and not is_floating(dtype):
-                    raise ValueError(f"{self.name} rejects dtype {dtype} for {name}: "
-                                     f"{type(error).__name__}: {error}") from error
+                    raise ValueError(
+                        f"{self.name} rejects dtype {dtype} for {name}: "
+                        f"{type(error).__name__}: {error}"
+                    ) from error
                 if isinstance(error, NotImplementedError):
-                    raise NotImplementedError(f"{self.name}: {name} is not implemented for "
-                                              f"dtype {dtype}: {error}") from error
+                    raise NotImplementedError(
+                        f"{self.name}: {name} is not implemented for dtype {dtype}: {error}"
+                    ) from error
                 raise
 
         return init

@@ -25,4 +25,3 @@ class ReferenceAdapter:
 class ReferenceKeras3Adapter(ReferenceAdapter):
     name = "numpy-keras3"
     edition = "keras3"
-

@@ -81,7 +81,6 @@ instances that repeat).
 
 from __future__ import annotations
 
-import numpy as np
 import tensorflow as tf
 import tf_keras
 
@@ -93,14 +92,17 @@ K = tf_keras.initializers
 
 #: Deviations that no edition of the spec allows.
 EVERY_EDITION = {
-    **deviating(["test_dtype[Identity-int32]", "test_dtype[Identity-int64]",
-                 "test_identity_square"],
-                "by design (documented): Identity supports floating dtypes only",
-                "ValueError: Expected floating point type"),
-    **deviating(["test_deterministic_exact[Constant]"],
-                "Constant is tf.constant(value, dtype): a float value in an integer dtype "
-                "raises TypeError (Cannot convert 0.0 to EagerTensor of dtype int32)",
-                "TypeError: Cannot convert"),
+    **deviating(
+        ["test_dtype[Identity-int32]", "test_dtype[Identity-int64]", "test_identity_square"],
+        "by design (documented): Identity supports floating dtypes only",
+        "ValueError: Expected floating point type",
+    ),
+    **deviating(
+        ["test_deterministic_exact[Constant]"],
+        "Constant is tf.constant(value, dtype): a float value in an integer dtype "
+        "raises TypeError (Cannot convert 0.0 to EagerTensor of dtype int32)",
+        "TypeError: Cannot convert",
+    ),
 }
 
 

@@ -110,17 +110,29 @@ import sys
 if "tinygrad" not in sys.modules:
     os.environ["DEV"] = "CPU"  # read by tinygrad at import: the CPU device (clang)
 
-from tinygrad import Device, Tensor, dtypes  # noqa: E402
+from tinygrad import Device, Tensor, dtypes
 
-from .declarations import declare, deviating, untruncated_normal_presets  # noqa: E402
-from .port import Port, dtype_name  # noqa: E402
-from .variance_scaling import (TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling,  # noqa: E402
-                               divisor)
+from .declarations import declare, deviating, untruncated_normal_presets
+from .port import Port, dtype_name
+from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 DEVICE = "CPU"
 
-_DTYPE_NAMES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
-                "uint8", "uint16", "uint32", "uint64", "bool")
+_DTYPE_NAMES = (
+    "float16",
+    "bfloat16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "bool",
+)
 
 
 def tinygrad_dtype(dtype):
@@ -158,6 +170,7 @@ def keras_fans(shape: tuple[int, ...]) -> tuple[float, float]:
 
 # -- samplers: (native shape, dtype) -> tinygrad Tensor ------------------------------------
 
+
 def truncated_standard_normal(shape, d) -> Tensor:
     """N(0, 1) truncated to [-2, 2] by rejection: redraw what falls outside."""
     x = Tensor.randn(*shape, dtype=d, device=DEVICE).realize()
@@ -179,10 +192,12 @@ def _variance_scaling(scale, mode, distribution):
         fan_in, fan_out = keras_fans(shape)
         n = divisor(mode, fan_in, fan_out)
         if distribution == "normal":
-            return truncated_standard_normal(shape, d) * (math.sqrt(scale / n)
-                                                          / TRUNCATED_NORMAL_STD_FACTOR)
+            return truncated_standard_normal(shape, d) * (
+                math.sqrt(scale / n) / TRUNCATED_NORMAL_STD_FACTOR
+            )
         limit = math.sqrt(3.0 * scale / n)
         return Tensor.uniform(*shape, low=-limit, high=limit, dtype=d, device=DEVICE)
+
     return draw
 
 
@@ -191,7 +206,9 @@ def _orthogonal(gain):
         raise NotImplementedError(
             "tinygrad has no orthogonal initializer; composing one from Tensor.qr costs "
             "17 s for a first 4x4 matrix and 508 s for a first 256x256 one on this CPU "
-            "(see the adapter's docstring), too slow for the suite")
+            "(see the adapter's docstring), too slow for the suite"
+        )
+
     return draw
 
 
@@ -201,6 +218,7 @@ def _identity(gain):
         if len(shape) != 2 or shape[0] != shape[1]:
             raise ValueError(f"Identity: the shape must be 2-D and square, got {shape!r}")
         return (Tensor.eye(shape[0], dtype=d).to(DEVICE) * gain).cast(d)
+
     return draw
 
 
@@ -208,23 +226,30 @@ BUILDERS = {
     "Zeros": lambda: lambda shape, d: Tensor.zeros(*shape, dtype=d, device=DEVICE),
     "Ones": lambda: lambda shape, d: Tensor.ones(*shape, dtype=d, device=DEVICE),
     "Constant": lambda value: lambda shape, d: Tensor.full(shape, value, dtype=d, device=DEVICE),
-    "RandomNormal": lambda mean, stddev: lambda shape, d: Tensor.normal(
-        *shape, mean=mean, std=stddev, dtype=d, device=DEVICE),
-    "RandomUniform": lambda minval, maxval: lambda shape, d: Tensor.uniform(
-        *shape, low=minval, high=maxval, dtype=d, device=DEVICE),
+    "RandomNormal": lambda mean, stddev: (
+        lambda shape, d: Tensor.normal(*shape, mean=mean, std=stddev, dtype=d, device=DEVICE)
+    ),
+    "RandomUniform": lambda minval, maxval: (
+        lambda shape, d: Tensor.uniform(*shape, low=minval, high=maxval, dtype=d, device=DEVICE)
+    ),
     "TruncatedNormal": _truncated_normal,
     "VarianceScaling": _variance_scaling,
-    "glorot_uniform": lambda: lambda shape, d: Tensor.glorot_uniform(*shape, dtype=d,
-                                                                     device=DEVICE),
+    "glorot_uniform": lambda: (
+        lambda shape, d: Tensor.glorot_uniform(*shape, dtype=d, device=DEVICE)
+    ),
     "glorot_normal": lambda: _variance_scaling(1.0, "fan_avg", "normal"),
-    "he_uniform": lambda: lambda shape, d: Tensor.kaiming_uniform(*shape, a=0.0, dtype=d,
-                                                                  device=DEVICE),
-    "he_normal": lambda: lambda shape, d: Tensor.kaiming_normal(*shape, a=0.0, dtype=d,
-                                                                device=DEVICE),
-    "lecun_uniform": lambda: lambda shape, d: Tensor.kaiming_uniform(*shape, a=1.0, dtype=d,
-                                                                     device=DEVICE),
-    "lecun_normal": lambda: lambda shape, d: Tensor.kaiming_normal(*shape, a=1.0, dtype=d,
-                                                                   device=DEVICE),
+    "he_uniform": lambda: (
+        lambda shape, d: Tensor.kaiming_uniform(*shape, a=0.0, dtype=d, device=DEVICE)
+    ),
+    "he_normal": lambda: (
+        lambda shape, d: Tensor.kaiming_normal(*shape, a=0.0, dtype=d, device=DEVICE)
+    ),
+    "lecun_uniform": lambda: (
+        lambda shape, d: Tensor.kaiming_uniform(*shape, a=1.0, dtype=d, device=DEVICE)
+    ),
+    "lecun_normal": lambda: (
+        lambda shape, d: Tensor.kaiming_normal(*shape, a=1.0, dtype=d, device=DEVICE)
+    ),
     "Orthogonal": _orthogonal,
     "Identity": _identity,
 }
@@ -240,27 +265,38 @@ class TinygradAdapter(Port):
     #: standalone script (reports/FINDINGS-mlx-paddle-tinygrad.md) and narrowed by ``match``
     #: to the shapes where tinygrad's fan reading departs from Keras's.
     known_deviations = declare(
-        deviating([f"test_{test}[glorot_uniform]" for test in ("law", "scale", "bounds", "fans",
-                                                              "probe")],
-                  "Tensor.glorot_uniform uses sqrt(6 / (shape[0] + prod(shape[1:]))): right for "
-                  "rank 2, but a conv kernel's fan_out lacks the receptive field, a rank-1 "
-                  "shape gets n + 1 instead of 2n, and rank 0 raises IndexError",
-                  r"IndexError: tuple index out of range"
-                  r"|case: +glorot_uniform\(.*\), shape=\((\d+,|\d+(, \d+){2,})\)"),
-        deviating([f"test_fans[{name}]" for name in ("he_uniform", "lecun_uniform", "he_normal",
-                                                     "lecun_normal")],
-                  "Tensor.kaiming_uniform/kaiming_normal take fan_in = prod(shape[1:]), which is "
-                  "1 for a rank-1 shape (Keras: n)",
-                  r"case: +\w+\(.*\), shape=\(\d+,\)"),
-        untruncated_normal_presets("Tensor.kaiming_normal (he_normal, lecun_normal)",
-                                   names=("he_normal", "lecun_normal")),
+        deviating(
+            [
+                f"test_{test}[glorot_uniform]"
+                for test in ("law", "scale", "bounds", "fans", "probe")
+            ],
+            "Tensor.glorot_uniform uses sqrt(6 / (shape[0] + prod(shape[1:]))): right for "
+            "rank 2, but a conv kernel's fan_out lacks the receptive field, a rank-1 "
+            "shape gets n + 1 instead of 2n, and rank 0 raises IndexError",
+            r"IndexError: tuple index out of range"
+            r"|case: +glorot_uniform\(.*\), shape=\((\d+,|\d+(, \d+){2,})\)",
+        ),
+        deviating(
+            [
+                f"test_fans[{name}]"
+                for name in ("he_uniform", "lecun_uniform", "he_normal", "lecun_normal")
+            ],
+            "Tensor.kaiming_uniform/kaiming_normal take fan_in = prod(shape[1:]), which is "
+            "1 for a rank-1 shape (Keras: n)",
+            r"case: +\w+\(.*\), shape=\(\d+,\)",
+        ),
+        untruncated_normal_presets(
+            "Tensor.kaiming_normal (he_normal, lecun_normal)", names=("he_normal", "lecun_normal")
+        ),
     )
 
     def version(self) -> str:
         device = Device[DEVICE]
         renderer = type(device.renderer).__name__.removesuffix("Renderer").upper()
-        return (f"tinygrad {importlib.metadata.version('tinygrad')} ({DEVICE}, {renderer}; "
-                f"default device {Device.DEFAULT})")
+        return (
+            f"tinygrad {importlib.metadata.version('tinygrad')} ({DEVICE}, {renderer}; "
+            f"default device {Device.DEFAULT})"
+        )
 
     def build(self, name: str, kwargs: dict):
         seed = kwargs.pop("seed", None)

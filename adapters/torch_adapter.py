@@ -89,7 +89,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import torch
 import torch.nn.init as I
 
@@ -98,9 +97,21 @@ from .keras_api import ALIASES, KERAS3_ALIASES
 from .port import Port, dtype_name
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
-_DTYPES = {name: getattr(torch, name) for name in (
-    "float16", "float32", "float64", "bfloat16",
-    "int8", "int16", "int32", "int64", "uint8", "bool")}
+_DTYPES = {
+    name: getattr(torch, name)
+    for name in (
+        "float16",
+        "float32",
+        "float64",
+        "bfloat16",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "bool",
+    )
+}
 
 
 def torch_dtype(dtype) -> torch.dtype:
@@ -128,6 +139,7 @@ def to_keras_layout(tensor: torch.Tensor) -> torch.Tensor:
 
 # -- fill functions: (native tensor, generator) -> None, all through torch.nn.init ---------
 
+
 def _variance_scaling(scale, mode, distribution, distributions):
     check_variance_scaling(scale, mode, distribution, distributions)  # torch has no VarianceScaling
     family = distributions[distribution]
@@ -144,12 +156,14 @@ def _variance_scaling(scale, mode, distribution, distributions):
         else:
             limit = math.sqrt(3.0 * scale / n)
             I.uniform_(w, -limit, limit, generator=gen)
+
     return fill
 
 
 def _truncated_normal(mean, stddev):
     def fill(w, gen):
         I.trunc_normal_(w, mean, stddev, mean - 2.0 * stddev, mean + 2.0 * stddev, generator=gen)
+
     return fill
 
 
@@ -158,6 +172,7 @@ def _identity(gain):
         I.eye_(w)  # ValueError unless 2-D; rectangular shapes give the rectangular identity
         with torch.no_grad():
             w.copy_(w * gain)
+
     return fill
 
 
@@ -166,23 +181,30 @@ def _fill_builders(distributions):
         "Zeros": lambda: lambda w, gen: I.zeros_(w),
         "Ones": lambda: lambda w, gen: I.ones_(w),
         "Constant": lambda value: lambda w, gen: I.constant_(w, value),
-        "RandomNormal": lambda mean, stddev: lambda w, gen: I.normal_(w, mean, stddev,
-                                                                      generator=gen),
-        "RandomUniform": lambda minval, maxval: lambda w, gen: I.uniform_(w, minval, maxval,
-                                                                          generator=gen),
+        "RandomNormal": lambda mean, stddev: (
+            lambda w, gen: I.normal_(w, mean, stddev, generator=gen)
+        ),
+        "RandomUniform": lambda minval, maxval: (
+            lambda w, gen: I.uniform_(w, minval, maxval, generator=gen)
+        ),
         "TruncatedNormal": _truncated_normal,
         "VarianceScaling": lambda scale, mode, distribution: _variance_scaling(
-            scale, mode, distribution, distributions),
+            scale, mode, distribution, distributions
+        ),
         "glorot_uniform": lambda: lambda w, gen: I.xavier_uniform_(w, generator=gen),
         "glorot_normal": lambda: lambda w, gen: I.xavier_normal_(w, generator=gen),
-        "he_uniform": lambda: lambda w, gen: I.kaiming_uniform_(w, nonlinearity="relu",
-                                                                generator=gen),
-        "he_normal": lambda: lambda w, gen: I.kaiming_normal_(w, nonlinearity="relu",
-                                                              generator=gen),
-        "lecun_uniform": lambda: lambda w, gen: I.kaiming_uniform_(w, nonlinearity="linear",
-                                                                   generator=gen),
-        "lecun_normal": lambda: lambda w, gen: I.kaiming_normal_(w, nonlinearity="linear",
-                                                                 generator=gen),
+        "he_uniform": lambda: (
+            lambda w, gen: I.kaiming_uniform_(w, nonlinearity="relu", generator=gen)
+        ),
+        "he_normal": lambda: (
+            lambda w, gen: I.kaiming_normal_(w, nonlinearity="relu", generator=gen)
+        ),
+        "lecun_uniform": lambda: (
+            lambda w, gen: I.kaiming_uniform_(w, nonlinearity="linear", generator=gen)
+        ),
+        "lecun_normal": lambda: (
+            lambda w, gen: I.kaiming_normal_(w, nonlinearity="linear", generator=gen)
+        ),
         "Orthogonal": lambda gain: lambda w, gen: I.orthogonal_(w, gain, generator=gen),
         "Identity": _identity,
     }
@@ -190,8 +212,10 @@ def _fill_builders(distributions):
 
 #: torch's deviations in every edition.
 DEVIATIONS = (
-    fans_undefined_below_rank_2("torch.nn.init._calculate_fan_in_and_fan_out",
-                                "ValueError: Fan in and fan out can not be computed"),
+    fans_undefined_below_rank_2(
+        "torch.nn.init._calculate_fan_in_and_fan_out",
+        "ValueError: Fan in and fan out can not be computed",
+    ),
     untruncated_normal_presets("torch.nn.init.xavier_normal_ / kaiming_normal_"),
 )
 
@@ -205,10 +229,13 @@ class TorchAdapter(Port):
     #: Confirmed in reports/FINDINGS.md (torch), each with a standalone reproduction.
     known_deviations = declare(
         *DEVIATIONS,
-        {f"test_identity_shape[{shape}]": {
-            "reason": "torch.nn.init.eye_ fills any 2-D tensor, square or not (as Keras 3)",
-            "match": "Identity: invalid input accepted"}
-         for shape in ("(2, 3)", "(5, 1)", "(1, 4)")},
+        {
+            f"test_identity_shape[{shape}]": {
+                "reason": "torch.nn.init.eye_ fills any 2-D tensor, square or not (as Keras 3)",
+                "match": "Identity: invalid input accepted",
+            }
+            for shape in ("(2, 3)", "(5, 1)", "(1, 4)")
+        },
     )
 
     def version(self) -> str:
@@ -232,6 +259,10 @@ class TorchKeras3Adapter(TorchAdapter):
     name = "torch-keras3"
     edition = "keras3"
     known_deviations = declare(*DEVIATIONS)  # eye_ on non-square shapes is keras3's rule
-    distributions = {"normal": "truncated_normal", "truncated_normal": "truncated_normal",
-                     "untruncated_normal": "normal", "uniform": "uniform"}
+    distributions = {
+        "normal": "truncated_normal",
+        "truncated_normal": "truncated_normal",
+        "untruncated_normal": "normal",
+        "uniform": "uniform",
+    }
     aliases = {**ALIASES, **KERAS3_ALIASES}

@@ -17,11 +17,14 @@ def check_variance_scaling(scale, mode, distribution, distributions=("normal", "
     if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not float(scale) > 0:
         raise ValueError(f"VarianceScaling: scale must be a positive float, got {scale!r}")
     if not isinstance(mode, str) or mode not in ("fan_in", "fan_out", "fan_avg"):
-        raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', "
-                         f"got {mode!r}")
+        raise ValueError(
+            f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}"
+        )
     if not isinstance(distribution, str) or distribution not in distributions:
-        raise ValueError(f"VarianceScaling: distribution must be one of "
-                         f"{', '.join(map(repr, distributions))}, got {distribution!r}")
+        raise ValueError(
+            f"VarianceScaling: distribution must be one of "
+            f"{', '.join(map(repr, distributions))}, got {distribution!r}"
+        )
 
 
 def divisor(mode: str, fan_in: float, fan_out: float) -> float:

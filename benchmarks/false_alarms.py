@@ -36,19 +36,24 @@ def write(outcomes, seeds, workers, output) -> None:
     failing = [o for o in outcomes if o.returncode != 0]
     times = [o.seconds for o in outcomes]
     lines = [
-        "# False alarms of the full default run against the reference", "",
+        "# False alarms of the full default run against the reference",
+        "",
         f"Seeds {seeds.start}..{seeds.stop - 1} (`--conformance-seed`), profile `ci`, "
         f"{len(outcomes)} runs done, "
-        f"{workers} runs at a time.", "",
+        f"{workers} runs at a time.",
+        "",
         f"- runs: {len(outcomes)}",
         f"- failing runs: **{len(failing)}** (budget: probability <= 1e-3 per run, so <= "
         f"{len(outcomes) * 1e-3:.2g} expected)",
-        f"- run time: median {statistics.median(times):.1f} s, max {max(times):.1f} s", "",
+        f"- run time: median {statistics.median(times):.1f} s, max {max(times):.1f} s",
+        "",
     ]
     lines += [f"- seed {o.args[1].split('=')[1]} failed: {', '.join(o.failed)}" for o in failing]
     lines += ["| seed | exit | seconds | pytest |", "|---|---|---|---|"]
-    lines += [f"| {o.args[1].split('=')[1]} | {o.returncode} | {o.seconds:.0f} | {o.summary} |"
-              for o in outcomes]
+    lines += [
+        f"| {o.args[1].split('=')[1]} | {o.returncode} | {o.seconds:.0f} | {o.summary} |"
+        for o in outcomes
+    ]
     output.write_text("\n".join(lines) + "\n")
     print(lines[-1], flush=True)
 

@@ -2,8 +2,9 @@
 
     python -m benchmarks.kill_table [--workers 2] [MUTANT ...]
 
-Every mutant must fail a default run (``pytest conformance --impl=initializer_conformance.adapters.mutants:NAME``)
-and the reference must pass it. Writes ``benchmarks/results/kill_table.md`` with, for
+Every mutant must fail a default run
+(``pytest conformance --impl=initializer_conformance.adapters.mutants:NAME``) and the
+reference must pass it. Writes ``benchmarks/results/kill_table.md`` with, for
 each mutant, the bug, whether the run failed, and every check that caught it. Exits 1 if
 a mutant survived or the reference failed.
 """
@@ -30,27 +31,38 @@ def main() -> None:
     parser.add_argument("mutants", nargs="*", default=sorted(MUTANTS))
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    impls = ["numpy"] + [f"initializer_conformance.adapters.mutants:{name}" for name in args.mutants]
-    outcomes = run_many([(f"--impl={impl}",) for impl in impls], args.workers,
-                        lambda o: print(f"{o.args[0]}: exit {o.returncode}, {o.seconds:.0f} s, "
-                                        f"{o.summary}", flush=True))
+    impls = ["numpy"] + [
+        f"initializer_conformance.adapters.mutants:{name}" for name in args.mutants
+    ]
+    outcomes = run_many(
+        [(f"--impl={impl}",) for impl in impls],
+        args.workers,
+        lambda o: print(
+            f"{o.args[0]}: exit {o.returncode}, {o.seconds:.0f} s, {o.summary}", flush=True
+        ),
+    )
     reference, mutants = outcomes[0], outcomes[1:]
     killed = sum(o.returncode == 1 for o in mutants)
     lines = [
-        "# Kill table", "",
+        "# Kill table",
+        "",
         "The full default run (`pytest conformance --impl=initializer_conformance.adapters.mutants:NAME`, profile `ci`, "
         "default seed) against every mutant of `adapters/mutants.py` "
-        "(`python -m benchmarks.kill_table`).", "",
+        "(`python -m benchmarks.kill_table`).",
+        "",
         f"- reference (`--impl=numpy`): {'passes' if reference.returncode == 0 else 'FAILS'} "
         f"({reference.summary})",
-        f"- mutants caught: **{killed} of {len(mutants)}**", "",
-        "| mutant | bug | caught | checks that failed | run time |", "|---|---|---|---|---|",
+        f"- mutants caught: **{killed} of {len(mutants)}**",
+        "",
+        "| mutant | bug | caught | checks that failed | run time |",
+        "|---|---|---|---|---|",
     ]
-    for name, outcome in zip(args.mutants, mutants):
+    for name, outcome in zip(args.mutants, mutants, strict=True):
         bug = MUTANTS[name].__doc__.strip().splitlines()[0]
         caught = "yes" if outcome.returncode == 1 else f"**NO** (exit {outcome.returncode})"
-        lines.append(f"| `{name}` | {bug} | {caught} | {checks(outcome.failed)} | "
-                     f"{outcome.seconds:.0f} s |")
+        lines.append(
+            f"| `{name}` | {bug} | {caught} | {checks(outcome.failed)} | {outcome.seconds:.0f} s |"
+        )
     (ROOT / "benchmarks/results/kill_table.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     sys.exit(0 if reference.returncode == 0 and killed == len(mutants) else 1)

@@ -24,8 +24,8 @@ import numpy as np
 
 from initializer_conformance import reference
 from initializer_conformance.conformance import stats
-from initializer_conformance.conformance.run import FIXED_ALPHA
 from initializer_conformance.conformance.probes import MARGIN, POWER, PROBES, RELATIVE_STD_ERROR
+from initializer_conformance.conformance.run import FIXED_ALPHA
 from initializer_conformance.reference.laws import Normal, TruncatedNormal, Uniform
 
 from .runs import ROOT
@@ -45,13 +45,17 @@ def same_variance_alternatives(law):
     """Wrong families with the law's mean and variance: name -> draw(rng, n)."""
     mean, std = law.mean, law.std
     uniform = Uniform(mean - math.sqrt(3) * std, mean + math.sqrt(3) * std)
-    alternatives = {} if isinstance(law, Uniform) else {
-        "uniform, same variance": lambda rng, n: uniform.sample(rng, (n,))}
+    alternatives = (
+        {}
+        if isinstance(law, Uniform)
+        else {"uniform, same variance": lambda rng, n: uniform.sample(rng, (n,))}
+    )
     if isinstance(law, TruncatedNormal):
         normal = Normal(mean, std)
         alternatives["untruncated normal, same variance"] = lambda rng, n: normal.sample(rng, (n,))
         alternatives["parent normal clipped at ±2 std"] = lambda rng, n: np.clip(
-            law.loc + law.scale * rng.standard_normal(n), *law.support)
+            law.loc + law.scale * rng.standard_normal(n), *law.support
+        )
     elif isinstance(law, Normal):
         truncated = TruncatedNormal(mean, std / reference.TRUNCATED_NORMAL_STD_FACTOR)
         alternatives["truncated normal, same variance"] = lambda rng, n: truncated.sample(rng, (n,))
@@ -66,12 +70,18 @@ def rejects(x: np.ndarray, law) -> bool:
     lo, hi = law.support
     if x.min() < lo or x.max() > hi:
         return True
-    verdicts = [stats.variance(x, law, FIXED_ALPHA), stats.mean(x, law, FIXED_ALPHA),
-                *stats.goodness_of_fit(x, law, FIXED_ALPHA)]
+    verdicts = [
+        stats.variance(x, law, FIXED_ALPHA),
+        stats.mean(x, law, FIXED_ALPHA),
+        *stats.goodness_of_fit(x, law, FIXED_ALPHA),
+    ]
     if isinstance(law, Normal):
         k = int(np.count_nonzero(np.abs(x - law.loc) > 2 * law.scale))
-        verdicts.append(stats.count(k, x.size, float(2 * law.dist.sf(law.loc + 2 * law.scale)),
-                                    FIXED_ALPHA, "tail"))
+        verdicts.append(
+            stats.count(
+                k, x.size, float(2 * law.dist.sf(law.loc + 2 * law.scale)), FIXED_ALPHA, "tail"
+            )
+        )
     else:
         for bound in law.support:
             k = int(np.count_nonzero(np.abs(x - bound) <= 1e-12 * max(1.0, abs(bound))))
@@ -90,8 +100,13 @@ def variance_rejects(x: np.ndarray, law) -> bool:
 
 
 #: Probes whose law differs only by location and scale have the same power: one per family.
-FAMILIES = ("RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling[normal]",
-            "VarianceScaling[uniform]")
+FAMILIES = (
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling[normal]",
+    "VarianceScaling[uniform]",
+)
 
 
 def main() -> None:
@@ -109,34 +124,55 @@ def main() -> None:
         cells = []
         for effect in EFFECTS:
             wrong = scaled(law, 1 + effect)
-            detected, _ = rate(lambda r, m: wrong.sample(r, (m,)), law, n, args.reps, rng,
-                               variance_rejects)
+            detected, _ = rate(
+                lambda r, m, wrong=wrong: wrong.sample(r, (m,)),
+                law,
+                n,
+                args.reps,
+                rng,
+                variance_rejects,
+            )
             cells.append(f"{detected:.3f}")
-        null, seconds = rate(lambda r, m: law.sample(r, (m,)), law, n, args.reps, rng,
-                             variance_rejects)
-        scale_rows.append(f"| {probe} | {type(law).__name__} | {n:,} | {minimum:,} | "
-                          + " | ".join(cells) + f" | {null:.3f} | {seconds * 1000:.0f} ms |")
+        null, seconds = rate(
+            lambda r, m, law=law: law.sample(r, (m,)), law, n, args.reps, rng, variance_rejects
+        )
+        scale_rows.append(
+            f"| {probe} | {type(law).__name__} | {n:,} | {minimum:,} | "
+            + " | ".join(cells)
+            + f" | {null:.3f} | {seconds * 1000:.0f} ms |"
+        )
         for name, draw in same_variance_alternatives(law).items():
             detected, _ = rate(draw, law, n, args.reps, rng)
             shape_rows.append(f"| {probe} | {name} | {n:,} | {detected:.3f} |")
         print(scale_rows[-1], flush=True)
     lines = [
-        "# Power of the precision probes", "",
+        "# Power of the precision probes",
+        "",
         f"{args.reps} replicates per cell, alpha {FIXED_ALPHA:g} per statistical test "
         f"(the fixed tier's), samples drawn from the law directly (`python -m benchmarks.power`).",
         "`minimum` is the normal-theory minimum n for detecting a 1 % std error with power "
-        f"{POWER} ({MARGIN}× of it is drawn).", "",
-        "## Scale: detection rate of a relative std error e by the variance test", "",
+        f"{POWER} ({MARGIN}× of it is drawn).",
+        "",
+        "## Scale: detection rate of a relative std error e by the variance test",
+        "",
         "The six presets' probes are VarianceScaling laws (normal or uniform) and have the "
-        "power of the VarianceScaling rows.", "",
-        "| probe | law | n | minimum n | " + " | ".join(f"e={e:+.1%}" for e in EFFECTS)
+        "power of the VarianceScaling rows.",
+        "",
+        "| probe | law | n | minimum n | "
+        + " | ".join(f"e={e:+.1%}" for e in EFFECTS)
         + " | rejections at e=0 | time per replicate |",
         "|---|---|---|---|" + "---|" * len(EFFECTS) + "---|---|",
-        *scale_rows, "",
-        "## Shape: detection rate of a wrong family with the right mean and variance", "",
+        *scale_rows,
+        "",
+        "## Shape: detection rate of a wrong family with the right mean and variance",
+        "",
         "All the probe's checks: support, variance, mean, KS, Cramér-von Mises, tail or "
-        "point mass.", "",
-        "| probe | wrong law | n | detection rate |", "|---|---|---|---|", *shape_rows, "",
+        "point mass.",
+        "",
+        "| probe | wrong law | n | detection rate |",
+        "|---|---|---|---|",
+        *shape_rows,
+        "",
     ]
     (ROOT / "benchmarks/results/power.md").write_text("\n".join(lines))
     print("\n".join(lines))

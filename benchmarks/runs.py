@@ -35,8 +35,7 @@ def suite_command(*args: str) -> tuple[list[str], dict[str, str]]:
 def suite_process(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
     """Run ``pytest conformance ARGS`` from the repository root, as a user would."""
     argv, env = suite_command(*args)
-    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                          env=env)
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def run_suite(*args: str) -> Outcome:
@@ -44,13 +43,18 @@ def run_suite(*args: str) -> Outcome:
     start = time.perf_counter()
     result = suite_process("-q", "--no-report", *args)
     lines = result.stdout.strip().splitlines()
-    return Outcome(args, result.returncode,
-                   re.findall(r"^FAILED (\S+)", result.stdout, flags=re.M),
-                   time.perf_counter() - start, lines[-1] if lines else result.stderr[-500:])
+    return Outcome(
+        args,
+        result.returncode,
+        re.findall(r"^FAILED (\S+)", result.stdout, flags=re.M),
+        time.perf_counter() - start,
+        lines[-1] if lines else result.stderr[-500:],
+    )
 
 
-def run_many(arg_lists: list[tuple[str, ...]], workers: int = 2,
-             progress=lambda outcome: None) -> list[Outcome]:
+def run_many(
+    arg_lists: list[tuple[str, ...]], workers: int = 2, progress=lambda outcome: None
+) -> list[Outcome]:
     """Run each argument list as one suite run, ``workers`` at a time, in order."""
     with ThreadPoolExecutor(workers) as pool:
         outcomes = []

@@ -7,8 +7,7 @@ the micro-benchmarks show where a run's time goes.
 import numpy as np
 import pytest
 
-from initializer_conformance import adapters
-from initializer_conformance import reference
+from initializer_conformance import adapters, reference
 from initializer_conformance.conformance import stats
 from initializer_conformance.conformance.run import Run, activate
 from initializer_conformance.conformance.sampling import collect
@@ -36,7 +35,7 @@ def test_hypothesis_example_statistics(benchmark):
     """What one Hypothesis example of test_law costs on 20,000 values (TruncatedNormal)."""
     law = reference.TruncatedNormal(stddev=0.3).law(())
     x = law.sample(np.random.default_rng(0), (20_000,))
-    benchmark(lambda: stats.goodness_of_fit(x, law, 1e-7) + [stats.variance(x, law, 1e-7)])
+    benchmark(lambda: [*stats.goodness_of_fit(x, law, 1e-7), stats.variance(x, law, 1e-7)])
 
 
 def test_probe_sample(benchmark):

@@ -16,20 +16,34 @@ from typing import NoReturn
 
 import numpy as np
 
+from initializer_conformance.conformance.run import current
 from initializer_conformance.reference import rounding
 from initializer_conformance.reference.bugs import BUGS
-from initializer_conformance.reference.laws import ElementwiseLaw, HaarOrthogonal, Normal, TruncatedNormal
+from initializer_conformance.reference.laws import (
+    ElementwiseLaw,
+    HaarOrthogonal,
+    Normal,
+    TruncatedNormal,
+)
 
 from . import stats
 from .diagnosis import diagnose
 from .record import expected_law
-from initializer_conformance.conformance.run import current
 from .sampling import Context, Sample
 
 
-def fail(check: str, title: str, *, ctx: Context | None, expected: str, observed: str,
-         verdicts: Sequence[stats.Verdict] = (), causes: Sequence[str] = (), law=None,
-         sample: Sample | None = None) -> NoReturn:
+def fail(
+    check: str,
+    title: str,
+    *,
+    ctx: Context | None,
+    expected: str,
+    observed: str,
+    verdicts: Sequence[stats.Verdict] = (),
+    causes: Sequence[str] = (),
+    law=None,
+    sample: Sample | None = None,
+) -> NoReturn:
     """Fail the check ``check`` (a property: "law", "scale", "bounds", ...) with the one
     message format; ``law`` and ``sample`` only feed the report's plots."""
     __tracebackhide__ = True  # the message says it all; not this helper's source and locals
@@ -39,17 +53,39 @@ def fail(check: str, title: str, *, ctx: Context | None, expected: str, observed
     lines += [f"  likely cause: {cause}" for cause in causes]
     if ctx is not None:
         lines += [f"  case:     {ctx}", f"  call:     {ctx.call()}"]
-    lines += [f"  adapter:  {run.adapter.name}, edition {run.edition.name}",
-              f"  reproduce: {run.reproduce_test()}"]
+    lines += [
+        f"  adapter:  {run.adapter.name}, edition {run.edition.name}",
+        f"  reproduce: {run.reproduce_test()}",
+    ]
     message = "\n".join(lines)
-    run.record.add(check, title, ctx, expected, observed, verdicts, causes, passed=False,
-                   law=law, sample=sample, message=message)
+    run.record.add(
+        check,
+        title,
+        ctx,
+        expected,
+        observed,
+        verdicts,
+        causes,
+        passed=False,
+        law=law,
+        sample=sample,
+        message=message,
+    )
     raise AssertionError(message)
 
 
-def judge(check: str, title: str, *, ctx: Context, verdicts: Sequence[stats.Verdict],
-          law=None, sample: Sample | None = None, expected: str | None = None,
-          observed: str | None = None, causes: Sequence[str] | None = None) -> None:
+def judge(
+    check: str,
+    title: str,
+    *,
+    ctx: Context,
+    verdicts: Sequence[stats.Verdict],
+    law=None,
+    sample: Sample | None = None,
+    expected: str | None = None,
+    observed: str | None = None,
+    causes: Sequence[str] | None = None,
+) -> None:
     """The one path of every statistical check: spend each verdict's alpha in the run's
     ledger, then fail if any verdict rejects, else record the pass for the report.
 
@@ -62,27 +98,48 @@ def judge(check: str, title: str, *, ctx: Context, verdicts: Sequence[stats.Verd
     if not all(v.passed for v in verdicts):
         if causes is None:
             causes = diagnose(ctx, law, sample.values, run.edition) if sample is not None else ()
-        fail(check, title, ctx=ctx, verdicts=verdicts, law=law, sample=sample, causes=causes,
-             expected=expected if expected is not None else expected_law(law, ctx),
-             observed=observed if observed is not None else sample.summary())
-    run.record.add(check, title, ctx, expected, observed, verdicts, (), passed=True, law=law,
-                   sample=sample)
+        fail(
+            check,
+            title,
+            ctx=ctx,
+            verdicts=verdicts,
+            law=law,
+            sample=sample,
+            causes=causes,
+            expected=expected if expected is not None else expected_law(law, ctx),
+            observed=observed if observed is not None else sample.summary(),
+        )
+    run.record.add(
+        check, title, ctx, expected, observed, verdicts, (), passed=True, law=law, sample=sample
+    )
 
 
 # -- element-wise laws ---------------------------------------------------------------------
 
+
 def assert_law(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) -> None:
     """Goodness of fit against the exact law: Kolmogorov-Smirnov and Cramér-von Mises."""
-    judge("law", f"{ctx.identifier}: values do not follow the spec's law", ctx=ctx,
-          verdicts=stats.goodness_of_fit(sample.values, law, alpha), law=law, sample=sample)
+    judge(
+        "law",
+        f"{ctx.identifier}: values do not follow the spec's law",
+        ctx=ctx,
+        verdicts=stats.goodness_of_fit(sample.values, law, alpha),
+        law=law,
+        sample=sample,
+    )
 
 
 def assert_scale(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) -> None:
     """Variance (about the spec's mean) and mean of the values."""
     x = sample.values
-    judge("scale", f"{ctx.identifier}: spread or centre differs from the spec", ctx=ctx,
-          verdicts=[stats.variance(x, law, alpha), stats.mean(x, law, alpha)], law=law,
-          sample=sample)
+    judge(
+        "scale",
+        f"{ctx.identifier}: spread or centre differs from the spec",
+        ctx=ctx,
+        verdicts=[stats.variance(x, law, alpha), stats.mean(x, law, alpha)],
+        law=law,
+        sample=sample,
+    )
 
 
 #: The window around a bound where the point-mass test counts values, in eps·scale: twice
@@ -102,17 +159,22 @@ def assert_support(sample: Sample, law: ElementwiseLaw, ctx: Context) -> None:
     if below.any() or above.any():
         spread = np.sqrt(stats.central_moments(law)[0])
         worst = max(lo - x.min(), x.max() - hi)
-        fail("bounds", f"{ctx.identifier}: values outside the support", ctx=ctx,
-             expected=f"{law.formula}: every value in [{lo:.6g}, {hi:.6g}] "
-                      f"(± {slack:.3g} of rounding in {ctx.dtype})",
-             observed=f"{int(below.sum())} values below and {int(above.sum())} above, of "
-                      f"{x.size}; the farthest is {worst:.6g} ({worst / spread:.3g} std) "
-                      f"outside; {sample.summary()}",
-             causes=diagnose(ctx, law, x, current().edition), law=law, sample=sample)
+        fail(
+            "bounds",
+            f"{ctx.identifier}: values outside the support",
+            ctx=ctx,
+            expected=f"{law.formula}: every value in [{lo:.6g}, {hi:.6g}] "
+            f"(± {slack:.3g} of rounding in {ctx.dtype})",
+            observed=f"{int(below.sum())} values below and {int(above.sum())} above, of "
+            f"{x.size}; the farthest is {worst:.6g} ({worst / spread:.3g} std) "
+            f"outside; {sample.summary()}",
+            causes=diagnose(ctx, law, x, current().edition),
+            law=law,
+            sample=sample,
+        )
 
 
-def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context,
-                         alpha: float) -> None:
+def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) -> None:
     """No excess of values at a finite bound (clipping instead of redrawing piles them there).
 
     Counts the values within ``BOUND_WINDOW·eps·scale`` of each bound and compares, by a
@@ -129,17 +191,36 @@ def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context,
     for bound in law.support:
         if not np.isfinite(bound):
             continue
-        p0 = min(1.0, float(law.dist.cdf(bound + window) - law.dist.cdf(bound - window))
-                 + rounding.BOUND_ATOM * eps)
+        p0 = min(
+            1.0,
+            float(law.dist.cdf(bound + window) - law.dist.cdf(bound - window))
+            + rounding.BOUND_ATOM * eps,
+        )
         k = int(np.count_nonzero(np.abs(x - bound) <= window))
         at_bounds += k
-        verdicts.append(stats.excess_count(k, x.size, p0, alpha,
-                                           f"values within {window:.3g} of the bound {bound:.6g}"))
-    clipped = (f"{BUGS['clipped_truncation'].cause}: {at_bounds / x.size:.2%} of the values "
-               f"sit on a bound (clipping a normal at ±2 std puts 4.55 % there)"
-               ) if isinstance(law, TruncatedNormal) else "values clipped to the interval's bounds"
-    judge("bounds", f"{ctx.identifier}: a point mass at a bound", ctx=ctx, verdicts=verdicts,
-          law=law, sample=sample, expected=law.formula, causes=[clipped])
+        verdicts.append(
+            stats.excess_count(
+                k, x.size, p0, alpha, f"values within {window:.3g} of the bound {bound:.6g}"
+            )
+        )
+    clipped = (
+        (
+            f"{BUGS['clipped_truncation'].cause}: {at_bounds / x.size:.2%} of the values "
+            f"sit on a bound (clipping a normal at ±2 std puts 4.55 % there)"
+        )
+        if isinstance(law, TruncatedNormal)
+        else "values clipped to the interval's bounds"
+    )
+    judge(
+        "bounds",
+        f"{ctx.identifier}: a point mass at a bound",
+        ctx=ctx,
+        verdicts=verdicts,
+        law=law,
+        sample=sample,
+        expected=law.formula,
+        causes=[clipped],
+    )
 
 
 def assert_tail_mass(sample: Sample, law: Normal, ctx: Context, alpha: float) -> None:
@@ -147,9 +228,14 @@ def assert_tail_mass(sample: Sample, law: Normal, ctx: Context, alpha: float) ->
     x = sample.values
     p0 = float(2 * law.dist.sf(law.loc + 2 * law.scale))
     k = int(np.count_nonzero(np.abs(x - law.loc) > 2 * law.scale))
-    judge("bounds", f"{ctx.identifier}: wrong tail mass beyond 2 std", ctx=ctx,
-          verdicts=[stats.count(k, x.size, p0, alpha, "beyond mean ± 2 std")], law=law,
-          sample=sample)
+    judge(
+        "bounds",
+        f"{ctx.identifier}: wrong tail mass beyond 2 std",
+        ctx=ctx,
+        verdicts=[stats.count(k, x.size, p0, alpha, "beyond mean ± 2 std")],
+        law=law,
+        sample=sample,
+    )
 
 
 # -- structure ------------------------------------------------------------------------------
@@ -162,16 +248,21 @@ def assert_orthogonal(q: np.ndarray, law: HaarOrthogonal, ctx: Context) -> None:
     tolerance of the dtype's precision."""
     m = q.astype(np.float64).reshape(law.rows, law.cols)
     gram = m.T @ m if law.rows >= law.cols else m @ m.T
-    target = law.gain ** 2 * np.eye(gram.shape[0])
-    error = float(np.abs(gram - target).max()) / law.gain ** 2
+    target = law.gain**2 * np.eye(gram.shape[0])
+    error = float(np.abs(gram - target).max()) / law.gain**2
     tol = ORTHOGONALITY_TOLERANCE[ctx.dtype]
     if error > tol:
         kind = "QᵀQ" if law.rows >= law.cols else "QQᵀ"
-        fail("orthogonality", f"{ctx.identifier}: {kind} is not gain²·I", ctx=ctx,
-             expected=f"{law.formula}; max |{kind}/gain² - I| <= {tol:g}",
-             observed=f"max |{kind}/gain² - I| = {error:.3g}; diag({kind})/gain² in "
-                      f"[{np.diag(gram).min() / law.gain ** 2:.6g}, "
-                      f"{np.diag(gram).max() / law.gain ** 2:.6g}]", law=law)
+        fail(
+            "orthogonality",
+            f"{ctx.identifier}: {kind} is not gain²·I",
+            ctx=ctx,
+            expected=f"{law.formula}; max |{kind}/gain² - I| <= {tol:g}",
+            observed=f"max |{kind}/gain² - I| = {error:.3g}; diag({kind})/gain² in "
+            f"[{np.diag(gram).min() / law.gain**2:.6g}, "
+            f"{np.diag(gram).max() / law.gain**2:.6g}]",
+            law=law,
+        )
 
 
 def assert_exact(out: np.ndarray, expected: np.ndarray, ctx: Context, what: str) -> None:
@@ -180,7 +271,11 @@ def assert_exact(out: np.ndarray, expected: np.ndarray, ctx: Context, what: str)
     if not np.array_equal(out.astype(ctx.dtype), want):
         wrong = out.astype(ctx.dtype) != want
         index = tuple(int(i) for i in np.argwhere(wrong)[0])
-        fail("exact", f"{ctx.identifier}: output differs from {what}", ctx=ctx,
-             expected=f"{what}; e.g. at {index}: {want[index]!r}",
-             observed=f"{int(wrong.sum())} of {want.size} entries differ; at {index}: "
-                      f"{out[index]!r}")
+        fail(
+            "exact",
+            f"{ctx.identifier}: output differs from {what}",
+            ctx=ctx,
+            expected=f"{what}; e.g. at {index}: {want[index]!r}",
+            observed=f"{int(wrong.sum())} of {want.size} entries differ; at {index}: "
+            f"{out[index]!r}",
+        )

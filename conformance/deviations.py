@@ -72,9 +72,15 @@ class Deviation:
         return "stale" if self.passed else "not run"
 
     def as_dict(self) -> dict:
-        return {"check": self.check, "reason": self.reason, "source": self.source,
-                "match": self.match, "status": self.status, "failed": sorted(self.failed),
-                "passed": sorted(self.passed)}
+        return {
+            "check": self.check,
+            "reason": self.reason,
+            "source": self.source,
+            "match": self.match,
+            "status": self.status,
+            "failed": sorted(self.failed),
+            "passed": sorted(self.passed),
+        }
 
 
 def test_id(nodeid: str) -> str:
@@ -84,18 +90,28 @@ def test_id(nodeid: str) -> str:
 
 def _entries(mapping, source: str) -> list[Deviation]:
     if not isinstance(mapping, dict):
-        raise DeviationError(f"{source}: known deviations must map a check to a reason, got "
-                             f"{type(mapping).__name__}")
+        raise DeviationError(
+            f"{source}: known deviations must map a check to a reason, got {type(mapping).__name__}"
+        )
     entries = []
     for check, values in mapping.items():
         for value in values if isinstance(values, list) else [values]:
-            reason, match = (value.get("reason"), value.get("match")) if isinstance(
-                value, dict) else (value, None)
-            if not (isinstance(check, str) and check.strip() and isinstance(reason, str)
-                    and reason.strip() and (match is None or isinstance(match, str))):
+            reason, match = (
+                (value.get("reason"), value.get("match"))
+                if isinstance(value, dict)
+                else (value, None)
+            )
+            if not (
+                isinstance(check, str)
+                and check.strip()
+                and isinstance(reason, str)
+                and reason.strip()
+                and (match is None or isinstance(match, str))
+            ):
                 raise DeviationError(
                     f"{source}: each known deviation needs a check and a non-empty reason "
-                    f"(string), and `match` if any a string: {check!r}")
+                    f"(string), and `match` if any a string: {check!r}"
+                )
             try:
                 re.compile(match or "")
             except re.error as error:
@@ -106,8 +122,11 @@ def _entries(mapping, source: str) -> list[Deviation]:
 
 def declared(adapter, path: str | None, ignore_adapter: bool) -> list[Deviation]:
     """The adapter's ``known_deviations`` (unless ignored) and those of the file at ``path``."""
-    entries = [] if ignore_adapter else _entries(
-        getattr(adapter, "known_deviations", None) or {}, "adapter.known_deviations")
+    entries = (
+        []
+        if ignore_adapter
+        else _entries(getattr(adapter, "known_deviations", None) or {}, "adapter.known_deviations")
+    )
     if path:
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -123,6 +142,7 @@ def check_names(entries: list[Deviation], functions: list[str]) -> None:
     """Every entry names one of the suite's test ``functions`` (``test_law[...]``); else
     :class:`DeviationError`, before any test runs. Parameters are checked after the run:
     an entry that matched no check that ran is reported as "not run"."""
+
     def function_of(entry: Deviation) -> Deviation:
         return Deviation(test_id(entry.check).split("[")[0], "", "")
 
@@ -132,14 +152,18 @@ def check_names(entries: list[Deviation], functions: list[str]) -> None:
             "known deviations name no check of the suite: "
             + "; ".join(f"{e.check!r} ({e.source})" for e in unknown)
             + f". A check is a test id such as 'test_law[he_normal]' ('*' matches anything); "
-              f"the suite's checks are {', '.join(sorted(functions))}")
+            f"the suite's checks are {', '.join(sorted(functions))}"
+        )
 
 
 def suite_functions(directory: Path) -> list[str]:
     """The names of the test functions in ``directory/test_*.py``, read without importing."""
-    return [node.name for path in sorted(directory.glob("test_*.py"))
-            for node in ast.parse(path.read_text(encoding="utf-8")).body
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
+    return [
+        node.name
+        for path in sorted(directory.glob("test_*.py"))
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    ]
 
 
 def excusing(entries: list[Deviation], nodeid: str, error: BaseException | None) -> list[int]:

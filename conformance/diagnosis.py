@@ -2,9 +2,9 @@
 
 When a sample fails the spec's law, it is tested against the laws that the known porting
 bugs of the catalogue (``reference/bugs.py``: swapped fans, a missing 0.8796 correction,
-an untruncated normal, a default from another framework, ...) produce. Each alternative law the sample fits (KS
-p-value >= ``FIT``) becomes a "likely cause" line of the failure message. An
-alternative is only offered when it differs from the spec's law for this case.
+an untruncated normal, a default from another framework, ...) produce. Each alternative
+law the sample fits (KS p-value >= ``FIT``) becomes a "likely cause" line of the failure
+message. An alternative is only offered when it differs from the spec's law for this case.
 """
 
 from __future__ import annotations
@@ -35,8 +35,10 @@ def diagnose(ctx, law, values: np.ndarray, edition) -> list[str]:
         pvalue = float(scipy_stats.kstest(values, alternative.dist.cdf).pvalue)
         if pvalue >= FIT:
             fits.append((pvalue, cause, alternative))
-    return [f"{cause} (the sample fits {alternative.formula}: KS p={pvalue:.3g})"
-            for pvalue, cause, alternative in sorted(fits, key=lambda f: -f[0])]
+    return [
+        f"{cause} (the sample fits {alternative.formula}: KS p={pvalue:.3g})"
+        for pvalue, cause, alternative in sorted(fits, key=lambda f: -f[0])
+    ]
 
 
 def _same_law(a: ElementwiseLaw, b: ElementwiseLaw) -> bool:

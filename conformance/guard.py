@@ -33,7 +33,6 @@ import threading
 from initializer_conformance.conformance.run import current
 
 
-
 class AdapterFault(BaseException):
     """The adapter hung, was too slow, or used too much memory: not a statement about the
     spec, an error of the check that called it."""
@@ -94,8 +93,12 @@ def _check_memory(what: str, when: str) -> None:
         raise MemoryLimitExceeded(
             f"{when} {what}: the test process has held {peak / 2**20:.0f} MiB, above the "
             f"memory limit of {limit / 2**20:.0f} MiB (--memory-limit); "
-            + ("the adapter is not called again" if when == "before" else
-               "the adapter allocated (or leaked) that much"))
+            + (
+                "the adapter is not called again"
+                if when == "before"
+                else "the adapter allocated (or leaked) that much"
+            )
+        )
 
 
 #: The call the interval timer is running for (``None``: none), and its limit.
@@ -105,13 +108,18 @@ _running: tuple[str, float] | None = None
 def _expired(signum, frame):
     if _running is not None:
         what, seconds = _running
-        raise CallTimeout(f"{what} did not return within {seconds:g} s (--call-timeout); "
-                          f"it hangs or is far too slow")
+        raise CallTimeout(
+            f"{what} did not return within {seconds:g} s (--call-timeout); "
+            f"it hangs or is far too slow"
+        )
 
 
 def _timer_usable(seconds: float) -> bool:
-    return bool(seconds) and hasattr(signal, "setitimer") and (
-        threading.current_thread() is threading.main_thread())
+    return (
+        bool(seconds)
+        and hasattr(signal, "setitimer")
+        and (threading.current_thread() is threading.main_thread())
+    )
 
 
 def call(what: str, function, *args):

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from initializer_conformance.reference import (DETERMINISTIC, ELEMENTWISE, FAN_SCALED, NAMES,
-                                               RANDOM)
+from initializer_conformance.reference import DETERMINISTIC, ELEMENTWISE, FAN_SCALED, NAMES, RANDOM
 
 ALL = NAMES
 

@@ -26,47 +26,96 @@ PROFILES = {"quick": 5, "ci": 25, "thorough": 200}
 def add(parser) -> None:
     """The options of the suite and of its reports, in two groups of ``pytest --help``."""
     group = parser.getgroup("initializer-conformance", "initializer conformance suite")
-    group.addoption("--impl", default=None,
-                    help="implementation under test: a built-in adapter name (numpy, torch, "
-                         "jax, flax, keras, tf_keras, mlx, paddle, tinygrad, ...), a name "
-                         "registered under the entry-point group "
-                         "'initializer_conformance.adapters', or module:attribute. Without "
-                         "it, the suite's plugin does nothing")
-    group.addoption("--edition", default=None,
-                    help="spec edition to test against: keras2 (the seed page) or keras3 "
-                         "(default: the adapter's `edition`, else keras2)")
-    group.addoption("--conformance-seed", default=None,
-                    help=f"seed of every random choice of the suite (default {DEFAULT_SEED}: "
-                         "fixed, so that CI runs are deterministic)")
-    group.addoption("--conformance-profile", default="ci", choices=sorted(PROFILES),
-                    help="how many Hypothesis examples per property: "
-                         + ", ".join(f"{k}={v}" for k, v in PROFILES.items()))
-    group.addoption("--call-timeout", default=DEFAULT_CALL_TIMEOUT, type=float,
-                    metavar="SECONDS",
-                    help=f"time limit of one call into the adapter; a call that takes longer "
-                         f"is an error of its check (default {DEFAULT_CALL_TIMEOUT:g}; 0: none)")
-    group.addoption("--memory-limit", default="6GiB", metavar="SIZE",
-                    help="resident memory of a test process above which calls into the adapter "
-                         "are errors, e.g. 6GiB, 500MB (default 6GiB; 0: none)")
-    group.addoption("--known-deviations", default=None, metavar="FILE",
-                    help="TOML file of known deviations, '\"check\" = \"reason\"' per line, "
-                         "added to the adapter's `known_deviations` (see README)")
-    group.addoption("--ignore-known-deviations", action="store_true", default=False,
-                    help="ignore the adapter's `known_deviations`: report every deviation")
-    group.addoption("--allow-stale-deviations", action="store_true", default=False,
-                    help="only warn (do not fail) when a declared known deviation now passes")
-    group = parser.getgroup("initializer-conformance-report",
-                            "initializer conformance reports (JSON and HTML)")
-    group.addoption("--report-html", default=None, metavar="PATH",
-                    help="write the run's HTML page here (default: reports/NAME.html, NAME the "
-                         "adapter's name)")
-    group.addoption("--report-json", default=None, metavar="PATH",
-                    help="write the run's results file here (default: reports/NAME.json)")
-    group.addoption("--no-report", action="store_true", default=False,
-                    help="write neither the JSON results nor the HTML page")
-    group.addoption("--report-summary", default=None, metavar="PATH",
-                    help="also write a short Markdown summary of the run here (it is appended "
-                         "to $GITHUB_STEP_SUMMARY whenever that is set)")
+    group.addoption(
+        "--impl",
+        default=None,
+        help="implementation under test: a built-in adapter name (numpy, torch, "
+        "jax, flax, keras, tf_keras, mlx, paddle, tinygrad, ...), a name "
+        "registered under the entry-point group "
+        "'initializer_conformance.adapters', or module:attribute. Without "
+        "it, the suite's plugin does nothing",
+    )
+    group.addoption(
+        "--edition",
+        default=None,
+        help="spec edition to test against: keras2 (the seed page) or keras3 "
+        "(default: the adapter's `edition`, else keras2)",
+    )
+    group.addoption(
+        "--conformance-seed",
+        default=None,
+        help=f"seed of every random choice of the suite (default {DEFAULT_SEED}: "
+        "fixed, so that CI runs are deterministic)",
+    )
+    group.addoption(
+        "--conformance-profile",
+        default="ci",
+        choices=sorted(PROFILES),
+        help="how many Hypothesis examples per property: "
+        + ", ".join(f"{k}={v}" for k, v in PROFILES.items()),
+    )
+    group.addoption(
+        "--call-timeout",
+        default=DEFAULT_CALL_TIMEOUT,
+        type=float,
+        metavar="SECONDS",
+        help=f"time limit of one call into the adapter; a call that takes longer "
+        f"is an error of its check (default {DEFAULT_CALL_TIMEOUT:g}; 0: none)",
+    )
+    group.addoption(
+        "--memory-limit",
+        default="6GiB",
+        metavar="SIZE",
+        help="resident memory of a test process above which calls into the adapter "
+        "are errors, e.g. 6GiB, 500MB (default 6GiB; 0: none)",
+    )
+    group.addoption(
+        "--known-deviations",
+        default=None,
+        metavar="FILE",
+        help='TOML file of known deviations, \'"check" = "reason"\' per line, '
+        "added to the adapter's `known_deviations` (see README)",
+    )
+    group.addoption(
+        "--ignore-known-deviations",
+        action="store_true",
+        default=False,
+        help="ignore the adapter's `known_deviations`: report every deviation",
+    )
+    group.addoption(
+        "--allow-stale-deviations",
+        action="store_true",
+        default=False,
+        help="only warn (do not fail) when a declared known deviation now passes",
+    )
+    group = parser.getgroup(
+        "initializer-conformance-report", "initializer conformance reports (JSON and HTML)"
+    )
+    group.addoption(
+        "--report-html",
+        default=None,
+        metavar="PATH",
+        help="write the run's HTML page here (default: reports/NAME.html, NAME the adapter's name)",
+    )
+    group.addoption(
+        "--report-json",
+        default=None,
+        metavar="PATH",
+        help="write the run's results file here (default: reports/NAME.json)",
+    )
+    group.addoption(
+        "--no-report",
+        action="store_true",
+        default=False,
+        help="write neither the JSON results nor the HTML page",
+    )
+    group.addoption(
+        "--report-summary",
+        default=None,
+        metavar="PATH",
+        help="also write a short Markdown summary of the run here (it is appended "
+        "to $GITHUB_STEP_SUMMARY whenever that is set)",
+    )
 
 
 @dataclass(frozen=True)
@@ -83,11 +132,14 @@ class Options:
 
 def parse(config) -> Options:
     """The suite's options of ``config``, checked (:class:`pytest.UsageError` if not)."""
-    return Options(impl=config.getoption("--impl"), edition=config.getoption("--edition"),
-                   seed=_seed(config.getoption("--conformance-seed")),
-                   profile=config.getoption("--conformance-profile"),
-                   call_timeout=_timeout(config.getoption("--call-timeout")),
-                   memory_limit=_size(config.getoption("--memory-limit")))
+    return Options(
+        impl=config.getoption("--impl"),
+        edition=config.getoption("--edition"),
+        seed=_seed(config.getoption("--conformance-seed")),
+        profile=config.getoption("--conformance-profile"),
+        call_timeout=_timeout(config.getoption("--call-timeout")),
+        memory_limit=_size(config.getoption("--memory-limit")),
+    )
 
 
 def _seed(value) -> int:
@@ -96,8 +148,9 @@ def _seed(value) -> int:
     try:
         seed = int(value)
     except ValueError:
-        raise pytest.UsageError(f"--conformance-seed must be a non-negative integer, "
-                                f"got {value!r}") from None
+        raise pytest.UsageError(
+            f"--conformance-seed must be a non-negative integer, got {value!r}"
+        ) from None
     if not 0 <= seed < 2**32:
         raise pytest.UsageError(f"--conformance-seed must be in [0, 2**32), got {seed}")
     return seed
@@ -109,8 +162,19 @@ def _timeout(value: float) -> float:
     return value
 
 
-_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "kib": 2**10, "m": 10**6, "mb": 10**6,
-          "mib": 2**20, "g": 10**9, "gb": 10**9, "gib": 2**30}
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 10**3,
+    "kb": 10**3,
+    "kib": 2**10,
+    "m": 10**6,
+    "mb": 10**6,
+    "mib": 2**20,
+    "g": 10**9,
+    "gb": 10**9,
+    "gib": 2**30,
+}
 
 
 def _size(value: str) -> int:
@@ -121,6 +185,7 @@ def _size(value: str) -> int:
     except ValueError:
         size = -1.0
     if not size >= 0:
-        raise pytest.UsageError(f"--memory-limit must be a size such as 6GiB, 500MB or 0, "
-                                f"got {value!r}")
+        raise pytest.UsageError(
+            f"--memory-limit must be a size such as 6GiB, 500MB or 0, got {value!r}"
+        )
     return int(size)

@@ -44,17 +44,27 @@ def make_run(config) -> Run:
         source = "--edition" if values.edition else "the adapter's edition"
         raise pytest.UsageError(f"{source}: {error}") from None
     try:
-        entries = deviations.declared(adapter, config.getoption("--known-deviations"),
-                                      config.getoption("--ignore-known-deviations"))
+        entries = deviations.declared(
+            adapter,
+            config.getoption("--known-deviations"),
+            config.getoption("--ignore-known-deviations"),
+        )
         deviations.check_names(entries, deviations.suite_functions(SUITE_DIR))
     except deviations.DeviationError as error:
         raise pytest.UsageError(str(error)) from None
-    return Run(adapter=adapter, impl=values.impl, edition=edition, seed=values.seed,
-               profile=values.profile, call_timeout=values.call_timeout,
-               memory_limit=values.memory_limit, deviations=entries,
-               invocation_dir=Path(config.invocation_params.dir),
-               command=os.environ.pop(COMMAND_LINE, None) or shlex.join(
-                   ["pytest", *config.invocation_params.args]))
+    return Run(
+        adapter=adapter,
+        impl=values.impl,
+        edition=edition,
+        seed=values.seed,
+        profile=values.profile,
+        call_timeout=values.call_timeout,
+        memory_limit=values.memory_limit,
+        deviations=entries,
+        invocation_dir=Path(config.invocation_params.dir),
+        command=os.environ.pop(COMMAND_LINE, None)
+        or shlex.join(["pytest", *config.invocation_params.args]),
+    )
 
 
 class Suite:
@@ -64,15 +74,21 @@ class Suite:
         self.config, self.run = config, run
         activate(run)
         settings.register_profile(
-            "initializer-conformance", max_examples=run.max_examples, database=None,
-            deadline=None, print_blob=False, phases=[p for p in Phase if p is not Phase.explain],
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+            "initializer-conformance",
+            max_examples=run.max_examples,
+            database=None,
+            deadline=None,
+            print_blob=False,
+            phases=[p for p in Phase if p is not Phase.explain],
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
         self._previous_profile = settings._current_profile
         settings.load_profile("initializer-conformance")
         # pytest-benchmark turns itself off under xdist with a warning from every process;
         # the suite has no benchmarks, so it is turned off quietly.
         if hasattr(config.option, "benchmark_disable") and (
-                config.getoption("dist", "no") != "no" or "PYTEST_XDIST_WORKER" in os.environ):
+            config.getoption("dist", "no") != "no" or "PYTEST_XDIST_WORKER" in os.environ
+        ):
             config.option.benchmark_disable = True
 
     def pytest_unconfigure(self, config):
@@ -135,10 +151,12 @@ class Suite:
 
     def pytest_report_header(self, config):
         run = self.run
-        return [f"conformance: impl={run.impl} -> {adapters.describe(run.adapter)}",
-                f"conformance: edition={run.edition.name} ({run.edition.title}), "
-                f"seed={run.seed}, profile={run.profile} ({run.max_examples} examples/property), "
-                f"false-alarm budget {FALSE_ALARM_BUDGET:g}"]
+        return [
+            f"conformance: impl={run.impl} -> {adapters.describe(run.adapter)}",
+            f"conformance: edition={run.edition.name} ({run.edition.title}), "
+            f"seed={run.seed}, profile={run.profile} ({run.max_examples} examples/property), "
+            f"false-alarm budget {FALSE_ALARM_BUDGET:g}",
+        ]
 
     def pytest_sessionfinish(self, session, exitstatus):
         # No silent greens: a run that passed nothing is not a pass.
@@ -146,8 +164,12 @@ class Suite:
         if reporter is not None and exitstatus == 0 and _nothing_passed(reporter):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         # A known deviation that now passes must be removed from the list.
-        if (session.exitstatus == 0 and self._stale() and not hasattr(session.config, "workerinput")
-                and not session.config.getoption("--allow-stale-deviations")):
+        if (
+            session.exitstatus == 0
+            and self._stale()
+            and not hasattr(session.config, "workerinput")
+            and not session.config.getoption("--allow-stale-deviations")
+        ):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def _stale(self) -> list:
@@ -156,26 +178,42 @@ class Suite:
     def pytest_terminal_summary(self, terminalreporter, exitstatus, config):
         tr, run = terminalreporter, self.run
         tr.section("conformance")
-        unsupported = sorted({str(r.longrepr[2]).split(f"{UNSUPPORTED}: ", 1)[1].split(":")[0]
-                              for r in tr.stats.get("skipped", []) if _is_unsupported(r)})
-        tr.write_line(f"adapter: {adapters.describe(run.adapter)}; edition {run.edition.name}; "
-                      f"seed {run.seed}")
+        unsupported = sorted(
+            {
+                str(r.longrepr[2]).split(f"{UNSUPPORTED}: ", 1)[1].split(":")[0]
+                for r in tr.stats.get("skipped", [])
+                if _is_unsupported(r)
+            }
+        )
+        tr.write_line(
+            f"adapter: {adapters.describe(run.adapter)}; edition {run.edition.name}; "
+            f"seed {run.seed}"
+        )
         if unsupported:
-            tr.write_line(f"unsupported (NotImplementedError: not a pass, not conforming): "
-                          f"{', '.join(unsupported)}", yellow=True)
+            tr.write_line(
+                f"unsupported (NotImplementedError: not a pass, not conforming): "
+                f"{', '.join(unsupported)}",
+                yellow=True,
+            )
         spent = sum(alpha * count for alpha, count in run.ledger.items())
-        tiers = ", ".join(f"{count} at alpha {alpha:.3g}"
-                          for alpha, count in sorted(run.ledger.items()))
-        tr.write_line(f"statistical tests: {sum(run.ledger.values())} ({tiers or 'none'}), alpha "
-                      f"spent {spent:.3g} (bound on the false-alarm probability; budget "
-                      f"{FALSE_ALARM_BUDGET:g})", red=spent > FALSE_ALARM_BUDGET)
+        tiers = ", ".join(
+            f"{count} at alpha {alpha:.3g}" for alpha, count in sorted(run.ledger.items())
+        )
+        tr.write_line(
+            f"statistical tests: {sum(run.ledger.values())} ({tiers or 'none'}), alpha "
+            f"spent {spent:.3g} (bound on the false-alarm probability; budget "
+            f"{FALSE_ALARM_BUDGET:g})",
+            red=spent > FALSE_ALARM_BUDGET,
+        )
         self._summarize_deviations(tr, config)
         if _nothing_passed(tr):
             tr.write_line("no check passed: this run does not show conformance", red=True)
 
     def _summarize_deviations(self, tr, config) -> None:
-        by_status = {status: [d for d in self.run.deviations if d.status == status]
-                     for status in ("applied", "stale", "unmatched", "not run")}
+        by_status = {
+            status: [d for d in self.run.deviations if d.status == status]
+            for status in ("applied", "stale", "unmatched", "not run")
+        }
         if by_status["applied"]:
             # One line per reason (a reason is often declared for many checks), its
             # checks named after it.
@@ -184,25 +222,37 @@ class Suite:
                 names = reasons.setdefault(d.reason, [])
                 names += [n for n in map(deviations.test_id, d.failed) if n not in names]
             excused = len({n for d in by_status["applied"] for n in d.failed})
-            tr.write_line(f"known deviations ({excused} check{'s' * (excused != 1)} excused, "
-                          f"{len(reasons)} reason{'s' * (len(reasons) != 1)}, "
-                          f"{len(by_status['applied'])} declared):")
+            tr.write_line(
+                f"known deviations ({excused} check{'s' * (excused != 1)} excused, "
+                f"{len(reasons)} reason{'s' * (len(reasons) != 1)}, "
+                f"{len(by_status['applied'])} declared):"
+            )
             for reason, names in reasons.items():
-                shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more"
-                                                if len(names) > 4 else "")
+                shown = ", ".join(names[:4]) + (
+                    f" and {len(names) - 4} more" if len(names) > 4 else ""
+                )
                 tr.write_line(f"  {shown}: {reason} [{len(names)} check(s)]")
         for d in by_status["stale"]:
             fails = not config.getoption("--allow-stale-deviations")
-            tr.write_line(f"STALE known deviation {d.check!r} ({d.source}): its checks now pass "
-                          f"({', '.join(deviations.test_id(n) for n in d.passed)}); remove it"
-                          + (" (this fails the run; --allow-stale-deviations to only warn)"
-                             if fails else ""), red=fails, yellow=not fails)
+            tr.write_line(
+                f"STALE known deviation {d.check!r} ({d.source}): its checks now pass "
+                f"({', '.join(deviations.test_id(n) for n in d.passed)}); remove it"
+                + (" (this fails the run; --allow-stale-deviations to only warn)" if fails else ""),
+                red=fails,
+                yellow=not fails,
+            )
         for d in by_status["unmatched"]:
-            tr.write_line(f"known deviation {d.check!r} ({d.source}): its checks failed, but not "
-                          f"as its match {d.match!r} says: not excused", red=True)
+            tr.write_line(
+                f"known deviation {d.check!r} ({d.source}): its checks failed, but not "
+                f"as its match {d.match!r} says: not excused",
+                red=True,
+            )
         for d in by_status["not run"]:
-            tr.write_line(f"known deviation {d.check!r} ({d.source}) matched no check that ran "
-                          f"(deselected, unsupported, or no such parameter)", yellow=True)
+            tr.write_line(
+                f"known deviation {d.check!r} ({d.source}) matched no check that ran "
+                f"(deselected, unsupported, or no such parameter)",
+                yellow=True,
+            )
 
 
 def _is_unsupported(report) -> bool:

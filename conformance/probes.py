@@ -19,9 +19,14 @@ PROBES = {
     "RandomNormal": ({"mean": 0.25, "stddev": 1.5}, (512, 512)),
     "RandomUniform": ({"minval": -0.2, "maxval": 0.6}, (512, 512)),
     "TruncatedNormal": ({"mean": -1.0, "stddev": 0.5}, (512, 512)),
-    "VarianceScaling[normal]": ({"scale": 2.0, "mode": "fan_out", "distribution": "normal"}, KERNEL),
-    "VarianceScaling[uniform]": ({"scale": 0.5, "mode": "fan_avg", "distribution": "uniform"},
-                                 KERNEL),
+    "VarianceScaling[normal]": (
+        {"scale": 2.0, "mode": "fan_out", "distribution": "normal"},
+        KERNEL,
+    ),
+    "VarianceScaling[uniform]": (
+        {"scale": 0.5, "mode": "fan_avg", "distribution": "uniform"},
+        KERNEL,
+    ),
     **{name: ({}, KERNEL) for name in PRESETS},
 }
 

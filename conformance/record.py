@@ -51,15 +51,39 @@ class Record:
     def reset(self) -> None:
         self.ctx, self.checks, self.failures = None, [], {}
 
-    def add(self, check, title, ctx, expected, observed, verdicts, causes, *, passed, law=None,
-            sample=None, message=None) -> None:
+    def add(
+        self,
+        check,
+        title,
+        ctx,
+        expected,
+        observed,
+        verdicts,
+        causes,
+        *,
+        passed,
+        law=None,
+        sample=None,
+        message=None,
+    ) -> None:
         if not self.enabled:
             return
         if ctx is not self.ctx:
             self.ctx, self.checks = ctx, []
-        self.checks.append(dict(check=check, title=title, ctx=ctx, expected=expected, observed=observed,
-                                verdicts=tuple(verdicts), causes=list(causes), passed=passed,
-                                law=law, sample=sample))
+        self.checks.append(
+            dict(
+                check=check,
+                title=title,
+                ctx=ctx,
+                expected=expected,
+                observed=observed,
+                verdicts=tuple(verdicts),
+                causes=list(causes),
+                passed=passed,
+                law=law,
+                sample=sample,
+            )
+        )
         if message is not None:
             self.failures.pop(message, None)
             self.failures[message] = self.checks
@@ -102,10 +126,12 @@ def findings(record: Record, error: BaseException | None = None) -> list[dict]:
     for i, check in enumerate(checks):
         key = id(check["sample"])
         if check["sample"] is not None and (
-                key not in carrier or (checks[carrier[key]]["passed"] and not check["passed"])):
+            key not in carrier or (checks[carrier[key]]["passed"] and not check["passed"])
+        ):
             carrier[key] = i
-    return [_finding(check, carrier.get(id(check["sample"])) == i)
-            for i, check in enumerate(checks)]
+    return [
+        _finding(check, carrier.get(id(check["sample"])) == i) for i, check in enumerate(checks)
+    ]
 
 
 def _finding(check: dict, with_sample: bool = True) -> dict:
@@ -122,17 +148,33 @@ def _finding(check: dict, with_sample: bool = True) -> dict:
         "passed": check["passed"],
         "expected": expected,
         "observed": observed,
-        "statistics": [{"test": v.test, "statistic": float(v.statistic),
-                        "pvalue": float(v.pvalue), "alpha": float(v.alpha), "n": int(v.n),
-                        "effect": v.effect, "passed": bool(v.passed)} for v in check["verdicts"]],
+        "statistics": [
+            {
+                "test": v.test,
+                "statistic": float(v.statistic),
+                "pvalue": float(v.pvalue),
+                "alpha": float(v.alpha),
+                "n": int(v.n),
+                "effect": v.effect,
+                "passed": bool(v.passed),
+            }
+            for v in check["verdicts"]
+        ],
         "causes": check["causes"],
-        "case": None if ctx is None else {
-            "identifier": ctx.identifier, "config": dict(ctx.config), "shape": list(ctx.shape),
-            "dtype": ctx.dtype, "seed": ctx.config.get("seed")},
+        "case": None
+        if ctx is None
+        else {
+            "identifier": ctx.identifier,
+            "config": dict(ctx.config),
+            "shape": list(ctx.shape),
+            "dtype": ctx.dtype,
+            "seed": ctx.config.get("seed"),
+        },
         "call": "" if ctx is None else ctx.call(),
         "law": _law_data(law, ctx),
-        "sample": _sample_data(sample, VALUES_KEPT[check["passed"]]) if (
-            sample is not None and with_sample) else None,
+        "sample": _sample_data(sample, VALUES_KEPT[check["passed"]])
+        if (sample is not None and with_sample)
+        else None,
     }
 
 
@@ -150,11 +192,16 @@ def _law_data(law, ctx: Context | None) -> dict | None:
             params[name] = [int(v) for v in value]
     data = {"formula": law.formula, "type": type(law).__name__, "params": params}
     if isinstance(law, ElementwiseLaw):
-        data.update(mean=float(law.mean), std=float(law.std),
-                    support=[float(b) for b in law.support])
+        data.update(
+            mean=float(law.mean), std=float(law.std), support=[float(b) for b in law.support]
+        )
     if ctx is not None:
-        data.update(identifier=ctx.identifier, config=dict(ctx.config), shape=list(ctx.shape),
-                    edition=ctx.edition.name)
+        data.update(
+            identifier=ctx.identifier,
+            config=dict(ctx.config),
+            shape=list(ctx.shape),
+            edition=ctx.edition.name,
+        )
     return data
 
 
@@ -162,10 +209,21 @@ def _sample_data(sample: Sample, keep: int) -> dict:
     x = np.sort(sample.values)
     ranks = np.unique(np.round(np.linspace(0, x.size - 1, min(keep, x.size))).astype(np.int64))
     lo, hi = float(x[0]), float(x[-1])
-    counts, edges = np.histogram(x, bins=HISTOGRAM_BINS if hi > lo else 1,
-                                 range=(lo, hi) if hi > lo else (lo - 0.5, hi + 0.5))
-    return {"n": int(x.size), "calls": int(sample.calls), "mean": float(x.mean()),
-            "std": float(x.std()), "min": lo, "max": hi,
-            "values": [float(f"{v:.7g}") for v in x[ranks]],
-            "histogram": {"edges": [float(f"{e:.7g}") for e in edges],
-                          "counts": [int(c) for c in counts]}}
+    counts, edges = np.histogram(
+        x,
+        bins=HISTOGRAM_BINS if hi > lo else 1,
+        range=(lo, hi) if hi > lo else (lo - 0.5, hi + 0.5),
+    )
+    return {
+        "n": int(x.size),
+        "calls": int(sample.calls),
+        "mean": float(x.mean()),
+        "std": float(x.std()),
+        "min": lo,
+        "max": hi,
+        "values": [float(f"{v:.7g}") for v in x[ranks]],
+        "histogram": {
+            "edges": [float(f"{e:.7g}") for e in edges],
+            "counts": [int(c) for c in counts],
+        },
+    }

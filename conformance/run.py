@@ -33,9 +33,12 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from initializer_conformance.conformance.options import (DEFAULT_CALL_TIMEOUT,
-                                                         DEFAULT_MEMORY_LIMIT, DEFAULT_SEED,
-                                                         PROFILES)
+from initializer_conformance.conformance.options import (
+    DEFAULT_CALL_TIMEOUT,
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_SEED,
+    PROFILES,
+)
 from initializer_conformance.conformance.record import Record
 from initializer_conformance.reference.editions import DEFAULT_EDITION, Edition
 
@@ -99,8 +102,10 @@ class Run:
     command: str = ""  # the command line that started the run, as typed
 
     def __repr__(self) -> str:
-        return (f"Run(impl={self.impl!r}, edition={self.edition.name!r}, seed={self.seed}, "
-                f"profile={self.profile!r})")
+        return (
+            f"Run(impl={self.impl!r}, edition={self.edition.name!r}, seed={self.seed}, "
+            f"profile={self.profile!r})"
+        )
 
     @property
     def max_examples(self) -> int:
@@ -115,8 +120,9 @@ class Run:
         self.spent.append((test, alpha))
         return alpha
 
-    def reproduce(self, module: str, path: str | os.PathLike, name: str, *,
-                  deviation: bool = False) -> str:
+    def reproduce(
+        self, module: str, path: str | os.PathLike, name: str, *, deviation: bool = False
+    ) -> str:
         """The command that replays the check ``name`` (e.g. ``test_fans[VarianceScaling]``)
         of the test module ``module`` (its ``__name__``) at ``path``, exactly, from the
         directory the run started in: same adapter, edition, seed and profile, writing no
@@ -132,8 +138,12 @@ class Run:
             head = ["pytest", shlex.quote(f"{relative}::{name}")]
         else:
             head = [COMMAND, shlex.quote(f"{PACKAGE}.conformance.{Path(path).stem}::{name}")]
-        options = [f"--impl={shlex.quote(self.impl)}", f"--edition={self.edition.name}",
-                   f"--conformance-seed={self.seed}", f"--conformance-profile={self.profile}"]
+        options = [
+            f"--impl={shlex.quote(self.impl)}",
+            f"--edition={self.edition.name}",
+            f"--conformance-seed={self.seed}",
+            f"--conformance-profile={self.profile}",
+        ]
         if self.call_timeout != DEFAULT_CALL_TIMEOUT:
             options.append(f"--call-timeout={self.call_timeout:g}")
         if self.memory_limit != DEFAULT_MEMORY_LIMIT:
@@ -141,7 +151,6 @@ class Run:
         if deviation:
             options.append("--ignore-known-deviations")
         return " ".join([*head, *options, "--no-report"])
-
 
     def reproduce_test(self) -> str:
         """:meth:`reproduce_item` of the test running now."""
@@ -167,8 +176,10 @@ _current: Run | None = None
 def current() -> Run:
     """The run of the pytest session in progress (set by the suite's plugin)."""
     if _current is None:
-        raise RuntimeError("no conformance run is active: the suite's checks run under "
-                           "`pytest --impl=...` (or `initializer-conformance --impl=...`)")
+        raise RuntimeError(
+            "no conformance run is active: the suite's checks run under "
+            "`pytest --impl=...` (or `initializer-conformance --impl=...`)"
+        )
     return _current
 
 

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
 
 from initializer_conformance import reference
+from initializer_conformance.conformance.run import current
 from initializer_conformance.reference.editions import Edition
 
 from . import guard
-from initializer_conformance.conformance.run import current
 
 UNSUPPORTED = "unsupported"
 
@@ -53,22 +52,29 @@ class Context:
             return ""
         fan_in, fan_out = reference.fans(self.shape)
         n = reference.variance_scaling.MODES[init.mode](fan_in, fan_out)
-        return (f"VarianceScaling(scale={init.scale}, mode={init.mode!r}, "
-                f"distribution={init.distribution!r}): fans{self.shape} = (fan_in={fan_in}, "
-                f"fan_out={fan_out}), n = {n:g}, variance = scale / n = {init.scale / n:.6g}, "
-                f"std = {np.sqrt(init.scale / n):.6g}")
+        return (
+            f"VarianceScaling(scale={init.scale}, mode={init.mode!r}, "
+            f"distribution={init.distribution!r}): fans{self.shape} = (fan_in={fan_in}, "
+            f"fan_out={fan_out}), n = {n:g}, variance = scale / n = {init.scale / n:.6g}, "
+            f"std = {np.sqrt(init.scale / n):.6g}"
+        )
 
 
 def unsupported(identifier: str, error: NotImplementedError):
-    pytest.skip(f"{UNSUPPORTED}: {identifier}: {current().adapter.name} raised NotImplementedError: "
-                f"{error}")
+    pytest.skip(
+        f"{UNSUPPORTED}: {identifier}: {current().adapter.name} raised NotImplementedError: {error}"
+    )
 
 
 def make(identifier: str, config: dict):
     """``adapter.make(identifier, config)``; a skip if the adapter does not support it."""
     try:
-        return guard.call(f"adapter.make({identifier!r}, {config!r})", current().adapter.make,
-                          identifier, dict(config))
+        return guard.call(
+            f"adapter.make({identifier!r}, {config!r})",
+            current().adapter.make,
+            identifier,
+            dict(config),
+        )
     except NotImplementedError as error:
         unsupported(identifier, error)
 
@@ -77,8 +83,9 @@ def call(init, identifier: str, config: dict, shape: tuple[int, ...], dtype: str
     """``init(shape, dtype)``, what the adapter returned, unconverted; a skip if the
     adapter does not support it."""
     try:
-        return guard.call(Context(identifier, config, shape, dtype).call(), init, tuple(shape),
-                          dtype)
+        return guard.call(
+            Context(identifier, config, shape, dtype).call(), init, tuple(shape), dtype
+        )
     except NotImplementedError as error:
         unsupported(identifier, error)
 
@@ -93,15 +100,19 @@ def as_output(out, shape: tuple[int, ...], where: str) -> np.ndarray:
     except Exception as error:
         raise AssertionError(
             f"{where} returned {type(out).__name__}, which numpy.asarray cannot convert: "
-            f"{type(error).__name__}: {error}") from error
+            f"{type(error).__name__}: {error}"
+        ) from error
     if array.dtype == object or array.dtype.kind not in "biuf":
-        raise AssertionError(f"{where} returned a {type(out).__name__} of dtype {array.dtype}, "
-                             f"expected a numeric array")
+        raise AssertionError(
+            f"{where} returned a {type(out).__name__} of dtype {array.dtype}, "
+            f"expected a numeric array"
+        )
     _check_shape(array.shape, shape, where, out)
     if array.dtype.kind == "f" and not np.isfinite(array).all():
         bad = int(np.size(array) - np.isfinite(array).sum())
-        raise AssertionError(f"{where} returned {bad} non-finite values (NaN or Inf) "
-                             f"of {array.size}")
+        raise AssertionError(
+            f"{where} returned {bad} non-finite values (NaN or Inf) of {array.size}"
+        )
     return array
 
 
@@ -110,7 +121,8 @@ def _check_shape(got: tuple, shape: tuple[int, ...], where: str, out) -> None:
         raise AssertionError(
             f"{where} returned a {type(out).__name__} of shape {got}, expected {tuple(shape)} "
             f"(Keras layout: a kernel is (*receptive_field, in, out); layout translation is "
-            f"the adapter's job)")
+            f"the adapter's job)"
+        )
 
 
 def generate(identifier: str, config: dict, shape: tuple[int, ...], dtype: str) -> np.ndarray:
@@ -139,18 +151,23 @@ class Sample:
 
     def summary(self) -> str:
         x = self.values
-        return (f"n={x.size} values from {self.calls} call(s): mean={x.mean():.6g}, "
-                f"std={x.std():.6g}, min={x.min():.6g}, max={x.max():.6g}")
+        return (
+            f"n={x.size} values from {self.calls} call(s): mean={x.mean():.6g}, "
+            f"std={x.std():.6g}, min={x.min():.6g}, max={x.max():.6g}"
+        )
 
 
-def collect(identifier: str, config: dict, shape: tuple[int, ...], dtype: str,
-            n_target: int, max_calls: int) -> Sample:
+def collect(
+    identifier: str, config: dict, shape: tuple[int, ...], dtype: str, n_target: int, max_calls: int
+) -> Sample:
     """Draw outputs with seeds derived from ``config["seed"]`` until ``n_target`` values
     (or ``max_calls`` calls) are pooled."""
     size = max(1, math.prod(shape))
     calls = max(1, min(max_calls, math.ceil(n_target / size)))
-    outputs = [generate(identifier, {**config, "seed": derived_seed(config["seed"], i)}, shape,
-                        dtype) for i in range(calls)]
+    outputs = [
+        generate(identifier, {**config, "seed": derived_seed(config["seed"], i)}, shape, dtype)
+        for i in range(calls)
+    ]
     return Sample(np.concatenate([o.astype(np.float64).ravel() for o in outputs]), calls)
 
 

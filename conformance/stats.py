@@ -36,9 +36,11 @@ class Verdict:
 
     def describe(self) -> str:
         relation = ">=" if self.passed else "<"
-        return (f"{self.test}: statistic={self.statistic:.6g}, p{format_pvalue(self.pvalue)} "
-                f"{relation} alpha={self.alpha:.3g}, n={self.n}"
-                + (f"; {self.effect}" if self.effect else ""))
+        return (
+            f"{self.test}: statistic={self.statistic:.6g}, p{format_pvalue(self.pvalue)} "
+            f"{relation} alpha={self.alpha:.3g}, n={self.n}"
+            + (f"; {self.effect}" if self.effect else "")
+        )
 
 
 #: The smallest positive normal double: a p-value computed as 0 underflowed below it.
@@ -57,6 +59,7 @@ def two_sided(cdf: float, sf: float) -> float:
 
 # -- goodness of fit -------------------------------------------------------------------------
 
+
 def goodness_of_fit(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> list[Verdict]:
     """One-sample Kolmogorov-Smirnov and Cramér-von Mises tests against the law's exact CDF.
 
@@ -69,10 +72,24 @@ def goodness_of_fit(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> list[Ve
     ks = stats.kstest(u, "uniform")
     cvm = stats.cramervonmises(u, "uniform")
     w2 = float(cvm.statistic)
-    return [Verdict("Kolmogorov-Smirnov", float(ks.statistic), float(ks.pvalue), alpha, x.size,
-                    f"max |ECDF - CDF| = {ks.statistic:.4g}"),
-            Verdict("Cramér-von Mises", w2, cramervonmises_pvalue(w2, float(cvm.pvalue)), alpha,
-                    x.size, f"W² = {w2:.4g}")]
+    return [
+        Verdict(
+            "Kolmogorov-Smirnov",
+            float(ks.statistic),
+            float(ks.pvalue),
+            alpha,
+            x.size,
+            f"max |ECDF - CDF| = {ks.statistic:.4g}",
+        ),
+        Verdict(
+            "Cramér-von Mises",
+            w2,
+            cramervonmises_pvalue(w2, float(cvm.pvalue)),
+            alpha,
+            x.size,
+            f"W² = {w2:.4g}",
+        ),
+    ]
 
 
 #: Up to this W², scipy's p-value (Csörgő and Faraway's finite-n correction of the limiting
@@ -100,6 +117,7 @@ def cramervonmises_pvalue(w2: float, scipy_pvalue: float) -> float:
 
 # -- moments --------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=512)
 def central_moments(law: ElementwiseLaw) -> tuple[float, float, float]:
     """``(m2, m4, m6)``: central moments of the law (all our laws are symmetric)."""
@@ -119,12 +137,18 @@ def variance(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
     m2, m4, m6 = central_moments(law)
     y = np.square(x - law.mean)
     var_y = m4 - m2 * m2
-    skew_s = (m6 - 3 * m2 * m4 + 2 * m2 ** 3) / var_y ** 1.5 / math.sqrt(n)
+    skew_s = (m6 - 3 * m2 * m4 + 2 * m2**3) / var_y**1.5 / math.sqrt(n)
     z = (float(y.sum()) - n * m2) / math.sqrt(n * var_y)
     null = stats.pearson3(skew_s)
     ratio = math.sqrt(float(y.mean()) / m2)
-    return Verdict("variance (Pearson III, 3 moments)", z, two_sided(null.cdf(z), null.sf(z)),
-                   alpha, n, f"observed/expected std = {ratio:.4f}")
+    return Verdict(
+        "variance (Pearson III, 3 moments)",
+        z,
+        two_sided(null.cdf(z), null.sf(z)),
+        alpha,
+        n,
+        f"observed/expected std = {ratio:.4f}",
+    )
 
 
 def mean(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
@@ -142,28 +166,48 @@ def mean(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
         t = shift * math.sqrt(n) / observed_sd
         null = stats.t(n - 1)
         pvalue = two_sided(null.cdf(t), null.sf(t))
-    return Verdict("mean (t)", t, pvalue, alpha, n,
-                   f"observed mean = {x.mean():.6g} (expected {law.mean:.6g}), shift = "
-                   f"{shift / sd:+.4f} spec std")
+    return Verdict(
+        "mean (t)",
+        t,
+        pvalue,
+        alpha,
+        n,
+        f"observed mean = {x.mean():.6g} (expected {law.mean:.6g}), shift = "
+        f"{shift / sd:+.4f} spec std",
+    )
 
 
 # -- counts ---------------------------------------------------------------------------------
 
+
 def excess_count(k: int, n: int, p0: float, alpha: float, what: str) -> Verdict:
     """One-sided binomial test: are there more than Binomial(n, p0) values in a region?"""
     pvalue = float(stats.binom.sf(k - 1, n, p0)) if k > 0 else 1.0
-    return Verdict(f"binomial (excess {what})", float(k), pvalue, alpha, n,
-                   f"{k} of {n} values ({k / n:.3%}); expected {n * p0:.3g} ({p0:.3%})")
+    return Verdict(
+        f"binomial (excess {what})",
+        float(k),
+        pvalue,
+        alpha,
+        n,
+        f"{k} of {n} values ({k / n:.3%}); expected {n * p0:.3g} ({p0:.3%})",
+    )
 
 
 def count(k: int, n: int, p0: float, alpha: float, what: str) -> Verdict:
     """Two-sided exact binomial test of the number of values in a region."""
     pvalue = float(stats.binomtest(k, n, p0).pvalue)
-    return Verdict(f"binomial ({what})", float(k), pvalue, alpha, n,
-                   f"{k} of {n} values ({k / n:.3%}); expected {n * p0:.4g} ({p0:.3%})")
+    return Verdict(
+        f"binomial ({what})",
+        float(k),
+        pvalue,
+        alpha,
+        n,
+        f"{k} of {n} values ({k / n:.3%}); expected {n * p0:.4g} ({p0:.3%})",
+    )
 
 
 # -- dependence -----------------------------------------------------------------------------
+
 
 def correlation(a: np.ndarray, b: np.ndarray, alpha: float, what: str) -> Verdict:
     """Test of zero Pearson correlation between paired values (Fisher z, ``atanh(r)·√(n-3)``)."""
@@ -172,14 +216,22 @@ def correlation(a: np.ndarray, b: np.ndarray, alpha: float, what: str) -> Verdic
     sa, sb = a.std(), b.std()
     r = 0.0 if sa == 0 or sb == 0 else float(np.mean((a - a.mean()) * (b - b.mean())) / (sa * sb))
     z = math.atanh(min(max(r, -0.999999999), 0.999999999)) * math.sqrt(max(n - 3, 1))
-    return Verdict(f"correlation ({what})", z, two_sided(stats.norm.cdf(z), stats.norm.sf(z)),
-                   alpha, n, f"Pearson r = {r:+.4f}")
+    return Verdict(
+        f"correlation ({what})",
+        z,
+        two_sided(stats.norm.cdf(z), stats.norm.sf(z)),
+        alpha,
+        n,
+        f"Pearson r = {r:+.4f}",
+    )
 
 
 # -- power analysis -------------------------------------------------------------------------
 
-def samples_for_scale_power(law: ElementwiseLaw, relative_std_error: float, alpha: float,
-                            power: float) -> int:
+
+def samples_for_scale_power(
+    law: ElementwiseLaw, relative_std_error: float, alpha: float, power: float
+) -> int:
     """Smallest n at which :func:`variance` detects ``std·(1 + e)`` with ``power``.
 
     Normal theory of the variance test: the relative change of the variance is at
@@ -190,6 +242,6 @@ def samples_for_scale_power(law: ElementwiseLaw, relative_std_error: float, alph
     δ = e the relative change of the std, to first order.
     """
     m2, m4, _ = central_moments(law)
-    kurtosis = m4 / m2 ** 2
+    kurtosis = m4 / m2**2
     z = stats.norm.isf(alpha / 2) + stats.norm.isf(1 - power)
     return math.ceil((kurtosis - 1) * (z / (1 - (1 - relative_std_error) ** 2)) ** 2)

@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes
 
 from initializer_conformance import reference
-from initializer_conformance.reference.variance_scaling import MODES
-
 from initializer_conformance.conformance.run import current
+from initializer_conformance.reference.variance_scaling import MODES
 
 FLOAT_DTYPES = ("float32", "float64")  # where the law is tested (float16 rounds too coarsely)
 ALL_FLOAT_DTYPES = ("float16", "float32", "float64")
@@ -35,8 +34,11 @@ def parameters(identifier: str) -> tuple[str, ...]:
     """The config keys ``identifier`` accepts (its Keras signature)."""
     name = reference.canonical_name(identifier, current().edition)
     factory = reference.CLASSES.get(name) or reference.FUNCTIONS[name]
-    return tuple(p.name for p in inspect.signature(factory).parameters.values()
-                 if p.kind is p.POSITIONAL_OR_KEYWORD)
+    return tuple(
+        p.name
+        for p in inspect.signature(factory).parameters.values()
+        if p.kind is p.POSITIONAL_OR_KEYWORD
+    )
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,9 @@ class Case:
 
     def __repr__(self) -> str:  # only the knobs that are set: a short, evaluable example
         knobs = {k: v for k, v in self.knobs.items() if v is not None}
-        return f"Case(shape={self.shape!r}, dtype={self.dtype!r}, seed={self.seed}, knobs={knobs!r})"
+        return (
+            f"Case(shape={self.shape!r}, dtype={self.dtype!r}, seed={self.seed}, knobs={knobs!r})"
+        )
 
     def config(self, identifier: str) -> dict:
         """The constructor kwargs for ``identifier``: its knobs that are set, and the seed."""
@@ -90,8 +94,9 @@ def knobs(draw):
         "maxval": maxval,
         "scale": draw(_maybe(st.floats(0.01, 100))),
         "mode": draw(_maybe(st.sampled_from(sorted(MODES)))),
-        "distribution": draw(_maybe(st.sampled_from(sorted(
-            current().edition.variance_scaling_distributions)))),
+        "distribution": draw(
+            _maybe(st.sampled_from(sorted(current().edition.variance_scaling_distributions)))
+        ),
         "gain": draw(_maybe(st.floats(0.1, 10))),
         "value": draw(_maybe(st.floats(-100, 100, allow_subnormal=False))),
     }
@@ -99,10 +104,15 @@ def knobs(draw):
 
 def conv_kernels(min_rank: int = 3, max_rank: int = 5, max_side: int = 7, max_channels: int = 64):
     """Convolution kernels in Keras layout ``(*receptive_field, in, out)``."""
-    return st.tuples(
-        st.lists(st.integers(1, max_side), min_size=min_rank - 2, max_size=max_rank - 2),
-        st.integers(1, max_channels), st.integers(1, max_channels),
-    ).map(lambda t: (*t[0], t[1], t[2])).filter(lambda s: math.prod(s) <= MAX_SIZE)
+    return (
+        st.tuples(
+            st.lists(st.integers(1, max_side), min_size=min_rank - 2, max_size=max_rank - 2),
+            st.integers(1, max_channels),
+            st.integers(1, max_channels),
+        )
+        .map(lambda t: (*t[0], t[1], t[2]))
+        .filter(lambda s: math.prod(s) <= MAX_SIZE)
+    )
 
 
 def shapes(min_rank: int = 0, max_rank: int = 5, max_side: int = 64):
@@ -117,45 +127,70 @@ def fan_shapes():
     rank >= 2, receptive field > 1 at rank >= 3."""
     dense = st.tuples(st.integers(1, 256), st.integers(1, 256)).filter(lambda s: s[0] != s[1])
     kernels = conv_kernels(3, 5, max_side=5).filter(
-        lambda s: s[-2] != s[-1] and math.prod(s[:-2]) > 1)
+        lambda s: s[-2] != s[-1] and math.prod(s[:-2]) > 1
+    )
     return st.one_of(st.tuples(st.integers(2, 1024)), dense, kernels)
 
 
 def matrix_shapes(max_side: int = 48):
     """Shapes of rank 2-4 for Orthogonal: tall, wide and square."""
     return array_shapes(min_dims=2, max_dims=4, min_side=1, max_side=max_side).filter(
-        lambda s: math.prod(s) <= 4096)
+        lambda s: math.prod(s) <= 4096
+    )
 
 
 def cases(shape_strategy=None, dtypes=FLOAT_DTYPES):
     """Full cases: shape, dtype, seed and knobs."""
-    return st.builds(Case, shape=shape_strategy if shape_strategy is not None else shapes(),
-                     dtype=st.sampled_from(dtypes), seed=seeds, knobs=knobs())
+    return st.builds(
+        Case,
+        shape=shape_strategy if shape_strategy is not None else shapes(),
+        dtype=st.sampled_from(dtypes),
+        seed=seeds,
+        knobs=knobs(),
+    )
 
 
 # -- pinned examples: edge cases every property test runs first (never shrunk) ----------------
 
+
 def pinned(*examples: Case):
     """Decorator: run ``examples`` (as ``@example(case=...)``) before the drawn cases."""
+
     def decorate(test):
         for case in reversed(examples):
             test = example(case=case)(test)
         return test
+
     return decorate
 
 
 #: The element-wise checks (law, scale, bounds): a 1x1 output, a conv kernel, tall and
 #: wide matrices, a scalar, a float64 rank-3 output.
 ELEMENTWISE_EXAMPLES = (
-    Case((1, 1), seed=1), Case((3, 3, 16, 32), seed=2), Case((256, 8), seed=3),
-    Case((8, 256), seed=4), Case((), seed=5), Case((5, 7, 3), "float64", seed=6))
+    Case((1, 1), seed=1),
+    Case((3, 3, 16, 32), seed=2),
+    Case((256, 8), seed=3),
+    Case((8, 256), seed=4),
+    Case((), seed=5),
+    Case((5, 7, 3), "float64", seed=6),
+)
 
 #: test_fans: fan_in != fan_out both ways, conv kernels of ranks 3-5, rank 1.
 FAN_EXAMPLES = (
-    Case((3, 3, 16, 32), seed=11), Case((64, 16), seed=12), Case((16, 64), seed=13),
-    Case((5, 2, 8), seed=14), Case((2, 3, 3, 4, 10), seed=15), Case((300,), seed=16))
+    Case((3, 3, 16, 32), seed=11),
+    Case((64, 16), seed=12),
+    Case((16, 64), seed=13),
+    Case((5, 2, 8), seed=14),
+    Case((2, 3, 3, 4, 10), seed=15),
+    Case((300,), seed=16),
+)
 
 #: Orthogonal: 1x1, tall, wide, square float64, ranks 3 (flattened).
 MATRIX_EXAMPLES = (
-    Case((1, 1), seed=21), Case((64, 8), seed=22), Case((8, 64), seed=23),
-    Case((16, 16), "float64", seed=24), Case((3, 3, 2), seed=25), Case((2, 3, 4), seed=26))
+    Case((1, 1), seed=21),
+    Case((64, 8), seed=22),
+    Case((8, 64), seed=23),
+    Case((16, 16), "float64", seed=24),
+    Case((3, 3, 2), seed=25),
+    Case((2, 3, 4), seed=26),
+)

@@ -3,13 +3,11 @@
 import numpy as np
 
 from initializer_conformance import reference
-
 from initializer_conformance.conformance.assertions import fail
 from initializer_conformance.conformance.errors import assert_value_error
 from initializer_conformance.conformance.identifiers import RANDOM
 from initializer_conformance.conformance.run import current
 from initializer_conformance.conformance.sampling import Context, generate
-
 
 
 def pytest_generate_tests(metafunc):
@@ -20,12 +18,17 @@ def pytest_generate_tests(metafunc):
     if metafunc.function is test_identifier_resolves:
         metafunc.parametrize("identifier", identifiers)
     elif metafunc.function is test_alias_matches_canonical:
-        metafunc.parametrize("alias", [name for name in identifiers
-                                       if name != reference.canonical_name(name, edition)])
+        metafunc.parametrize(
+            "alias",
+            [name for name in identifiers if name != reference.canonical_name(name, edition)],
+        )
     elif metafunc.function is test_spec_value_error:
         invalid = invalid_inputs(edition)
-        metafunc.parametrize("identifier, config, shape, why", invalid,
-                             ids=[f"{i}-{c}-{s}" for i, c, s, _ in invalid])
+        metafunc.parametrize(
+            "identifier, config, shape, why",
+            invalid,
+            ids=[f"{i}-{c}-{s}" for i, c, s, _ in invalid],
+        )
 
 
 def _shape(name):
@@ -45,9 +48,13 @@ def test_alias_matches_canonical(alias):
     shape = _shape(name)
     a, b = generate(alias, config, shape, "float32"), generate(name, config, shape, "float32")
     if not np.array_equal(a, b):
-        fail("api", f"alias {alias!r} differs from {name!r}",
-             ctx=Context(alias, config, shape, "float32"), expected=f"the values of {name}{config}",
-             observed=f"{int((a != b).sum())} of {a.size} entries differ")
+        fail(
+            "api",
+            f"alias {alias!r} differs from {name!r}",
+            ctx=Context(alias, config, shape, "float32"),
+            expected=f"the values of {name}{config}",
+            observed=f"{int((a != b).sum())} of {a.size} entries differ",
+        )
 
 
 def invalid_inputs(edition) -> list[tuple]:
@@ -57,9 +64,11 @@ def invalid_inputs(edition) -> list[tuple]:
         ("VarianceScaling", {"scale": -1.0}, (4, 4), "scale must be positive"),
         ("VarianceScaling", {"mode": "fan_mid"}, (4, 4), "mode must be fan_in, fan_out or fan_avg"),
         ("VarianceScaling", {"distribution": "gaussian"}, (4, 4), "unknown distribution"),
-        *[("VarianceScaling", {"distribution": d}, (4, 4), f"edition {edition.name} has no {d!r}")
-          for d in ("truncated_normal", "untruncated_normal")
-          if d not in edition.variance_scaling_distributions],
+        *[
+            ("VarianceScaling", {"distribution": d}, (4, 4), f"edition {edition.name} has no {d!r}")
+            for d in ("truncated_normal", "untruncated_normal")
+            if d not in edition.variance_scaling_distributions
+        ],
         ("Orthogonal", {"seed": 1}, (5,), "Orthogonal needs rank >= 2 (spec decision)"),
         ("Orthogonal", {"seed": 1}, (), "Orthogonal needs rank >= 2 (spec decision)"),
         ("not_an_initializer", {}, (4, 4), "unknown identifier"),

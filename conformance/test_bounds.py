@@ -3,13 +3,16 @@
 import pytest
 from hypothesis import given
 
-from initializer_conformance.reference.laws import Normal
-
-from initializer_conformance.conformance.assertions import assert_no_point_mass, assert_support, assert_tail_mass
+from initializer_conformance.conformance.assertions import (
+    assert_no_point_mass,
+    assert_support,
+    assert_tail_mass,
+)
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
 from initializer_conformance.conformance.run import current
 from initializer_conformance.conformance.sampling import sample_case
 from initializer_conformance.conformance.strategies import ELEMENTWISE_EXAMPLES, cases, pinned
+from initializer_conformance.reference.laws import Normal
 
 
 @pytest.mark.parametrize("identifier", ELEMENTWISE)

@@ -21,11 +21,23 @@ def test_independence(identifier):
     for axis, name in ((0, "rows"), (1, "columns")):
         distinct = np.unique(x, axis=axis).shape[axis]
         if distinct < x.shape[axis]:
-            fail("independence", f"{identifier}: repeated {name}", ctx=ctx,
-                 expected=f"{x.shape[axis]} distinct {name} (a continuous law repeats none)",
-                 observed=f"{distinct} distinct {name}: the output repeats blocks")
-    verdicts = [stats.correlation(x[:, :-1], x[:, 1:], FIXED_ALPHA, "lag 1 along rows"),
-                stats.correlation(x[:-1, :], x[1:, :], FIXED_ALPHA, "lag 1 along columns")]
-    judge("independence", f"{identifier}: neighbouring values are correlated", ctx=ctx,
-          verdicts=verdicts, expected="independent entries (zero serial correlation)",
-          observed=f"{x.size} values; the serial correlations below", causes=())
+            fail(
+                "independence",
+                f"{identifier}: repeated {name}",
+                ctx=ctx,
+                expected=f"{x.shape[axis]} distinct {name} (a continuous law repeats none)",
+                observed=f"{distinct} distinct {name}: the output repeats blocks",
+            )
+    verdicts = [
+        stats.correlation(x[:, :-1], x[:, 1:], FIXED_ALPHA, "lag 1 along rows"),
+        stats.correlation(x[:-1, :], x[1:, :], FIXED_ALPHA, "lag 1 along columns"),
+    ]
+    judge(
+        "independence",
+        f"{identifier}: neighbouring values are correlated",
+        ctx=ctx,
+        verdicts=verdicts,
+        expected="independent entries (zero serial correlation)",
+        observed=f"{x.size} values; the serial correlations below",
+        causes=(),
+    )

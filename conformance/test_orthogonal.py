@@ -8,9 +8,14 @@ from scipy import stats as scipy_stats
 from initializer_conformance.conformance import stats
 from initializer_conformance.conformance.assertions import assert_orthogonal, judge
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
-from initializer_conformance.conformance.sampling import Context, generate, derived_seed
-from initializer_conformance.conformance.strategies import (FLOAT_DTYPES, MATRIX_EXAMPLES, cases,
-                                                            matrix_shapes, pinned)
+from initializer_conformance.conformance.sampling import Context, derived_seed, generate
+from initializer_conformance.conformance.strategies import (
+    FLOAT_DTYPES,
+    MATRIX_EXAMPLES,
+    cases,
+    matrix_shapes,
+    pinned,
+)
 
 
 @given(case=cases(matrix_shapes(), FLOAT_DTYPES))
@@ -32,13 +37,22 @@ def test_orthogonal_haar(shape):
     independent fair coins, and Q[0, 0]² / gain² ~ Beta(1/2, (m - 1)/2) with m the length
     of the orthonormal columns (rows, for a wide matrix)."""
     draws, gain = HAAR_SHAPES[shape], 1.5
-    config = {"gain": gain, "seed": derived_seed(current().seed, 100 + list(HAAR_SHAPES).index(shape))}
+    config = {
+        "gain": gain,
+        "seed": derived_seed(current().seed, 100 + list(HAAR_SHAPES).index(shape)),
+    }
     ctx = Context("Orthogonal", config, shape, "float64")
     law = ctx.law()
     rows, cols = law.rows, law.cols
-    mats = np.stack([generate("Orthogonal", {**config, "seed": derived_seed(config["seed"], i)},
-                              shape, "float64").reshape(rows, cols) / gain
-                     for i in range(draws)])
+    mats = np.stack(
+        [
+            generate(
+                "Orthogonal", {**config, "seed": derived_seed(config["seed"], i)}, shape, "float64"
+            ).reshape(rows, cols)
+            / gain
+            for i in range(draws)
+        ]
+    )
     diagonal = np.diagonal(mats, axis1=1, axis2=2)
     positive = int((diagonal > 0).sum())
     m = max(rows, cols)
@@ -47,11 +61,23 @@ def test_orthogonal_haar(shape):
     verdicts = [stats.count(positive, diagonal.size, 0.5, FIXED_ALPHA, "positive diagonal entries")]
     if beta is not None:
         ks = scipy_stats.kstest(corner, beta.cdf)
-        verdicts.append(stats.Verdict(
-            f"Kolmogorov-Smirnov (Q[0,0]² ~ Beta(1/2, {(m - 1) / 2:g}))", float(ks.statistic),
-            float(ks.pvalue), FIXED_ALPHA, draws,
-            f"mean Q[0,0]² = {corner.mean():.4g} (expected {1 / m:.4g})"))
-    judge("orthogonality", "Orthogonal: not Haar-distributed", ctx=ctx, verdicts=verdicts,
-          expected=f"{law.formula}; diagonal signs fair coins; Q[0,0]² ~ Beta(1/2, (m-1)/2)",
-          observed=f"{draws} draws with derived seeds; {positive} of {diagonal.size} diagonal "
-                   f"entries positive", causes=())
+        verdicts.append(
+            stats.Verdict(
+                f"Kolmogorov-Smirnov (Q[0,0]² ~ Beta(1/2, {(m - 1) / 2:g}))",
+                float(ks.statistic),
+                float(ks.pvalue),
+                FIXED_ALPHA,
+                draws,
+                f"mean Q[0,0]² = {corner.mean():.4g} (expected {1 / m:.4g})",
+            )
+        )
+    judge(
+        "orthogonality",
+        "Orthogonal: not Haar-distributed",
+        ctx=ctx,
+        verdicts=verdicts,
+        expected=f"{law.formula}; diagonal signs fair coins; Q[0,0]² ~ Beta(1/2, (m-1)/2)",
+        observed=f"{draws} draws with derived seeds; {positive} of {diagonal.size} diagonal "
+        f"entries positive",
+        causes=(),
+    )

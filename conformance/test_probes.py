@@ -8,14 +8,13 @@ Seeds come from ``--conformance-seed``.
 
 import pytest
 
-from initializer_conformance.reference.laws import Normal
-
 from initializer_conformance.conformance import assertions as check
+from initializer_conformance.conformance.probes import MARGIN, POWER, PROBES, RELATIVE_STD_ERROR
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, collect, derived_seed
-from initializer_conformance.conformance.probes import (MARGIN, POWER, PROBES,
-                                                        RELATIVE_STD_ERROR)
 from initializer_conformance.conformance.stats import samples_for_scale_power
+from initializer_conformance.reference.laws import Normal
+
 
 @pytest.mark.parametrize("probe", PROBES)
 def test_probe(probe):

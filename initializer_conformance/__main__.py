@@ -40,10 +40,15 @@ def argv(args: list[str]) -> list[str]:
     paths, and the whole suite is the target when none is given."""
     targets = [_as_path(a) for a in args if a.startswith(f"{PACKAGE}.")]
     rest = [a for a in args if not a.startswith(f"{PACKAGE}.")]
-    own_config = any(a in ("-c", "--config-file") or a.startswith("--config-file=")
-                     for a in args)
-    return [*([] if own_config else ["-c", str(CONFIG)]), f"--confcutdir={CONFIG.parent}",
-            "-p", "no:cacheprovider", *(targets or [_as_path(SUITE)]), *rest]
+    own_config = any(a in ("-c", "--config-file") or a.startswith("--config-file=") for a in args)
+    return [
+        *([] if own_config else ["-c", str(CONFIG)]),
+        f"--confcutdir={CONFIG.parent}",
+        "-p",
+        "no:cacheprovider",
+        *(targets or [_as_path(SUITE)]),
+        *rest,
+    ]
 
 
 def _as_path(target: str) -> str:
@@ -59,8 +64,7 @@ def main(args: list[str] | None = None) -> int:
     if here not in sys.path:
         sys.path.insert(0, here)
     # xdist workers are new processes: they find the port's modules through PYTHONPATH.
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (here, os.environ.get("PYTHONPATH")) if p)
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
     os.environ["INITIALIZER_CONFORMANCE_COMMAND"] = shlex.join(["initializer-conformance", *args])
     return int(pytest.main(argv(args)))
 

@@ -34,7 +34,8 @@ def pytest_configure(config):
         if _names_the_suite(config):
             raise pytest.UsageError(
                 "the conformance suite needs --impl: which implementation to test? e.g. "
-                "--impl=numpy (the reference), --impl=torch, or --impl=my_module:MyAdapter")
+                "--impl=numpy (the reference), --impl=torch, or --impl=my_module:MyAdapter"
+            )
         return
     from initializer_conformance.conformance.plugin import Suite, make_run
 
@@ -57,7 +58,7 @@ def module_path(name: str) -> Path | None:
     if spec is None:
         return None
     if spec.submodule_search_locations:
-        return Path(list(spec.submodule_search_locations)[0])
+        return Path(next(iter(spec.submodule_search_locations)))
     return Path(spec.origin) if spec.origin else None
 
 

@@ -50,16 +50,21 @@ def build(factory, config: dict, name: str, **extra):
     accepted = _keywords(factory)
     unknown = sorted(set(config) - set(accepted))
     if unknown:
-        raise ValueError(f"{name}: invalid config {config!r}: unknown keyword(s) "
-                         f"{', '.join(unknown)}; accepted: {', '.join(accepted) or 'none'}")
+        raise ValueError(
+            f"{name}: invalid config {config!r}: unknown keyword(s) "
+            f"{', '.join(unknown)}; accepted: {', '.join(accepted) or 'none'}"
+        )
     return factory(**config, **extra)
 
 
 @functools.cache
 def _keywords(factory) -> list[str]:
     # cached: inspect.signature costs more than drawing a small tensor
-    return [p.name for p in inspect.signature(factory).parameters.values()
-            if p.kind is p.POSITIONAL_OR_KEYWORD]
+    return [
+        p.name
+        for p in inspect.signature(factory).parameters.values()
+        if p.kind is p.POSITIONAL_OR_KEYWORD
+    ]
 
 
 class Initializer:
@@ -109,7 +114,7 @@ class Initializer:
         return {}
 
     @classmethod
-    def from_config(cls, config: dict) -> "Initializer":
+    def from_config(cls, config: dict) -> Initializer:
         return build(cls, config, cls.__name__)
 
     def __repr__(self) -> str:
@@ -117,8 +122,11 @@ class Initializer:
         return f"{type(self).__name__}({args})"
 
     def __eq__(self, other) -> bool:
-        return (type(self) is type(other) and self.get_config() == other.get_config()
-                and self.edition == other.edition)
+        return (
+            type(self) is type(other)
+            and self.get_config() == other.get_config()
+            and self.edition == other.edition
+        )
 
     __hash__ = None
 
@@ -128,16 +136,21 @@ class RandomInitializer(Initializer):
 
     def __init__(self, seed: int | None = None, *, edition: str | Edition | None = None):
         super().__init__(edition=edition)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
-                                 or seed < 0):
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
+        ):
             raise ValueError(
-                f"{type(self).__name__}: seed must be None or a non-negative int, got {seed!r}")
+                f"{type(self).__name__}: seed must be None or a non-negative int, got {seed!r}"
+            )
         self.seed = None if seed is None else int(seed)
         # Unseeded instances keep one OS-seeded stream: successive calls differ, unless
         # the edition says they repeat (Keras 3 draws the instance's seed once).
         self._unseeded_rng = np.random.default_rng() if seed is None else None
-        self._instance_seed = (int(self._unseeded_rng.integers(2**63))
-                               if seed is None and self.edition.unseeded_calls_repeat else None)
+        self._instance_seed = (
+            int(self._unseeded_rng.integers(2**63))
+            if seed is None and self.edition.unseeded_calls_repeat
+            else None
+        )
 
     def rng(self) -> np.random.Generator:
         """The generator for one call: a fresh ``default_rng(seed)`` when seeded (or, in an

@@ -42,8 +42,9 @@ class AbsoluteTruncation(ElementwiseLaw):
 
     @property
     def dist(self):
-        return scipy_stats.truncnorm(-2 / self.scale, 2 / self.scale, loc=self.loc,
-                                     scale=self.scale)
+        return scipy_stats.truncnorm(
+            -2 / self.scale, 2 / self.scale, loc=self.loc, scale=self.scale
+        )
 
     @property
     def formula(self) -> str:
@@ -64,17 +65,20 @@ class Bug:
 
 # -- VarianceScaling: the divisor n and the family ------------------------------------------
 
+
 def _family(init: VarianceScaling) -> str:
     return init.edition.variance_scaling_distributions[init.distribution]
 
 
 def _with_fans(wrong_fans: Callable[[tuple[int, ...]], tuple[float, float] | None]) -> Law:
     """The law of a VarianceScaling whose fans are ``wrong_fans(shape)``."""
+
     def law(init, shape):
         wrong = wrong_fans(shape) if isinstance(init, VarianceScaling) else None
         if wrong is None:
             return None
         return variance_scaling_law(init.scale, MODES[init.mode](*wrong), _family(init))
+
     return law
 
 
@@ -94,13 +98,17 @@ def _channels_only(shape):
     return (shape[-2], shape[-1]) if len(shape) >= 3 else None
 
 
-def _variance_scaling(condition: Callable[[VarianceScaling], bool],
-                      law: Callable[[VarianceScaling, float, str], ElementwiseLaw]) -> Law:
+def _variance_scaling(
+    condition: Callable[[VarianceScaling], bool],
+    law: Callable[[VarianceScaling, float, str], ElementwiseLaw],
+) -> Law:
     """A bug of VarianceScaling where ``condition(init)``: ``law(init, n, family)``."""
+
     def wrong(init, shape):
         if not isinstance(init, VarianceScaling) or not condition(init):
             return None
         return law(init, MODES[init.mode](*fans(shape)), _family(init))
+
     return wrong
 
 
@@ -109,6 +117,7 @@ def _mode(mode: str) -> Law:
         if not isinstance(init, VarianceScaling) or init.mode == mode:
             return None
         return variance_scaling_law(init.scale, MODES[mode](*fans(shape)), _family(init))
+
     return law
 
 
@@ -126,6 +135,7 @@ def _he_scale_1_96(init, shape):
 
 # -- truncation ------------------------------------------------------------------------------
 
+
 def _untruncated(init, shape):
     if isinstance(init, TruncatedNormal):
         return Normal(init.mean, init.stddev)
@@ -138,8 +148,7 @@ def _truncated(init, shape):
     if isinstance(init, RandomNormal):
         return TruncatedNormalLaw(init.mean, init.stddev)
     if isinstance(init, VarianceScaling) and _family(init) == "normal":
-        return variance_scaling_law(init.scale, MODES[init.mode](*fans(shape)),
-                                    "truncated_normal")
+        return variance_scaling_law(init.scale, MODES[init.mode](*fans(shape)), "truncated_normal")
     return None
 
 
@@ -154,51 +163,75 @@ BUGS: dict[str, Bug] = {
     "swapped_fans": Bug("fan_in and fan_out swapped", _with_fans(_swapped)),
     "torch_layout_fans": Bug(
         "fans computed for torch's (out, in, *k) layout on a Keras (*k, in, out) shape",
-        _with_fans(_torch_layout)),
-    "receptive_field_ignored": Bug("receptive field ignored: fans are the channel counts",
-                                   _with_fans(_channels_only)),
+        _with_fans(_torch_layout),
+    ),
+    "receptive_field_ignored": Bug(
+        "receptive field ignored: fans are the channel counts", _with_fans(_channels_only)
+    ),
     "fan_avg_not_halved": Bug("fan_avg = fan_in + fan_out, not halved", _fan_avg_not_halved),
-    **{f"mode_{mode}": Bug(f"mode {mode!r} used instead of the given mode", _mode(mode))
-       for mode in MODES},
+    **{
+        f"mode_{mode}": Bug(f"mode {mode!r} used instead of the given mode", _mode(mode))
+        for mode in MODES
+    },
     # constants of VarianceScaling (keras #8048, tensorflow #16344, tfjs #8594)
     "missing_truncation_correction": Bug(
-        "missing the truncated-normal correction 0.8796: sqrt(scale / n) used as the parent "
-        "std", _variance_scaling(lambda i: _family(i) == "truncated_normal",
-                                 lambda i, n, f: TruncatedNormalLaw(0.0, math.sqrt(i.scale / n)))),
+        "missing the truncated-normal correction 0.8796: sqrt(scale / n) used as the parent std",
+        _variance_scaling(
+            lambda i: _family(i) == "truncated_normal",
+            lambda i, n, f: TruncatedNormalLaw(0.0, math.sqrt(i.scale / n)),
+        ),
+    ),
     "uniform_limit_without_three": Bug(
         "uniform limit sqrt(scale / n): the factor 3 is missing",
-        _variance_scaling(lambda i: _family(i) == "uniform",
-                          lambda i, n, f: Uniform(-math.sqrt(i.scale / n), math.sqrt(i.scale / n)))),
+        _variance_scaling(
+            lambda i: _family(i) == "uniform",
+            lambda i, n, f: Uniform(-math.sqrt(i.scale / n), math.sqrt(i.scale / n)),
+        ),
+    ),
     "he_scale_1_96": Bug("scale 1.96 instead of 2 (std 1 % low)", _he_scale_1_96),
     # families
-    "untruncated_normal": Bug("untruncated normal where a truncated one is specified",
-                              _untruncated),
-    "truncated_normal": Bug("truncated normal where an untruncated one is specified",
-                            _truncated),
+    "untruncated_normal": Bug(
+        "untruncated normal where a truncated one is specified", _untruncated
+    ),
+    "truncated_normal": Bug("truncated normal where an untruncated one is specified", _truncated),
     "uniform_instead_of_normal": Bug(
         "uniform law where a (truncated) normal is specified",
-        _variance_scaling(lambda i: _family(i) == "truncated_normal",
-                          lambda i, n, f: variance_scaling_law(i.scale, n, "uniform"))),
+        _variance_scaling(
+            lambda i: _family(i) == "truncated_normal",
+            lambda i, n, f: variance_scaling_law(i.scale, n, "uniform"),
+        ),
+    ),
     "normal_instead_of_uniform": Bug(
         "normal law where a uniform one is specified",
-        _variance_scaling(lambda i: _family(i) == "uniform",
-                          lambda i, n, f: variance_scaling_law(i.scale, n, "truncated_normal"))),
+        _variance_scaling(
+            lambda i: _family(i) == "uniform",
+            lambda i, n, f: variance_scaling_law(i.scale, n, "truncated_normal"),
+        ),
+    ),
     # truncation (pytorch-image-models #1286, pytorch #155588, transformers #27906)
     "absolute_truncation": Bug(
         "truncated at mean ± 2 in absolute units, not mean ± 2·stddev",
-        _of(TruncatedNormal, lambda i: AbsoluteTruncation(i.mean, i.stddev))),
+        _of(TruncatedNormal, lambda i: AbsoluteTruncation(i.mean, i.stddev)),
+    ),
     "stddev_as_output_std": Bug(
         "stddev taken as the output's std (parent std = stddev / 0.8796)",
-        _of(TruncatedNormal,
-            lambda i: TruncatedNormalLaw(i.mean, i.stddev / TRUNCATED_NORMAL_STD_FACTOR))),
+        _of(
+            TruncatedNormal,
+            lambda i: TruncatedNormalLaw(i.mean, i.stddev / TRUNCATED_NORMAL_STD_FACTOR),
+        ),
+    ),
     "clipped_truncation": Bug("values beyond the bounds clipped to them instead of redrawn"),
     # defaults of another framework (torch.nn.init)
-    "torch_normal_default": Bug("torch's default std=1.0 used",
-                                _of(RandomNormal, lambda i: Normal(i.mean, 1.0))),
-    "torch_uniform_default": Bug("torch's default interval [0, 1) used",
-                                 _of(RandomUniform, lambda i: Uniform(0.0, 1.0))),
-    "symmetric_uniform": Bug("interval [-maxval, maxval) used",
-                             _of(RandomUniform, lambda i: Uniform(-i.maxval, i.maxval))),
+    "torch_normal_default": Bug(
+        "torch's default std=1.0 used", _of(RandomNormal, lambda i: Normal(i.mean, 1.0))
+    ),
+    "torch_uniform_default": Bug(
+        "torch's default interval [0, 1) used", _of(RandomUniform, lambda i: Uniform(0.0, 1.0))
+    ),
+    "symmetric_uniform": Bug(
+        "interval [-maxval, maxval) used",
+        _of(RandomUniform, lambda i: Uniform(-i.maxval, i.maxval)),
+    ),
 }
 
 

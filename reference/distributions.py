@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from .base import RandomInitializer
-from .laws import Normal, TruncatedNormal as TruncatedNormalLaw, Uniform
+from .laws import Normal, Uniform
+from .laws import TruncatedNormal as TruncatedNormalLaw
 
 
 class _MeanStddev(RandomInitializer):

@@ -8,10 +8,9 @@ comes from.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Mapping
-
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,7 +41,8 @@ class Edition:
     name: str
     title: str
     variance_scaling_distributions: Mapping[str, str] = field(
-        default_factory=lambda: {"normal": "truncated_normal", "uniform": "uniform"})
+        default_factory=lambda: {"normal": "truncated_normal", "uniform": "uniform"}
+    )
     identity_requires_square: bool = True
     seeded_calls_repeat: bool | None = None
     unseeded_calls_repeat: bool = False
@@ -59,42 +59,43 @@ KERAS3 = replace(
     KERAS2,
     name="keras3",
     title="Keras 3 (keras.initializers, keras 3.x)",
-    variance_scaling_distributions=MappingProxyType({
-        "normal": "truncated_normal",
-        "truncated_normal": "truncated_normal",
-        "untruncated_normal": "normal",
-        "uniform": "uniform",
-    }),
+    variance_scaling_distributions=MappingProxyType(
+        {
+            "normal": "truncated_normal",
+            "truncated_normal": "truncated_normal",
+            "untruncated_normal": "normal",
+            "uniform": "uniform",
+        }
+    ),
     identity_requires_square=False,
     seeded_calls_repeat=True,
     unseeded_calls_repeat=True,
-    extra_aliases=MappingProxyType({
-        "variance_scaling": "VarianceScaling",
-        "GlorotNormal": "glorot_normal",
-        "GlorotUniform": "glorot_uniform",
-        "HeNormal": "he_normal",
-        "HeUniform": "he_uniform",
-        "LecunNormal": "lecun_normal",
-        "LecunUniform": "lecun_uniform",
-    }),
-    citations=MappingProxyType({
-        "variance_scaling_distributions":
-            "keras/src/initializers/random_initializers.py: VarianceScaling accepts "
+    extra_aliases=MappingProxyType(
+        {
+            "variance_scaling": "VarianceScaling",
+            "GlorotNormal": "glorot_normal",
+            "GlorotUniform": "glorot_uniform",
+            "HeNormal": "he_normal",
+            "HeUniform": "he_uniform",
+            "LecunNormal": "lecun_normal",
+            "LecunUniform": "lecun_uniform",
+        }
+    ),
+    citations=MappingProxyType(
+        {
+            "variance_scaling_distributions": "keras/src/initializers/random_initializers.py: VarianceScaling accepts "
             "'truncated_normal', 'untruncated_normal', 'uniform' ('normal' means truncated)",
-        "identity_requires_square":
-            "keras/src/initializers/constant_initializers.py: Identity returns "
+            "identity_requires_square": "keras/src/initializers/constant_initializers.py: Identity returns "
             "gain * eye(*shape) for any 2-D shape",
-        "seeded_calls_repeat":
-            "Keras 3 release notes: an initializer with an int seed returns the same "
+            "seeded_calls_repeat": "Keras 3 release notes: an initializer with an int seed returns the same "
             "values on every call (draws are stateless)",
-        "unseeded_calls_repeat":
-            "keras/src/initializers/random_initializers.py, every random initializer's "
+            "unseeded_calls_repeat": "keras/src/initializers/random_initializers.py, every random initializer's "
             "docstring: 'an initializer seeded with an integer or None (unseeded) will "
             "produce the same random values across multiple calls'",
-        "extra_aliases":
-            "keras/src/initializers/__init__.py: class names GlorotUniform, ..., and "
+            "extra_aliases": "keras/src/initializers/__init__.py: class names GlorotUniform, ..., and "
             "snake_case 'variance_scaling' are registered identifiers",
-    }),
+        }
+    ),
 )
 
 EDITIONS: Mapping[str, Edition] = MappingProxyType({e.name: e for e in (KERAS2, KERAS3)})

@@ -83,6 +83,7 @@ class ElementwiseLaw(Law):
         """Closed bounds every entry lies in (±inf for unbounded laws)."""
         return tuple(float(b) for b in self.dist.support())
 
+
 @dataclass(frozen=True)
 class Normal(ElementwiseLaw):
     """N(loc, scale²), untruncated."""
@@ -132,8 +133,9 @@ class Uniform(ElementwiseLaw):
 
     @property
     def formula(self) -> str:
-        return (f"Uniform[{self.low:.6g}, {self.high:.6g}) "
-                f"(mean={self.mean:.6g}, std={self.std:.6g})")
+        return (
+            f"Uniform[{self.low:.6g}, {self.high:.6g}) (mean={self.mean:.6g}, std={self.std:.6g})"
+        )
 
     def sample(self, rng, shape):
         return rng.uniform(self.low, self.high, shape)
@@ -168,16 +170,21 @@ class TruncatedNormal(ElementwiseLaw):
 
     def cdf(self, x):
         """``(Φ(z) - Φ(-2)) / (Φ(2) - Φ(-2))`` with ``z = (x - loc) / scale`` clipped to [-2, 2]."""
-        z = np.clip((np.asarray(x, dtype=np.float64) - self.loc) / self.scale,
-                    -TRUNCATION_WIDTH, TRUNCATION_WIDTH)
+        z = np.clip(
+            (np.asarray(x, dtype=np.float64) - self.loc) / self.scale,
+            -TRUNCATION_WIDTH,
+            TRUNCATION_WIDTH,
+        )
         low = special.ndtr(-TRUNCATION_WIDTH)
         return (special.ndtr(z) - low) / (special.ndtr(TRUNCATION_WIDTH) - low)
 
     @property
     def formula(self) -> str:
         lo, hi = self.support
-        return (f"TruncatedNormal(mean={self.loc:.6g}, parent std={self.scale:.6g}) on "
-                f"[{lo:.6g}, {hi:.6g}] (output std={self.std:.6g})")
+        return (
+            f"TruncatedNormal(mean={self.loc:.6g}, parent std={self.scale:.6g}) on "
+            f"[{lo:.6g}, {hi:.6g}] (output std={self.std:.6g})"
+        )
 
     def sample(self, rng, shape):
         """Draw from the parent normal; redraw, until none is left, every value out of bounds."""
@@ -228,8 +235,10 @@ class HaarOrthogonal(Law):
     @property
     def formula(self) -> str:
         kind = "QᵀQ" if self.rows >= self.cols else "QQᵀ"
-        return (f"{self.gain:.6g}·Q, Q Haar-distributed {self.rows}×{self.cols} with "
-                f"{kind} = I (flattened as (prod(shape[:-1]), shape[-1]))")
+        return (
+            f"{self.gain:.6g}·Q, Q Haar-distributed {self.rows}×{self.cols} with "
+            f"{kind} = I (flattened as (prod(shape[:-1]), shape[-1]))"
+        )
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
         """QR of a Gaussian matrix, with Q's columns multiplied by sign(diag R).

@@ -34,7 +34,8 @@ class Orthogonal(RandomInitializer):
     def law(self, shape):
         if len(shape) < 2:
             raise ValueError(
-                f"Orthogonal: the shape must have rank >= 2, got {shape!r} (rank {len(shape)})")
+                f"Orthogonal: the shape must have rank >= 2, got {shape!r} (rank {len(shape)})"
+            )
         return HaarOrthogonal(shape, self.gain)
 
     def get_config(self):
@@ -66,7 +67,8 @@ class Identity(DeterministicInitializer):
         if len(shape) != 2 or (self.edition.identity_requires_square and not square):
             need = "2-D and square" if self.edition.identity_requires_square else "2-D"
             raise ValueError(
-                f"Identity: the shape must be {need} (edition {self.edition.name}), got {shape!r}")
+                f"Identity: the shape must be {need} (edition {self.edition.name}), got {shape!r}"
+            )
         return Exact(self.gain * np.eye(*shape), f"{self.gain!r} · eye{shape}")
 
     def get_config(self):

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
+from . import variance_scaling
 from .base import Initializer, build
 from .constants import Constant, Ones, Zeros
 from .distributions import RandomNormal, RandomUniform, TruncatedNormal
 from .editions import Edition, get_edition
 from .matrices import Identity, Orthogonal
 from .variance_scaling import PRESETS, VarianceScaling
-from . import variance_scaling
 
 #: The seed page's classes, by name.
-CLASSES: dict[str, type[Initializer]] = {cls.__name__: cls for cls in (
-    Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
-    Orthogonal, Identity)}
+CLASSES: dict[str, type[Initializer]] = {
+    cls.__name__: cls
+    for cls in (
+        Zeros,
+        Ones,
+        Constant,
+        RandomNormal,
+        RandomUniform,
+        TruncatedNormal,
+        VarianceScaling,
+        Orthogonal,
+        Identity,
+    )
+}
 
 #: The seed page's six functions, by name.
 FUNCTIONS: dict[str, Callable[..., VarianceScaling]] = {
-    name: getattr(variance_scaling, name) for name in PRESETS}
+    name: getattr(variance_scaling, name) for name in PRESETS
+}
 
 #: Every initializer of the seed page, in the page's order: the classes, then the functions.
 NAMES: tuple[str, ...] = (*CLASSES, *FUNCTIONS)
@@ -37,17 +49,27 @@ def _class(name: str) -> type[Initializer]:
 #: ``elementwise`` flags: exact arrays; values drawn i.i.d. from one law; every random one.
 DETERMINISTIC: tuple[str, ...] = tuple(n for n in NAMES if not _class(n).random)
 ELEMENTWISE: tuple[str, ...] = tuple(n for n in NAMES if _class(n).random and _class(n).elementwise)
-RANDOM: tuple[str, ...] = (*ELEMENTWISE, *(n for n in NAMES
-                                          if _class(n).random and not _class(n).elementwise))
+RANDOM: tuple[str, ...] = (
+    *ELEMENTWISE,
+    *(n for n in NAMES if _class(n).random and not _class(n).elementwise),
+)
 #: The element-wise initializers whose law follows from the fans of the shape.
 FAN_SCALED: tuple[str, ...] = tuple(n for n in ELEMENTWISE if _class(n) is VarianceScaling)
 
 #: Keras 2 string aliases (``keras/initializers.py``: "Compatibility aliases").
 ALIASES: dict[str, str] = {
-    "zeros": "Zeros", "zero": "Zeros", "ones": "Ones", "one": "Ones", "constant": "Constant",
-    "random_normal": "RandomNormal", "normal": "RandomNormal",
-    "random_uniform": "RandomUniform", "uniform": "RandomUniform",
-    "truncated_normal": "TruncatedNormal", "orthogonal": "Orthogonal", "identity": "Identity",
+    "zeros": "Zeros",
+    "zero": "Zeros",
+    "ones": "Ones",
+    "one": "Ones",
+    "constant": "Constant",
+    "random_normal": "RandomNormal",
+    "normal": "RandomNormal",
+    "random_uniform": "RandomUniform",
+    "uniform": "RandomUniform",
+    "truncated_normal": "TruncatedNormal",
+    "orthogonal": "Orthogonal",
+    "identity": "Identity",
 }
 
 
@@ -63,12 +85,14 @@ def canonical_name(identifier: str, edition: str | Edition | None = None) -> str
     if identifier not in known:
         raise ValueError(
             f"unknown initializer identifier {identifier!r}; known identifiers: "
-            f"{', '.join(sorted(known))}")
+            f"{', '.join(sorted(known))}"
+        )
     return known[identifier]
 
 
-def make(identifier: str, config: dict | None = None,
-         edition: str | Edition | None = None) -> Initializer:
+def make(
+    identifier: str, config: dict | None = None, edition: str | Edition | None = None
+) -> Initializer:
     """Build the initializer named ``identifier`` with the keyword arguments ``config``."""
     name = canonical_name(identifier, edition)
     return build(_factory(name), config or {}, identifier, edition=edition)
@@ -84,7 +108,8 @@ def deserialize(config: dict, edition: str | Edition | None = None) -> Initializ
     if set(config) != {"class_name", "config"}:
         raise ValueError(
             f"a serialized initializer has exactly the keys 'class_name' and 'config', "
-            f"got {sorted(config)!r}")
+            f"got {sorted(config)!r}"
+        )
     return make(config["class_name"], config["config"], edition)
 
 
@@ -109,5 +134,7 @@ def get(identifier, edition: str | Edition | None = None):
         return deserialize(identifier, edition)
     if callable(identifier):
         return identifier
-    raise ValueError(f"could not interpret initializer identifier: {identifier!r} "
-                     f"(of type {type(identifier).__name__})")
+    raise ValueError(
+        f"could not interpret initializer identifier: {identifier!r} "
+        f"(of type {type(identifier).__name__})"
+    )

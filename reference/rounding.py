@@ -1,11 +1,23 @@
 """What a conforming implementation may return in a dtype, at and near a bound.
 
-Decision: the spec's laws are continuous, and an implementation returns them rounded to a dtype, computing in that dtype (``mean + std·z`` or ``minval + width·u`` in float32, say). Rounding happens on the scale of that arithmetic, never on the scale of the bound (the ulp of a bound of 0 is subnormal), so a conforming implementation may, with ``eps`` the dtype's relative precision (2^-10, 2^-23, 2^-52 for float16, float32, float64) and ``scale`` the magnitude of its arithmetic (the larger finite bound in magnitude, else ``|mean| + 2·std``):
+Decision: the spec's laws are continuous, and an implementation returns them rounded to
+a dtype, computing in that dtype (``mean + std·z`` or ``minval + width·u`` in float32,
+say). Rounding happens on the scale of that arithmetic, never on the scale of the bound
+(the ulp of a bound of 0 is subnormal), so a conforming implementation may, with ``eps``
+the dtype's relative precision (2^-10, 2^-23, 2^-52 for float16, float32, float64) and
+``scale`` the magnitude of its arithmetic (the larger finite bound in magnitude, else
+``|mean| + 2·std``):
 
-* round across a finite bound by at most ``SUPPORT_SLACK·eps·scale`` (``mean + std·z`` rounds twice, each time by at most half an ulp of the result);
-* put an atom of probability up to ``BOUND_ATOM·eps`` on an inclusive bound: a float32 uniform sampler draws on a grid of 2^-24 (torch) or 2^-23 (jax) of the width, so ``minval`` itself has that probability, and a clamp after ``mean + std·z`` lands exactly on a bound.
+* round across a finite bound by at most ``SUPPORT_SLACK·eps·scale`` (``mean + std·z``
+  rounds twice, each time by at most half an ulp of the result);
+* put an atom of probability up to ``BOUND_ATOM·eps`` on an inclusive bound: a float32
+  uniform sampler draws on a grid of 2^-24 (torch) or 2^-23 (jax) of the width, so
+  ``minval`` itself has that probability, and a clamp after ``mean + std·z`` lands
+  exactly on a bound.
 
-Anything more is a finding: clipping a normal at ±2 std puts 2.3 % of the values on each bound (10^5 times the float32 allowance), and a value that leaks through a truncation lies far outside.
+Anything more is a finding: clipping a normal at ±2 std puts 2.3 % of the values on each
+bound (10^5 times the float32 allowance), and a value that leaks through a truncation
+lies far outside.
 """
 
 from __future__ import annotations

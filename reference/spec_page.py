@@ -27,9 +27,9 @@ import sys
 from pathlib import Path
 
 from initializer_conformance import reference
+
 from . import base, editions, laws, registry, rounding
-from .constants import Constant, Ones, Zeros
-from .distributions import RandomNormal, RandomUniform, TruncatedNormal
+from .distributions import RandomUniform, TruncatedNormal
 from .editions import DEFAULT_EDITION, EDITIONS, Edition
 from .matrices import Identity, Orthogonal
 from .variance_scaling import PRESETS, VarianceScaling
@@ -53,49 +53,97 @@ EXAMPLES: dict[str, dict[str, list[str]]] = {
     "Initializer": {"laws": [], "errors": []},
     "Zeros": {"laws": ["Zeros().law((2, 3))"], "errors": ["Zeros()((2, 3), 'complex64')"]},
     "Ones": {"laws": ["Ones().law((2, 3))"], "errors": ["Ones()((2, 3), 'complex64')"]},
-    "Constant": {"laws": ["Constant(0.5).law((2, 3))", "Constant().law((2, 3))"],
-                 "errors": ["Constant(value='x')", "Constant(value=True)",
-                            "Constant(2)((2, 3), 'complex64')"]},
-    "RandomNormal": {"laws": [f"RandomNormal().law({_S})", f"RandomNormal(1.0, 0.2).law({_S})"],
-                     "errors": ["RandomNormal(seed=-1)", "RandomNormal(seed='3')",
-                                "RandomNormal()((2, 3), 'int32')"]},
-    "RandomUniform": {"laws": [f"RandomUniform().law({_S})", f"RandomUniform(0.0, 1.0).law({_S})"],
-                      "errors": ["RandomUniform(seed=1.5)", "RandomUniform()((2, 3), 'int32')"]},
-    "TruncatedNormal": {"laws": [f"TruncatedNormal().law({_S})",
-                                 f"TruncatedNormal(0.0, 1.0).law({_S})"],
-                        "errors": ["TruncatedNormal(seed=True)",
-                                   "TruncatedNormal()((2, 3), 'int32')"]},
+    "Constant": {
+        "laws": ["Constant(0.5).law((2, 3))", "Constant().law((2, 3))"],
+        "errors": [
+            "Constant(value='x')",
+            "Constant(value=True)",
+            "Constant(2)((2, 3), 'complex64')",
+        ],
+    },
+    "RandomNormal": {
+        "laws": [f"RandomNormal().law({_S})", f"RandomNormal(1.0, 0.2).law({_S})"],
+        "errors": [
+            "RandomNormal(seed=-1)",
+            "RandomNormal(seed='3')",
+            "RandomNormal()((2, 3), 'int32')",
+        ],
+    },
+    "RandomUniform": {
+        "laws": [f"RandomUniform().law({_S})", f"RandomUniform(0.0, 1.0).law({_S})"],
+        "errors": ["RandomUniform(seed=1.5)", "RandomUniform()((2, 3), 'int32')"],
+    },
+    "TruncatedNormal": {
+        "laws": [f"TruncatedNormal().law({_S})", f"TruncatedNormal(0.0, 1.0).law({_S})"],
+        "errors": ["TruncatedNormal(seed=True)", "TruncatedNormal()((2, 3), 'int32')"],
+    },
     "VarianceScaling": {
-        "laws": [f"VarianceScaling(1.0, {mode!r}, {dist!r}).law({_S})"
-                 for mode in ("fan_in", "fan_out", "fan_avg") for dist in ("normal", "uniform")]
+        "laws": [
+            f"VarianceScaling(1.0, {mode!r}, {dist!r}).law({_S})"
+            for mode in ("fan_in", "fan_out", "fan_avg")
+            for dist in ("normal", "uniform")
+        ]
         + [f"VarianceScaling(1.0, 'fan_in', 'untruncated_normal', edition='keras3').law({_S})"],
-        "errors": ["VarianceScaling(scale=0)", "VarianceScaling(scale=-1)",
-                   "VarianceScaling(scale=True)", "VarianceScaling(mode='fan_mid')",
-                   "VarianceScaling(distribution='gaussian')",
-                   "VarianceScaling(distribution='truncated_normal')",
-                   "VarianceScaling(seed=-1)", "VarianceScaling()((3, 3), 'int32')"]},
-    "Orthogonal": {"laws": [f"Orthogonal().law({_S})", "Orthogonal(gain=2.0).law((3, 5))"],
-                   "errors": ["Orthogonal()((5,))", "Orthogonal()(())",
-                              "Orthogonal()((3, 3), 'int32')"]},
-    "Identity": {"laws": ["Identity().law((3, 3))", "Identity(gain=2.0).law((2, 2))",
-                          "Identity(edition='keras3').law((2, 3))"],
-                 "errors": ["Identity()((2, 3))", "Identity()((3,))",
-                            "Identity(edition='keras3')((2, 2, 2))"]},
-    **{name: {"laws": [f"{name}().law({_S})"],
-              "errors": [f"{name}(seed=-1)", f"{name}()((3, 3), 'int32')"]} for name in PRESETS},
+        "errors": [
+            "VarianceScaling(scale=0)",
+            "VarianceScaling(scale=-1)",
+            "VarianceScaling(scale=True)",
+            "VarianceScaling(mode='fan_mid')",
+            "VarianceScaling(distribution='gaussian')",
+            "VarianceScaling(distribution='truncated_normal')",
+            "VarianceScaling(seed=-1)",
+            "VarianceScaling()((3, 3), 'int32')",
+        ],
+    },
+    "Orthogonal": {
+        "laws": [f"Orthogonal().law({_S})", "Orthogonal(gain=2.0).law((3, 5))"],
+        "errors": ["Orthogonal()((5,))", "Orthogonal()(())", "Orthogonal()((3, 3), 'int32')"],
+    },
+    "Identity": {
+        "laws": [
+            "Identity().law((3, 3))",
+            "Identity(gain=2.0).law((2, 2))",
+            "Identity(edition='keras3').law((2, 3))",
+        ],
+        "errors": [
+            "Identity()((2, 3))",
+            "Identity()((3,))",
+            "Identity(edition='keras3')((2, 2, 2))",
+        ],
+    },
+    **{
+        name: {
+            "laws": [f"{name}().law({_S})"],
+            "errors": [f"{name}(seed=-1)", f"{name}()((3, 3), 'int32')"],
+        }
+        for name in PRESETS
+    },
 }
 
 #: Calls of the identifier machinery that must raise ValueError.
 IDENTIFIER_ERRORS = [
-    "get('nope')", "get(42)", "get([1, 2])", "get({'class_name': 'Zeros'})",
+    "get('nope')",
+    "get(42)",
+    "get([1, 2])",
+    "get({'class_name': 'Zeros'})",
     "get({'class_name': 'RandomNormal', 'config': {'foo': 1}})",
-    "RandomNormal.from_config({'foo': 1})", "get('GlorotUniform')", "get('zeros', edition='keras4')",
+    "RandomNormal.from_config({'foo': 1})",
+    "get('GlorotUniform')",
+    "get('zeros', edition='keras4')",
     "RandomNormal()((2, -1))",
 ]
 
 #: Shapes of the fans table, one or two per rank, with zero-sized dimensions.
-FANS_SHAPES = [(), (5,), (0,), (64, 10), (5, 16, 32), SAMPLE_SHAPE, (3, 3, 3, 16, 32),
-               (3, 3, 0, 32)]
+FANS_SHAPES = [
+    (),
+    (5,),
+    (0,),
+    (64, 10),
+    (5, 16, 32),
+    SAMPLE_SHAPE,
+    (3, 3, 3, 16, 32),
+    (3, 3, 0, 32),
+]
 
 
 # --- reading the docstrings ------------------------------------------------------
@@ -232,7 +280,7 @@ _NAMESPACE = {name: getattr(reference, name) for name in reference.__all__}
 
 
 def _eval(code: str):
-    return eval(code, dict(_NAMESPACE))  # noqa: S307 - the page's own literal examples
+    return eval(code, dict(_NAMESPACE))
 
 
 def law_of(code: str) -> str:
@@ -263,8 +311,11 @@ def _code(text: str) -> str:
 def signature(obj) -> str:
     """``Name(arg=default, ...)``, without the keyword-only ``edition``."""
     sig = inspect.signature(obj)
-    params = [p.replace(annotation=inspect.Parameter.empty)
-              for p in sig.parameters.values() if p.name != "edition"]
+    params = [
+        p.replace(annotation=inspect.Parameter.empty)
+        for p in sig.parameters.values()
+        if p.name != "edition"
+    ]
     sig = sig.replace(parameters=params, return_annotation=inspect.Signature.empty)
     return f"{obj.__name__}{sig}"
 
@@ -277,9 +328,12 @@ def _anchor(title: str) -> str:
 
 # --- the page's sections ------------------------------------------------------------
 
+
 def _objects() -> dict[str, object]:
-    return {name: (registry.CLASSES.get(name) or registry.FUNCTIONS.get(name)
-                   or getattr(base, name)) for name in SEED_PAGE_NAMES}
+    return {
+        name: (registry.CLASSES.get(name) or registry.FUNCTIONS.get(name) or getattr(base, name))
+        for name in SEED_PAGE_NAMES
+    }
 
 
 def _initializer_section(name: str, obj) -> list[str]:
@@ -289,15 +343,20 @@ def _initializer_section(name: str, obj) -> list[str]:
         out += [
             f"**Law:** {preset.law}; that is "
             f"`VarianceScaling(scale={preset.scale}, mode={preset.mode!r}, "
-            f"distribution={preset.distribution!r}, seed=seed)`.", "",
-            f"**Reference:** {preset.reference}.", "",
+            f"distribution={preset.distribution!r}, seed=seed)`.",
+            "",
+            f"**Reference:** {preset.reference}.",
+            "",
         ]
     else:
         out += [doc_to_markdown(_doc(obj)), ""]
-    kind = ("random: takes a `seed`, floating dtypes only" if (
-        name in PRESETS or issubclass(obj, base.RandomInitializer)) else
-        "deterministic: floating and integer dtypes" if issubclass(
-            obj, base.DeterministicInitializer) else "abstract")
+    kind = (
+        "random: takes a `seed`, floating dtypes only"
+        if (name in PRESETS or issubclass(obj, base.RandomInitializer))
+        else "deterministic: floating and integer dtypes"
+        if issubclass(obj, base.DeterministicInitializer)
+        else "abstract"
+    )
     out += [f"**Kind:** {kind}.", ""]
     examples = EXAMPLES[name]
     if examples["laws"]:
@@ -312,8 +371,14 @@ def _initializer_section(name: str, obj) -> list[str]:
 
 
 def _fans_section() -> list[str]:
-    out = ["## Fans", "", "`fans(shape)`: " + doc_to_markdown(_paragraphs(_doc(fans_module.fans))[0]), "",
-           "| rank | shape | fan_in | fan_out | rule |", "|---|---|---|---|---|"]
+    out = [
+        "## Fans",
+        "",
+        "`fans(shape)`: " + doc_to_markdown(_paragraphs(_doc(fans_module.fans))[0]),
+        "",
+        "| rank | shape | fan_in | fan_out | rule |",
+        "|---|---|---|---|---|",
+    ]
     rules = {0: "both 1", 1: "both `n`", 2: "`shape[0]`, `shape[1]`"}
     for shape in FANS_SHAPES:
         fan_in, fan_out = fans_module.fans(shape)
@@ -321,22 +386,37 @@ def _fans_section() -> list[str]:
         if 0 in shape:
             rule += "; at least 1"
         out.append(f"| {len(shape)} | `{shape}` | {fan_in} | {fan_out} | {rule} |")
-    out += ["", excerpt(fans_module.fans, "``prod(shape[:-2])``"), "",
-            excerpt(fans_module.fans, "Decision"), ""]
+    out += [
+        "",
+        excerpt(fans_module.fans, "``prod(shape[:-2])``"),
+        "",
+        excerpt(fans_module.fans, "Decision"),
+        "",
+    ]
     return out
 
 
 def _identifiers_section() -> list[str]:
     keras2 = registry.identifiers(DEFAULT_EDITION)
-    out = ["## String identifiers and aliases", "",
-           _inline(_unwrap(_paragraphs(_doc(registry.get))[0])), "",
-           doc_to_markdown(_paragraphs(_doc(registry.get))[1]), "",
-           "| seed-page name | identifiers (every edition) | added by later editions |",
-           "|---|---|---|"]
+    out = [
+        "## String identifiers and aliases",
+        "",
+        _inline(_unwrap(_paragraphs(_doc(registry.get))[0])),
+        "",
+        doc_to_markdown(_paragraphs(_doc(registry.get))[1]),
+        "",
+        "| seed-page name | identifiers (every edition) | added by later editions |",
+        "|---|---|---|",
+    ]
     for name in SEED_PAGE_NAMES[1:]:
         own = sorted((i for i, n in keras2.items() if n == name), key=lambda i: (i != name, i))
-        extra = [f"{_code(i)} ({e.name})" for e in EDITIONS.values() if e is not DEFAULT_EDITION
-                 for i, n in e.extra_aliases.items() if n == name]
+        extra = [
+            f"{_code(i)} ({e.name})"
+            for e in EDITIONS.values()
+            if e is not DEFAULT_EDITION
+            for i, n in e.extra_aliases.items()
+            if n == name
+        ]
         out.append(f"| `{name}` | {', '.join(map(_code, own))} | {', '.join(extra) or '—'} |")
     out += ["", "**Errors** (all `ValueError`):", "", "| call | message |", "|---|---|"]
     out += [f"| {_code(code)} | {_cell(error_of(code))} |" for code in IDENTIFIER_ERRORS]
@@ -361,55 +441,101 @@ def _truncation_derivation() -> list[str]:
 
 
 def _decisions_section() -> list[str]:
-    vs_errors = ["VarianceScaling(scale=0)", "VarianceScaling(scale=-1)",
-                 "VarianceScaling(scale=True)", "VarianceScaling(mode='fan_mid')",
-                 "VarianceScaling(distribution='gaussian')"]
-    decisions = [
-        ("Truncated normal: redraw, and the 0.8796 factor", [
-            excerpt(TruncatedNormal, "Values drawn beyond"),
-            excerpt(laws.TruncatedNormal.sample, "Draw from the parent normal"),
-            attribute_comment(laws, "TRUNCATED_NORMAL_STD_FACTOR"),
-            *_truncation_derivation()]),
-        ("VarianceScaling with `distribution=\"normal\"`: the output std is sqrt(scale / n)", [
-            excerpt(VarianceScaling, '``distribution="normal"``'),
-            excerpt(VarianceScaling, '``distribution="uniform"``')]),
-        ("Fans for every rank", [
-            excerpt(fans_module.fans, "Decision"),
-            "Ranks 0 and 1: both fans are 1, respectively `n`; rank 2: `(in, out)`; rank ≥ 3: "
-            "`in` and `out` times the receptive field `prod(shape[:-2])`; every fan is at least 1 "
-            f"(see [Fans]({_anchor('Fans')})).",
-        ]),
-        ("RandomUniform: half-open interval, and the \"lower bound\" typo", [
-            excerpt(RandomUniform, "Decision")]),
-        ("Identity on non-square shapes", [excerpt(Identity, "Seed page")]),
-        ("VarianceScaling raises ValueError", [
-            "Raises: " + "; ".join(f"`{k}`: {v}" for k, v in
-                                   section_items(VarianceScaling, "Raises").items()),
-            *[f"- {_code(code)} → {error_of(code)}" for code in vs_errors]]),
-        ("Integer dtypes for random initializers", [
-            excerpt(base, "dtype:"), excerpt(base, "Draws are made"),
-            f"- {_code('he_normal()((3, 3), ' + repr('int32') + ')')} → "
-            f"{error_of('he_normal()((3, 3), ' + repr('int32') + ')')}"]),
-        ("Orthogonal on shapes of rank < 2, and the Haar sign fix", [
-            excerpt(Orthogonal, "Decision"),
-            excerpt(laws.HaarOrthogonal.sample, "Without the sign fix")]),
-        ("Seeds", [excerpt(base, "Seeds:")]),
-        ("What a conforming implementation may do at a bound", [
-            excerpt(rounding, "Decision"), excerpt(rounding, "round across"),
-            excerpt(rounding, "put an atom"), excerpt(rounding, "Anything more")]),
-        ("Invalid configurations", [
-            "An unknown keyword in a config (`get`, `deserialize`, `make`, `from_config`) is an "
-            "invalid configuration and raises `ValueError`, not `TypeError`.",
-            f"- {_code(IDENTIFIER_ERRORS[4])} → {error_of(IDENTIFIER_ERRORS[4])}"]),
+    vs_errors = [
+        "VarianceScaling(scale=0)",
+        "VarianceScaling(scale=-1)",
+        "VarianceScaling(scale=True)",
+        "VarianceScaling(mode='fan_mid')",
+        "VarianceScaling(distribution='gaussian')",
     ]
-    out = ["## Decisions on ambiguities of the seed page", "",
-           "Where the seed page is silent, ambiguous or wrong, the reference decides; each "
-           "decision below is quoted from the reference's docstrings.", ""]
+    decisions = [
+        (
+            "Truncated normal: redraw, and the 0.8796 factor",
+            [
+                excerpt(TruncatedNormal, "Values drawn beyond"),
+                excerpt(laws.TruncatedNormal.sample, "Draw from the parent normal"),
+                attribute_comment(laws, "TRUNCATED_NORMAL_STD_FACTOR"),
+                *_truncation_derivation(),
+            ],
+        ),
+        (
+            'VarianceScaling with `distribution="normal"`: the output std is sqrt(scale / n)',
+            [
+                excerpt(VarianceScaling, '``distribution="normal"``'),
+                excerpt(VarianceScaling, '``distribution="uniform"``'),
+            ],
+        ),
+        (
+            "Fans for every rank",
+            [
+                excerpt(fans_module.fans, "Decision"),
+                "Ranks 0 and 1: both fans are 1, respectively `n`; rank 2: `(in, out)`; rank ≥ 3: "
+                "`in` and `out` times the receptive field `prod(shape[:-2])`; every fan is at least 1 "
+                f"(see [Fans]({_anchor('Fans')})).",
+            ],
+        ),
+        (
+            'RandomUniform: half-open interval, and the "lower bound" typo',
+            [excerpt(RandomUniform, "Decision")],
+        ),
+        ("Identity on non-square shapes", [excerpt(Identity, "Seed page")]),
+        (
+            "VarianceScaling raises ValueError",
+            [
+                "Raises: "
+                + "; ".join(
+                    f"`{k}`: {v}" for k, v in section_items(VarianceScaling, "Raises").items()
+                ),
+                *[f"- {_code(code)} → {error_of(code)}" for code in vs_errors],
+            ],
+        ),
+        (
+            "Integer dtypes for random initializers",
+            [
+                excerpt(base, "dtype:"),
+                excerpt(base, "Draws are made"),
+                f"- {_code('he_normal()((3, 3), ' + repr('int32') + ')')} → "
+                f"{error_of('he_normal()((3, 3), ' + repr('int32') + ')')}",
+            ],
+        ),
+        (
+            "Orthogonal on shapes of rank < 2, and the Haar sign fix",
+            [
+                excerpt(Orthogonal, "Decision"),
+                excerpt(laws.HaarOrthogonal.sample, "Without the sign fix"),
+            ],
+        ),
+        ("Seeds", [excerpt(base, "Seeds:")]),
+        (
+            "What a conforming implementation may do at a bound",
+            [
+                excerpt(rounding, "Decision"),
+                excerpt(rounding, "round across"),
+                excerpt(rounding, "put an atom"),
+                excerpt(rounding, "Anything more"),
+            ],
+        ),
+        (
+            "Invalid configurations",
+            [
+                "An unknown keyword in a config (`get`, `deserialize`, `make`, `from_config`) is an "
+                "invalid configuration and raises `ValueError`, not `TypeError`.",
+                f"- {_code(IDENTIFIER_ERRORS[4])} → {error_of(IDENTIFIER_ERRORS[4])}",
+            ],
+        ),
+    ]
+    out = [
+        "## Decisions on ambiguities of the seed page",
+        "",
+        "Where the seed page is silent, ambiguous or wrong, the reference decides; each "
+        "decision below is quoted from the reference's docstrings.",
+        "",
+    ]
     for i, (title, paragraphs) in enumerate(decisions, 1):
         out += [f"### {i}. {title}", ""]
         for j, paragraph in enumerate(paragraphs):
             if j and paragraph.startswith("- ") and paragraphs[j - 1].startswith("- "):
-                out.pop()   # consecutive list items: no blank line between them
+                out.pop()  # consecutive list items: no blank line between them
             out += [paragraph, ""]
     return out
 
@@ -422,8 +548,14 @@ def _format_value(value) -> str:
 
 def _editions_section() -> list[str]:
     descriptions = section_items(Edition, "Attributes")
-    out = ["## Editions", "", _inline(_unwrap(_paragraphs(_doc(editions))[1])), "",
-           "| edition | title |", "|---|---|"]
+    out = [
+        "## Editions",
+        "",
+        _inline(_unwrap(_paragraphs(_doc(editions))[1])),
+        "",
+        "| edition | title |",
+        "|---|---|",
+    ]
     out += [f"| `{e.name}` | {e.title} |" for e in EDITIONS.values()]
     out.append("")
     skip = {"name", "title", "citations"}
@@ -438,12 +570,15 @@ def _editions_section() -> list[str]:
             if ours == theirs:
                 continue
             if field.name not in edition.citations:
-                raise LookupError(f"edition {edition.name}: field {field.name} differs "
-                                  f"but has no citation")
-            out += [f"- **`{field.name}`**: {descriptions[field.name]}",
-                    f"  - `{DEFAULT_EDITION.name}`: {_format_value(theirs)}",
-                    f"  - `{edition.name}`: {_format_value(ours)}",
-                    f"  - Source: {edition.citations[field.name]}"]
+                raise LookupError(
+                    f"edition {edition.name}: field {field.name} differs but has no citation"
+                )
+            out += [
+                f"- **`{field.name}`**: {descriptions[field.name]}",
+                f"  - `{DEFAULT_EDITION.name}`: {_format_value(theirs)}",
+                f"  - `{edition.name}`: {_format_value(ours)}",
+                f"  - Source: {edition.citations[field.name]}",
+            ]
         out.append("")
     return out
 
@@ -459,31 +594,47 @@ def render() -> str:
     intro = _paragraphs(_doc(reference))[0]
     contract = _paragraphs(_doc(base))[1]
     out = [
-        "# Initializers: the reference spec", "",
+        "# Initializers: the reference spec",
+        "",
         "<!-- Generated from reference/ by `python -m initializer_conformance.reference.spec_page`. Do not edit by hand. -->",
         "",
-        _inline(_unwrap(intro)), "",
-        "The seed of this spec is the Keras 2 \"Initializers\" page (Chinese translation of the "
+        _inline(_unwrap(intro)),
+        "",
+        'The seed of this spec is the Keras 2 "Initializers" page (Chinese translation of the '
         "Keras 2 documentation). This page is generated from the reference implementation in "
         "`reference/`; where the seed page is ambiguous, the decisions taken are listed in "
         f"[Decisions on ambiguities of the seed page]"
-        f"({_anchor('Decisions on ambiguities of the seed page')}).", "",
-        "**Contract.** " + _inline(_unwrap(contract)), "",
-        "## Contents", "",
-        *[f"- [`{name}`]({_anchor(name)})" for name in SEED_PAGE_NAMES],
-        *[f"- [{title}]({_anchor(title)})" for title in (
-            "Laws", "Fans", "String identifiers and aliases",
-            "Decisions on ambiguities of the seed page", "Editions")],
+        f"({_anchor('Decisions on ambiguities of the seed page')}).",
         "",
-        "## Summary", "",
-        "| initializer | signature | law of one entry / of the output |", "|---|---|---|",
+        "**Contract.** " + _inline(_unwrap(contract)),
+        "",
+        "## Contents",
+        "",
+        *[f"- [`{name}`]({_anchor(name)})" for name in SEED_PAGE_NAMES],
+        *[
+            f"- [{title}]({_anchor(title)})"
+            for title in (
+                "Laws",
+                "Fans",
+                "String identifiers and aliases",
+                "Decisions on ambiguities of the seed page",
+                "Editions",
+            )
+        ],
+        "",
+        "## Summary",
+        "",
+        "| initializer | signature | law of one entry / of the output |",
+        "|---|---|---|",
     ]
     for name, obj in objects.items():
         if name in PRESETS:
             summary = PRESETS[name].law
         else:
             summary = _unwrap(_paragraphs(_doc(obj))[0])
-        out.append(f"| [`{name}`]({_anchor(name)}) | `{signature(obj)}` | {_cell(_inline(summary))} |")
+        out.append(
+            f"| [`{name}`]({_anchor(name)}) | `{signature(obj)}` | {_cell(_inline(summary))} |"
+        )
     out.append("")
     out += _laws_section()
     for name, obj in objects.items():
@@ -503,12 +654,17 @@ def main(argv: list[str] | None = None) -> int:
     if argv == ["--check"]:
         current = SPEC_PATH.read_text(encoding="utf-8") if SPEC_PATH.exists() else ""
         if current != page:
-            print(f"{SPEC_PATH} is out of date: run `python -m initializer_conformance.reference.spec_page`",
-                  file=sys.stderr)
+            print(
+                f"{SPEC_PATH} is out of date: run `python -m initializer_conformance.reference.spec_page`",
+                file=sys.stderr,
+            )
             return 1
         return 0
     if argv:
-        print("usage: python -m initializer_conformance.reference.spec_page [--check]", file=sys.stderr)
+        print(
+            "usage: python -m initializer_conformance.reference.spec_page [--check]",
+            file=sys.stderr,
+        )
         return 2
     SPEC_PATH.write_text(page, encoding="utf-8", newline="\n")
     print(f"wrote {SPEC_PATH}")

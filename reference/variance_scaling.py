@@ -60,20 +60,21 @@ class VarianceScaling(RandomInitializer):
         ValueError: ``scale <= 0``, an unknown ``mode`` or ``distribution``.
     """
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="normal", seed=None, *,
-                 edition=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="normal", seed=None, *, edition=None):
         super().__init__(seed, edition=edition)
         if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not scale > 0:
             raise ValueError(f"VarianceScaling: scale must be a positive float, got {scale!r}")
         if not isinstance(mode, str) or mode not in MODES:
             raise ValueError(
-                f"VarianceScaling: mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
+                f"VarianceScaling: mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}"
+            )
         families = self.edition.variance_scaling_distributions
         if not isinstance(distribution, str) or distribution not in families:
             raise ValueError(
                 f"VarianceScaling: distribution must be one of "
                 f"{', '.join(map(repr, families))} (edition {self.edition.name}), "
-                f"got {distribution!r}")
+                f"got {distribution!r}"
+            )
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
     def variance(self, shape) -> float:
@@ -85,8 +86,12 @@ class VarianceScaling(RandomInitializer):
         return variance_scaling_law(self.scale, MODES[self.mode](*fans(shape)), family)
 
     def get_config(self):
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": self.seed}
+        return {
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "seed": self.seed,
+        }
 
 
 class Preset(NamedTuple):
@@ -101,20 +106,48 @@ class Preset(NamedTuple):
 
 #: The six named initializers of the seed page, as data.
 PRESETS = {
-    "lecun_uniform": Preset(1.0, "fan_in", "uniform", "U[-limit, limit), limit = sqrt(3 / fan_in)",
-                            "LeCun et al. 1998, Efficient BackProp"),
-    "glorot_normal": Preset(1.0, "fan_avg", "normal",
-                            "truncated normal, std = sqrt(2 / (fan_in + fan_out))",
-                            "Glorot & Bengio 2010, http://proceedings.mlr.press/v9/glorot10a.html"),
-    "glorot_uniform": Preset(1.0, "fan_avg", "uniform",
-                             "U[-limit, limit), limit = sqrt(6 / (fan_in + fan_out))",
-                             "Glorot & Bengio 2010, http://proceedings.mlr.press/v9/glorot10a.html"),
-    "he_normal": Preset(2.0, "fan_in", "normal", "truncated normal, std = sqrt(2 / fan_in)",
-                        "He et al. 2015, https://arxiv.org/abs/1502.01852"),
-    "lecun_normal": Preset(1.0, "fan_in", "normal", "truncated normal, std = sqrt(1 / fan_in)",
-                           "Klambauer et al. 2017, https://arxiv.org/abs/1706.02515"),
-    "he_uniform": Preset(2.0, "fan_in", "uniform", "U[-limit, limit), limit = sqrt(6 / fan_in)",
-                         "He et al. 2015, https://arxiv.org/abs/1502.01852"),
+    "lecun_uniform": Preset(
+        1.0,
+        "fan_in",
+        "uniform",
+        "U[-limit, limit), limit = sqrt(3 / fan_in)",
+        "LeCun et al. 1998, Efficient BackProp",
+    ),
+    "glorot_normal": Preset(
+        1.0,
+        "fan_avg",
+        "normal",
+        "truncated normal, std = sqrt(2 / (fan_in + fan_out))",
+        "Glorot & Bengio 2010, http://proceedings.mlr.press/v9/glorot10a.html",
+    ),
+    "glorot_uniform": Preset(
+        1.0,
+        "fan_avg",
+        "uniform",
+        "U[-limit, limit), limit = sqrt(6 / (fan_in + fan_out))",
+        "Glorot & Bengio 2010, http://proceedings.mlr.press/v9/glorot10a.html",
+    ),
+    "he_normal": Preset(
+        2.0,
+        "fan_in",
+        "normal",
+        "truncated normal, std = sqrt(2 / fan_in)",
+        "He et al. 2015, https://arxiv.org/abs/1502.01852",
+    ),
+    "lecun_normal": Preset(
+        1.0,
+        "fan_in",
+        "normal",
+        "truncated normal, std = sqrt(1 / fan_in)",
+        "Klambauer et al. 2017, https://arxiv.org/abs/1706.02515",
+    ),
+    "he_uniform": Preset(
+        2.0,
+        "fan_in",
+        "uniform",
+        "U[-limit, limit), limit = sqrt(6 / fan_in)",
+        "He et al. 2015, https://arxiv.org/abs/1502.01852",
+    ),
 }
 
 
@@ -122,14 +155,16 @@ def _preset_function(name: str):
     preset = PRESETS[name]
 
     def make(seed=None, *, edition=None) -> VarianceScaling:
-        return VarianceScaling(preset.scale, preset.mode, preset.distribution, seed,
-                               edition=edition)
+        return VarianceScaling(
+            preset.scale, preset.mode, preset.distribution, seed, edition=edition
+        )
 
     make.__name__ = make.__qualname__ = name
     make.__doc__ = (
         f"{name}: {preset.law}.\n\n"
         f"Returns ``VarianceScaling(scale={preset.scale}, mode={preset.mode!r}, "
-        f"distribution={preset.distribution!r}, seed=seed)``.\n\nReference: {preset.reference}.")
+        f"distribution={preset.distribution!r}, seed=seed)``.\n\nReference: {preset.reference}."
+    )
     return make
 
 

@@ -1,7 +1,8 @@
-"""``python -m initializer_conformance.reports merge RESULTS.json ... -o index.html``: the cross-framework page.
+"""``python -m initializer_conformance.reports merge RESULTS.json ... -o index.html``: the
+cross-framework page.
 
-Also ``python -m initializer_conformance.reports render RESULTS.json -o PAGE.html``: a run's page, again, from
-its results file (e.g. after editing the templates); ``diff OLD.json NEW.json``: what
+Also ``python -m initializer_conformance.reports render RESULTS.json -o PAGE.html``: a run's
+page, again, from its results file (e.g. after editing the templates); ``diff OLD.json NEW.json``: what
 changed (exit status 1 on a regression, for CI); ``summary RESULTS.json``: the Markdown
 summary of a run (as ``--report-summary`` writes it).
 """
@@ -85,26 +86,36 @@ def summary(args) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m initializer_conformance.reports",
-                                     description="Conformance reports from results files.")
+    parser = argparse.ArgumentParser(
+        prog="python -m initializer_conformance.reports",
+        description="Conformance reports from results files.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     m = commands.add_parser("merge", help="frameworks x initializers page from results files")
     m.add_argument("results", nargs="+", help="results files (reports/*.json)")
     m.add_argument("-o", "--output", default="reports/index.html", help="the page to write")
-    m.add_argument("--spec", default=None, metavar="URL",
-                   help="URL of SPEC.md for the initializers' links (default: the checkout's "
-                        "SPEC.md, relative to the page, if there is one; '' for no links)")
+    m.add_argument(
+        "--spec",
+        default=None,
+        metavar="URL",
+        help="URL of SPEC.md for the initializers' links (default: the checkout's "
+        "SPEC.md, relative to the page, if there is one; '' for no links)",
+    )
     m.set_defaults(run=merge)
     r = commands.add_parser("render", help="a run's page from its results file")
     r.add_argument("results", help="a results file")
     r.add_argument("-o", "--output", default=None, help="default: the results file's .html")
     r.set_defaults(run=render_page)
-    d = commands.add_parser("diff", help="what changed between two results files (exit "
-                                         "status 1 on a regression)")
+    d = commands.add_parser(
+        "diff", help="what changed between two results files (exit status 1 on a regression)"
+    )
     d.add_argument("old", help="the results file to compare against (e.g. the last release's)")
     d.add_argument("new", help="the results file of this run")
-    d.add_argument("--strict", action="store_true",
-                   help="also count new, changed and stale known deviations as regressions")
+    d.add_argument(
+        "--strict",
+        action="store_true",
+        help="also count new, changed and stale known deviations as regressions",
+    )
     d.set_defaults(run=diff)
     s = commands.add_parser("summary", help="the Markdown summary of a run (for CI)")
     s.add_argument("results", help="a results file")

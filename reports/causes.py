@@ -19,8 +19,10 @@ LABELS = (
     (r"fan_in and fan_out swapped|fans swapped", "fans swapped"),
     (r"\(out, in, \*k\) layout", "fans layout"),
     (r"receptive field", "receptive field"),
-    (r"rank 0 and 1|fewer than 2 dimensions|[01]-dimensional|at least 2 dimensional|rank-1",
-     "fans rank 0/1"),
+    (
+        r"rank 0 and 1|fewer than 2 dimensions|[01]-dimensional|at least 2 dimensional|rank-1",
+        "fans rank 0/1",
+    ),
     (r"0\.8796", "0.8796 missing"),
     (r"mode '\w+' used", "fan mode"),
     (r"fan_avg", "fan_avg"),
@@ -29,11 +31,15 @@ LABELS = (
     (r"absolute units|output's std", "truncation"),
     (r"4 candidates|outside the truncation", "truncation leak"),
     (r"integer eye|turns an integer", "dtype"),
-    (r"identity.*(square|rectangular)|eye_?\b.*square|square or not|non-square|eye\(rows, cols\)",
-     "rectangular eye"),
+    (
+        r"identity.*(square|rectangular)|eye_?\b.*square|square or not|non-square|eye\(rows, cols\)",
+        "rectangular eye",
+    ),
     (r"float16", "no float16"),
-    (r"float32 precision|computed in float32|in float32|through float32|into float32",
-     "float32 precision"),
+    (
+        r"float32 precision|computed in float32|in float32|through float32|into float32",
+        "float32 precision",
+    ),
     (r"seed", "seeding"),
     (r"'truncated_normal'|'untruncated_normal'|distribution '", "distribution names"),
     (r"scale > 0|scale <= 0", "scale ≤ 0"),
@@ -46,8 +52,20 @@ LABELS = (
 )
 
 #: Properties, most severe first: a wrong law matters more than an API detail.
-SEVERITY_ORDER = ("law", "scale", "fans", "probes", "bounds", "orthogonality", "identity",
-                  "independence", "seeds", "deterministic", "dtype", "api")
+SEVERITY_ORDER = (
+    "law",
+    "scale",
+    "fans",
+    "probes",
+    "bounds",
+    "orthogonality",
+    "identity",
+    "independence",
+    "seeds",
+    "deterministic",
+    "dtype",
+    "api",
+)
 
 _FITS = re.compile(r"\s*\(the sample fits .*\)$")
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -82,19 +100,27 @@ def _split(test: dict, reasons) -> list[dict]:
     """A test without ``failures`` as its failures: one, or, when its deviation joins
     several declared ``reasons`` ("a; b": Hypothesis found several failures, each excused
     by its own entry), one per reason, the findings going to the reason they explain."""
-    whole = {"message": test.get("message") or "", "exception": test.get("exception"),
-             "deviation": test.get("deviation"), "findings": test.get("findings", [])}
+    whole = {
+        "message": test.get("message") or "",
+        "exception": test.get("exception"),
+        "deviation": test.get("deviation"),
+        "findings": test.get("findings", []),
+    }
     deviation = test.get("deviation") or ""
     parts = [r for r in (reasons or ()) if r and r in deviation]
     if len(parts) < 2 or "; ".join(sorted(parts, key=deviation.index)) != deviation:
         return [whole]
     parts.sort(key=deviation.index)
     finding = failing_finding(test.get("findings"))
-    cause = label(short((finding or {}).get("causes", [""])[0] if finding and finding.get(
-        "causes") else ""), "")
+    cause = label(
+        short((finding or {}).get("causes", [""])[0] if finding and finding.get("causes") else ""),
+        "",
+    )
     owner = next((r for r in parts if cause and label(r) == cause), None)
-    return [{**whole, "deviation": r, "findings": whole["findings"] if r == owner else []}
-            for r in parts]
+    return [
+        {**whole, "deviation": r, "findings": whole["findings"] if r == owner else []}
+        for r in parts
+    ]
 
 
 def failures(test: dict, reasons=None) -> list[dict]:
@@ -125,9 +151,18 @@ def failures(test: dict, reasons=None) -> list[dict]:
         if not name:
             exception = part.get("exception") or test.get("exception")
             name = exception if exception and exception != "AssertionError" else test["property"]
-        out.append({**part, "finding": finding, "cause": cause, "causes": causes,
-                    "label": name, "index": index, "of": len(parts),
-                    "new": test["outcome"] != "known-deviation"})
+        out.append(
+            {
+                **part,
+                "finding": finding,
+                "cause": cause,
+                "causes": causes,
+                "label": name,
+                "index": index,
+                "of": len(parts),
+                "new": test["outcome"] != "known-deviation",
+            }
+        )
     return out
 
 
@@ -154,18 +189,30 @@ def groups(tests, reasons=None) -> list[dict]:
     for test in tests:
         for failure in failures(test, reasons):
             key = (failure["new"], failure["cause"])
-            group = found.setdefault(key, {
-                "cause": failure["cause"], "label": failure["label"], "new": failure["new"],
-                "severity": severity(test["property"]), "items": [], "properties": [],
-                "initializers": [], "alternatives": failure["causes"][1:]})
+            group = found.setdefault(
+                key,
+                {
+                    "cause": failure["cause"],
+                    "label": failure["label"],
+                    "new": failure["new"],
+                    "severity": severity(test["property"]),
+                    "items": [],
+                    "properties": [],
+                    "initializers": [],
+                    "alternatives": failure["causes"][1:],
+                },
+            )
             group["severity"] = min(group["severity"], severity(test["property"]))
             group["items"].append((test, failure))
-            for key_, value in (("properties", test["property"]),
-                                ("initializers", test["initializer"])):
+            for key_, value in (
+                ("properties", test["property"]),
+                ("initializers", test["initializer"]),
+            ):
                 if value not in group[key_]:
                     group[key_].append(value)
-    ordered = sorted(found.values(), key=lambda g: (not g["new"], g["severity"],
-                                                    -len(g["items"]), g["cause"]))
+    ordered = sorted(
+        found.values(), key=lambda g: (not g["new"], g["severity"], -len(g["items"]), g["cause"])
+    )
     for group in ordered:
         group["items"].sort(key=lambda item: severity(item[0]["property"]))
     return ordered
@@ -179,9 +226,19 @@ def deviation_groups(data: dict) -> list[dict]:
     rank = {"stale": 0, "unmatched": 1, "not run": 2, "applied": 3}
     rows: dict[str, dict] = {}
     for d in data.get("deviations") or ():
-        row = rows.setdefault(d["reason"], {
-            "reason": d["reason"], "label": label(d["reason"]), "status": d["status"],
-            "checks": [], "failed": [], "passed": [], "sources": [], "statuses": {}})
+        row = rows.setdefault(
+            d["reason"],
+            {
+                "reason": d["reason"],
+                "label": label(d["reason"]),
+                "status": d["status"],
+                "checks": [],
+                "failed": [],
+                "passed": [],
+                "sources": [],
+                "statuses": {},
+            },
+        )
         if d["check"] not in row["checks"]:
             row["checks"].append(d["check"])
         row["failed"] += [n for n in d.get("failed", []) if n not in row["failed"]]

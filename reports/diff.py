@@ -42,8 +42,12 @@ def compare(old: dict, new: dict) -> dict:
 
     def item(nodeid, detail=""):
         o, n = before.get(nodeid), after.get(nodeid)
-        return {"nodeid": nodeid, "old": o["outcome"] if o else None,
-                "new": n["outcome"] if n else None, "detail": detail}
+        return {
+            "nodeid": nodeid,
+            "old": o["outcome"] if o else None,
+            "new": n["outcome"] if n else None,
+            "detail": detail,
+        }
 
     for nodeid, n in after.items():
         o = before.get(nodeid)
@@ -62,48 +66,71 @@ def compare(old: dict, new: dict) -> dict:
         elif n["outcome"] == "pass" and o["outcome"] in (*BAD, "known-deviation"):
             out["fixed"].append(item(nodeid))
     out["removed"] = [item(nodeid) for nodeid in before if nodeid not in after]
-    old_stale = {(d["check"], d["reason"]) for d in old.get("deviations") or ()
-                 if d["status"] == "stale"}
+    old_stale = {
+        (d["check"], d["reason"]) for d in old.get("deviations") or () if d["status"] == "stale"
+    }
     for d in new.get("deviations") or ():
         if d["status"] == "stale":
-            out["stale_deviations"].append({
-                "nodeid": d["check"], "old": "stale" if (d["check"], d["reason"]) in old_stale
-                else None, "new": "stale", "detail": d["reason"]})
+            out["stale_deviations"].append(
+                {
+                    "nodeid": d["check"],
+                    "old": "stale" if (d["check"], d["reason"]) in old_stale else None,
+                    "new": "stale",
+                    "detail": d["reason"],
+                }
+            )
     return out
 
 
 def regressions(changes: dict, strict: bool = False) -> int:
-    keys = [key for key, _, bad in SECTIONS if bad or (strict and key in (
-        "newly_deviating", "changed_deviations", "stale_deviations"))]
+    keys = [
+        key
+        for key, _, bad in SECTIONS
+        if bad or (strict and key in ("newly_deviating", "changed_deviations", "stale_deviations"))
+    ]
     return sum(len(changes[key]) for key in keys)
 
 
 def _who(data: dict) -> str:
     a = data["adapter"]
-    return (f"{a['name']} ({a['version']}), edition {data['edition']}, seed {data['seed']}, "
-            f"profile {data['profile']}, {data['started']}")
+    return (
+        f"{a['name']} ({a['version']}), edition {data['edition']}, seed {data['seed']}, "
+        f"profile {data['profile']}, {data['started']}"
+    )
 
 
 def text(old: dict, new: dict, changes: dict, strict: bool = False) -> str:
     """The changes as Markdown (it reads as plain text too)."""
     count = regressions(changes, strict)
-    lines = [f"### conformance diff: {count} regression{'s' * (count != 1)}", "",
-             f"- OLD: {_who(old)}", f"- NEW: {_who(new)}", ""]
+    lines = [
+        f"### conformance diff: {count} regression{'s' * (count != 1)}",
+        "",
+        f"- OLD: {_who(old)}",
+        f"- NEW: {_who(new)}",
+        "",
+    ]
     changed = False
     for key, title, bad in SECTIONS:
         entries = changes[key]
         if not entries:
             continue
         changed = True
-        lines.append(f"**{title}** ({len(entries)})" + (" — regression" if bad or (
-            strict and key in ("newly_deviating", "changed_deviations", "stale_deviations"))
-            else ""))
+        lines.append(
+            f"**{title}** ({len(entries)})"
+            + (
+                " — regression"
+                if bad
+                or (strict and key in ("newly_deviating", "changed_deviations", "stale_deviations"))
+                else ""
+            )
+        )
         for e in entries:
             arrow = f"{e['old'] or '—'} → {e['new'] or '—'}"
             detail = " ".join(str(e["detail"]).split())
             detail = detail if len(detail) <= 200 else detail[:199] + "…"
-            lines.append(f"- `{e['nodeid'].rsplit('::', 1)[-1]}` {arrow}"
-                         + (f": {detail}" if detail else ""))
+            lines.append(
+                f"- `{e['nodeid'].rsplit('::', 1)[-1]}` {arrow}" + (f": {detail}" if detail else "")
+            )
         lines.append("")
     if not changed:
         lines.append("No change in any check's outcome.")

@@ -23,17 +23,30 @@ from urllib.parse import quote
 
 import numpy as np
 
-COLORS = {"observed": "#4c72b0", "spec": "#c62828", "fitted": "#e08a00", "bound": "#777777",
-          "mass": "#6a1b9a"}
+COLORS = {
+    "observed": "#4c72b0",
+    "spec": "#c62828",
+    "fitted": "#e08a00",
+    "bound": "#777777",
+    "mass": "#6a1b9a",
+}
 #: Below this many values, the left panel is an ECDF, not a histogram.
 SMALL = 1000
 #: At most this many points in a Q-Q plot (evenly spread over the kept order statistics).
 QQ_POINTS = 200
-_RC = {"svg.fonttype": "none", "svg.hashsalt": "initializer-conformance",
-       "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
-       "font.size": 9, "axes.titlesize": 9.5,
-       "axes.labelsize": 9, "xtick.labelsize": 8.5, "ytick.labelsize": 8.5,
-       "legend.fontsize": 8, "path.simplify": True}
+_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "initializer-conformance",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+    "font.size": 9,
+    "axes.titlesize": 9.5,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "legend.fontsize": 8,
+    "path.simplify": True,
+}
 
 
 def law_of(finding: dict):
@@ -41,8 +54,11 @@ def law_of(finding: dict):
     from initializer_conformance.reference import laws
 
     data = finding.get("law") or {}
-    kinds = {"Normal": ("loc", "scale"), "Uniform": ("low", "high"),
-             "TruncatedNormal": ("loc", "scale")}
+    kinds = {
+        "Normal": ("loc", "scale"),
+        "Uniform": ("low", "high"),
+        "TruncatedNormal": ("loc", "scale"),
+    }
     params = data.get("params", {})
     if data.get("type") in kinds and all(k in params for k in kinds[data["type"]]):
         return getattr(laws, data["type"])(*(float(params[k]) for k in kinds[data["type"]]))
@@ -50,8 +66,9 @@ def law_of(finding: dict):
         try:
             from initializer_conformance import reference
 
-            law = reference.make(data["identifier"], data.get("config", {}),
-                                 data.get("edition")).law(tuple(data["shape"]))
+            law = reference.make(
+                data["identifier"], data.get("config", {}), data.get("edition")
+            ).law(tuple(data["shape"]))
         except Exception:
             return None
         return law if isinstance(law, laws.ElementwiseLaw) else None
@@ -71,8 +88,9 @@ def fitted_law(finding: dict):
         from initializer_conformance.conformance import diagnosis
 
         edition = (finding.get("law") or {}).get("edition")
-        for cause, law in diagnosis.candidates(case["identifier"], case.get("config") or {},
-                                               tuple(case.get("shape") or ()), edition):
+        for cause, law in diagnosis.candidates(
+            case["identifier"], case.get("config") or {}, tuple(case.get("shape") or ()), edition
+        ):
             if cause == name:
                 return cause, law
     except Exception:
@@ -82,8 +100,9 @@ def fitted_law(finding: dict):
 
 def plottable(finding: dict) -> bool:
     sample = finding.get("sample")
-    return bool(sample and sample.get("values") and sample.get("histogram")
-                and law_of(finding) is not None)
+    return bool(
+        sample and sample.get("values") and sample.get("histogram") and law_of(finding) is not None
+    )
 
 
 def _figure(width: float, height: float, panels: int):
@@ -103,13 +122,19 @@ def _svg(fig) -> str:
 
     buffer = io.StringIO()
     with matplotlib.rc_context(_RC):
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None,
-                                                    "Format": None, "Type": None})
+        fig.savefig(
+            buffer,
+            format="svg",
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        )
     text = buffer.getvalue()
-    text = text[text.index("<svg"):]  # no XML declaration or doctype
+    text = text[text.index("<svg") :]  # no XML declaration or doctype
     text = re.sub(r">\s+<", "><", text)
-    text = re.sub(r' d="[^"]*"', lambda m: re.sub(r"(\d\.\d)\d+", r"\1", " " + " ".join(
-        m.group(0).split())), text)  # a tenth of a point is plenty
+    text = re.sub(
+        r' d="[^"]*"',
+        lambda m: re.sub(r"(\d\.\d)\d+", r"\1", " " + " ".join(m.group(0).split())),
+        text,
+    )  # a tenth of a point is plenty
     return "data:image/svg+xml," + quote(text, safe=" =:/,;()'!*~@+?&-._\"<>[]{}")
 
 
@@ -142,26 +167,57 @@ def _left(ax, finding: dict, law, fitted, small: bool) -> None:
     ecdf = n < SMALL
     if ecdf:
         ranks = np.round(np.linspace(0, n - 1, values.size))
-        ax.step(values, (ranks + 1) / n, where="post", color=COLORS["observed"], lw=1.4,
-                label=f"sample ECDF (n={n:,})")
+        ax.step(
+            values,
+            (ranks + 1) / n,
+            where="post",
+            color=COLORS["observed"],
+            lw=1.4,
+            label=f"sample ECDF (n={n:,})",
+        )
         ax.plot(x, law.dist.cdf(x), color=COLORS["spec"], lw=1.2, label="spec CDF")
         if fitted is not None:
-            ax.plot(x, fitted[1].dist.cdf(x), color=COLORS["fitted"], lw=1.3, ls="--",
-                    label="likely cause (fitted)")
+            ax.plot(
+                x,
+                fitted[1].dist.cdf(x),
+                color=COLORS["fitted"],
+                lw=1.3,
+                ls="--",
+                label="likely cause (fitted)",
+            )
         ax.set_ylim(0, 1.02)
         if small:
-            ax.text(0.02, 0.97, "ECDF", transform=ax.transAxes, va="top", fontsize=8,
-                    color=COLORS["observed"])
+            ax.text(
+                0.02,
+                0.97,
+                "ECDF",
+                transform=ax.transAxes,
+                va="top",
+                fontsize=8,
+                color=COLORS["observed"],
+            )
     else:
         edges = np.asarray(sample["histogram"]["edges"], dtype=float)
         counts = np.asarray(sample["histogram"]["counts"], dtype=float)
         density = counts / max(counts.sum(), 1.0) / np.diff(edges)
-        ax.stairs(density, edges, fill=True, color=COLORS["observed"], alpha=0.4,
-                  label=f"observed (n={n:,})")
+        ax.stairs(
+            density,
+            edges,
+            fill=True,
+            color=COLORS["observed"],
+            alpha=0.4,
+            label=f"observed (n={n:,})",
+        )
         ax.plot(x, law.dist.pdf(x), color=COLORS["spec"], lw=1.2, label="spec density")
         if fitted is not None:
-            ax.plot(x, fitted[1].dist.pdf(x), color=COLORS["fitted"], lw=1.3, ls="--",
-                    label="likely cause (fitted)")
+            ax.plot(
+                x,
+                fitted[1].dist.pdf(x),
+                color=COLORS["fitted"],
+                lw=1.3,
+                ls="--",
+                label="likely cause (fitted)",
+            )
         ax.set_ylim(0, max(density.max(), law.dist.pdf(x).max()) * 1.25)
         ax.set_yticks([])
     for bound in law.support:
@@ -171,24 +227,33 @@ def _left(ax, finding: dict, law, fitted, small: bool) -> None:
     for value, share in point_masses(finding, law):
         ax.vlines(value, 0, top * 0.82, color=COLORS["mass"], lw=2.2)
         ax.plot([value], [top * 0.82], "v", color=COLORS["mass"], ms=6)
-        ax.annotate(f"{share:.1%} at {value:.4g}", (value, top * 0.84), fontsize=8,
-                    color=COLORS["mass"], ha="center", va="bottom")
+        ax.annotate(
+            f"{share:.1%} at {value:.4g}",
+            (value, top * 0.84),
+            fontsize=8,
+            color=COLORS["mass"],
+            ha="center",
+            va="bottom",
+        )
     outside = values[(values < law.support[0]) | (values > law.support[1])]
     if outside.size:  # a rug, as one path (markers cost 100 bytes each in an SVG)
         ticks = np.unique(outside)
-        ticks = ticks[np.unique(np.round(np.linspace(0, ticks.size - 1, min(ticks.size, 150))
-                                         ).astype(int))]
+        ticks = ticks[
+            np.unique(np.round(np.linspace(0, ticks.size - 1, min(ticks.size, 150))).astype(int))
+        ]
         xs = np.repeat(ticks, 3)
         ys = np.tile([0.0, top * 0.06, np.nan], ticks.size)
         xs[2::3] = np.nan
         share = outside.size / values.size
-        ax.plot(xs, ys, color=COLORS["spec"], lw=0.9,
-                label=f"out of bounds ({share:.1%} of the sample)")
+        ax.plot(
+            xs, ys, color=COLORS["spec"], lw=0.9, label=f"out of bounds ({share:.1%} of the sample)"
+        )
     ax.locator_params(axis="x", nbins=4 if small else 6)
     _style(ax)
     if not small:
-        ax.set_title("sample ECDF over the spec's CDF" if ecdf else
-                     "histogram over the spec's density")
+        ax.set_title(
+            "sample ECDF over the spec's CDF" if ecdf else "histogram over the spec's density"
+        )
         ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0.0, -0.16), ncol=2)
 
 
@@ -200,15 +265,28 @@ def _qq(ax, finding: dict, law, fitted) -> None:
     ranks = np.round(np.linspace(0, n - 1, k))[pick]
     p = (ranks + 0.5) / n
     theoretical, observed = law.dist.ppf(p), values[pick]
-    ax.plot(theoretical, observed, "-", lw=2.2, color=COLORS["observed"], alpha=0.85,
-            label="sample quantiles")  # a line: one path, where markers cost 100 bytes each
+    ax.plot(
+        theoretical,
+        observed,
+        "-",
+        lw=2.2,
+        color=COLORS["observed"],
+        alpha=0.85,
+        label="sample quantiles",
+    )  # a line: one path, where markers cost 100 bytes each
     lo = min(theoretical.min(), observed.min())
     hi = max(theoretical.max(), observed.max())
     ax.plot([lo, hi], [lo, hi], color=COLORS["spec"], lw=1.1, label="y = x (the spec)")
     if fitted is not None:
         grid = np.linspace(0.001, 0.999, 120)
-        ax.plot(law.dist.ppf(grid), fitted[1].dist.ppf(grid), color=COLORS["fitted"], lw=1.3,
-                ls="--", label="likely cause (fitted)")
+        ax.plot(
+            law.dist.ppf(grid),
+            fitted[1].dist.ppf(grid),
+            color=COLORS["fitted"],
+            lw=1.3,
+            ls="--",
+            label="likely cause (fitted)",
+        )
     ax.set_xlabel("quantile of the spec law")
     ax.set_ylabel("observed quantile")
     ax.set_title("Q-Q plot against the exact law")

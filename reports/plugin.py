@@ -2,23 +2,24 @@
 
 The suite's ``pytest11`` plugin (:mod:`initializer_conformance.plugin`) registers
 :class:`ReportPlugin` in ``pytest_configure`` (as pytest-html does), unless
-``--no-report``; the options are in :mod:`initializer_conformance.conformance.options`. By default ``pytest conformance --impl=torch`` writes
-``reports/torch.json`` (schema ``initializer-conformance/results/1``) and
-``reports/torch.html`` under the directory pytest was started from, the name being the
-adapter's ``name`` made file-safe (``mutant:SwappedFans`` -> ``mutant-SwappedFans``).
-``--report-json PATH`` / ``--report-html PATH`` choose a path (the other file, when not
-given, goes next to it). A run started from inside a running test (the project's own
-tests run the suite as a subprocess) writes no report unless a path is given, so that
-tests never write into ``reports/``.
+``--no-report``; the options are in :mod:`initializer_conformance.conformance.options`. By
+default ``pytest conformance --impl=torch`` writes ``reports/torch.json`` (schema
+``initializer-conformance/results/1``) and ``reports/torch.html`` under the directory
+pytest was started from, the name being the adapter's ``name`` made file-safe
+(``mutant:SwappedFans`` -> ``mutant-SwappedFans``). ``--report-json PATH`` /
+``--report-html PATH`` choose a path (the other file, when not given, goes next to it). A
+run started from inside a running test (the project's own tests run the suite as a
+subprocess) writes no report unless a path is given, so that tests never write into
+``reports/``.
 
-Data flow, xdist included. In the process that runs a test, the plugin resets the
-checks' record (the run's :class:`~initializer_conformance.conformance.record.Record`) before the test, and attaches
-to its reports, as ``user_properties``, what the test is about (property, initializer,
-parameters) and, to the call report only, the checks' findings. ``user_properties``
-travel to the xdist controller with the reports; the findings are not left on the item,
-so ``--junitxml`` does not copy them into its ``<properties>``. Only the controller (or
-the single process without xdist) gathers the reports and writes the files, once, at
-the end of the session.
+Data flow, xdist included. In the process that runs a test, the plugin resets the checks'
+record (the run's :class:`~initializer_conformance.conformance.record.Record`) before the
+test, and attaches to its reports, as ``user_properties``, what the test is about
+(property, initializer, parameters) and, to the call report only, the checks' findings.
+``user_properties`` travel to the xdist controller with the reports; the findings are not
+left on the item, so ``--junitxml`` does not copy them into its ``<properties>``. Only the
+controller (or the single process without xdist) gathers the reports and writes the files,
+once, at the end of the session.
 """
 
 from __future__ import annotations
@@ -27,13 +28,12 @@ import os
 import platform
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from initializer_conformance import adapters, reference
-from initializer_conformance.conformance import deviations as declared
 from initializer_conformance.conformance.record import findings
 from initializer_conformance.conformance.run import FALSE_ALARM_BUDGET, Run
 from initializer_conformance.conformance.sampling import UNSUPPORTED
@@ -59,11 +59,14 @@ def _check_writable(path: Path) -> None:
             problem = f"its directory cannot be made: {error.strerror or error}"
         else:
             if not os.access(path.parent, os.W_OK) or (
-                    path.exists() and not os.access(path, os.W_OK)):
+                path.exists() and not os.access(path, os.W_OK)
+            ):
                 problem = "it is not writable"
     if problem:
-        raise pytest.UsageError(f"cannot write the report to {path}: {problem} "
-                                f"(--report-html / --report-json, or --no-report)")
+        raise pytest.UsageError(
+            f"cannot write the report to {path}: {problem} "
+            f"(--report-html / --report-json, or --no-report)"
+        )
 
 
 def _is_worker(config) -> bool:
@@ -86,7 +89,8 @@ def _exception_is_assertion(excinfo) -> bool:
         return True
     group = excinfo.value
     return isinstance(group, BaseExceptionGroup) and any(
-        isinstance(e, AssertionError) for e in group.exceptions)
+        isinstance(e, AssertionError) for e in group.exceptions
+    )
 
 
 class ReportPlugin:
@@ -103,8 +107,11 @@ class ReportPlugin:
         self.problem = ""
         self.html_path, self.json_path = self._paths()
         summary = config.getoption("--report-summary", None)
-        for path in (self.html_path, self.json_path, Path(config.invocation_params.dir) / (
-                os.path.expanduser(summary)) if summary else None):
+        for path in (
+            self.html_path,
+            self.json_path,
+            Path(config.invocation_params.dir) / (os.path.expanduser(summary)) if summary else None,
+        ):
             if path is not None:
                 _check_writable(path)
         run.record.enabled = True  # the checks keep their findings (in every process)
@@ -136,19 +143,25 @@ class ReportPlugin:
         report = outcome.get_result()
         params = results.jsonable(getattr(getattr(item, "callspec", None), "params", {}))
         prop = results.property_of(item.nodeid)
-        info = {"property": prop, "initializer": _initializer(prop, params, self.run.edition),
-                "function": getattr(item, "originalname", item.name), "params": params}
+        info = {
+            "property": prop,
+            "initializer": _initializer(prop, params, self.run.edition),
+            "function": getattr(item, "originalname", item.name),
+            "params": params,
+        }
         if call.excinfo is not None:
             info["exception"] = call.excinfo.typename
             info["assertion"] = _exception_is_assertion(call.excinfo)
         report.user_properties.append((ITEM, info))
         if call.when == "call":
             error = call.excinfo.value if call.excinfo is not None else None
-            report.user_properties.append((FINDINGS, results.jsonable(
-                findings(self.run.record, error))))
+            report.user_properties.append(
+                (FINDINGS, results.jsonable(findings(self.run.record, error)))
+            )
             if isinstance(error, BaseExceptionGroup) and len(error.exceptions) > 1:
-                report.user_properties.append((FAILURES, results.jsonable(
-                    self._failures(item.nodeid, error))))
+                report.user_properties.append(
+                    (FAILURES, results.jsonable(self._failures(item.nodeid, error)))
+                )
             report.user_properties.append((REPRODUCE, self.run.reproduce_item(item)))
             self.run.record.reset()
 
@@ -157,11 +170,12 @@ class ReportPlugin:
         reason of the known deviation that excuses it (if one does)."""
         out = []
         for error in group.exceptions:
-            excusing = [d for d in self.run.deviations
-                        if d.matches(nodeid) and d.excuses(error)]
-            entry = {"message": f"{type(error).__name__}: {error}",
-                     "exception": type(error).__name__,
-                     "findings": findings(self.run.record, error)}
+            excusing = [d for d in self.run.deviations if d.matches(nodeid) and d.excuses(error)]
+            entry = {
+                "message": f"{type(error).__name__}: {error}",
+                "exception": type(error).__name__,
+                "findings": findings(self.run.record, error),
+            }
             if excusing:
                 entry["deviation"] = excusing[0].reason
             out.append(entry)
@@ -179,11 +193,19 @@ class ReportPlugin:
             return
         props = dict(report.user_properties)
         info = props.get(ITEM, {})
-        entry = self.tests.setdefault(report.nodeid, {
-            "nodeid": report.nodeid, "property": info.get("property", results.property_of(
-                report.nodeid)), "initializer": info.get("initializer", results.OTHER),
-            "function": info.get("function", ""), "params": info.get("params", {}),
-            "outcome": None, "duration": 0.0, "findings": []})
+        entry = self.tests.setdefault(
+            report.nodeid,
+            {
+                "nodeid": report.nodeid,
+                "property": info.get("property", results.property_of(report.nodeid)),
+                "initializer": info.get("initializer", results.OTHER),
+                "function": info.get("function", ""),
+                "params": info.get("params", {}),
+                "outcome": None,
+                "duration": 0.0,
+                "findings": [],
+            },
+        )
         entry["duration"] += float(getattr(report, "duration", 0.0) or 0.0)
         if FINDINGS in props:
             entry["findings"] = props[FINDINGS]
@@ -194,8 +216,10 @@ class ReportPlugin:
         outcome = self._outcome(report, info)
         if outcome is None:
             return
-        if entry["outcome"] is None or results.SEVERITY[outcome] > results.SEVERITY[
-                entry["outcome"]]:
+        if (
+            entry["outcome"] is None
+            or results.SEVERITY[outcome] > results.SEVERITY[entry["outcome"]]
+        ):
             entry["outcome"] = outcome
             if outcome != "pass":
                 self._explain(entry, report, info)
@@ -220,8 +244,13 @@ class ReportPlugin:
             crash = getattr(report.longrepr, "reprcrash", None)
             message = crash.message if crash is not None else report.longreprtext
             text = report.longreprtext
-            entry["longrepr"] = text if len(text) <= LONGREPR_LIMIT else (
-                text[:LONGREPR_LIMIT] + f"\n... ({len(text) - LONGREPR_LIMIT} more characters)")
+            entry["longrepr"] = (
+                text
+                if len(text) <= LONGREPR_LIMIT
+                else (
+                    text[:LONGREPR_LIMIT] + f"\n... ({len(text) - LONGREPR_LIMIT} more characters)"
+                )
+            )
         if report.failed and report.when != "call":
             message = f"error in {report.when}: {message}"
         entry["message"] = message
@@ -236,10 +265,17 @@ class ReportPlugin:
             return
         nodeid = report.nodeid or "(collection)"
         self.tests[nodeid] = {
-            "nodeid": nodeid, "property": results.property_of(nodeid),
-            "initializer": results.OTHER, "function": "", "params": {}, "outcome": "error",
-            "duration": 0.0, "findings": [], "message": f"collection error: {report.longreprtext}",
-            "longrepr": report.longreprtext[:LONGREPR_LIMIT]}
+            "nodeid": nodeid,
+            "property": results.property_of(nodeid),
+            "initializer": results.OTHER,
+            "function": "",
+            "params": {},
+            "outcome": "error",
+            "duration": 0.0,
+            "findings": [],
+            "message": f"collection error: {report.longreprtext}",
+            "longrepr": report.longreprtext[:LONGREPR_LIMIT],
+        }
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session, exitstatus):
@@ -261,8 +297,9 @@ class ReportPlugin:
         try:
             from . import render
 
-            page = render.run_page(data, results_link=os.path.relpath(
-                self.json_path, self.html_path.parent))
+            page = render.run_page(
+                data, results_link=os.path.relpath(self.json_path, self.html_path.parent)
+            )
             self.html_path.parent.mkdir(parents=True, exist_ok=True)
             self.html_path.write_text(page, encoding="utf-8")
             self.written.append(self.html_path)
@@ -323,8 +360,9 @@ class ReportPlugin:
 
     def _tests(self) -> list[dict]:
         """The tests in collection order (xdist reports them in completion order)."""
-        tests = [entry for entry in self.tests.values()
-                 if entry["outcome"] is not None]  # None: interrupted after its setup
+        tests = [
+            entry for entry in self.tests.values() if entry["outcome"] is not None
+        ]  # None: interrupted after its setup
         for entry in tests:
             entry["duration"] = round(entry["duration"], 4)
             if entry["outcome"] == "skipped":
@@ -345,23 +383,36 @@ class ReportPlugin:
         workers = getattr(self.config.option, "numprocesses", None)
         return {
             "suite": {"name": results.SUITE, "version": results.suite_version()},
-            "adapter": {"impl": run.impl, "name": str(run.adapter.name), "version": version,
-                        "description": adapters.describe(run.adapter)},
-            "edition": run.edition.name, "seed": run.seed, "profile": run.profile,
-            "platform": {"system": platform.system(), "machine": platform.machine(),
-                         "platform": platform.platform(),
-                         "python": platform.python_version(),
-                         "implementation": sys.implementation.name,
-                         "numpy": numpy.__version__, "scipy": scipy.__version__,
-                         "hypothesis": hypothesis.__version__, "pytest": pytest.__version__,
-                         "workers": workers if isinstance(workers, int) else None},
-            "started": datetime.fromtimestamp(self.started, timezone.utc).isoformat(
-                timespec="seconds"),
+            "adapter": {
+                "impl": run.impl,
+                "name": str(run.adapter.name),
+                "version": version,
+                "description": adapters.describe(run.adapter),
+            },
+            "edition": run.edition.name,
+            "seed": run.seed,
+            "profile": run.profile,
+            "platform": {
+                "system": platform.system(),
+                "machine": platform.machine(),
+                "platform": platform.platform(),
+                "python": platform.python_version(),
+                "implementation": sys.implementation.name,
+                "numpy": numpy.__version__,
+                "scipy": scipy.__version__,
+                "hypothesis": hypothesis.__version__,
+                "pytest": pytest.__version__,
+                "workers": workers if isinstance(workers, int) else None,
+            },
+            "started": datetime.fromtimestamp(self.started, UTC).isoformat(timespec="seconds"),
             "duration": round(time.time() - self.started, 3),
             "exitstatus": int(session.exitstatus),
-            "alpha": {"spent": sum(alpha * count for alpha, count in ledger),
-                      "budget": FALSE_ALARM_BUDGET, "tests": sum(c for _, c in ledger),
-                      "tiers": [{"alpha": a, "count": c} for a, c in ledger]},
+            "alpha": {
+                "spent": sum(alpha * count for alpha, count in ledger),
+                "budget": FALSE_ALARM_BUDGET,
+                "tests": sum(c for _, c in ledger),
+                "tiers": [{"alpha": a, "count": c} for a, c in ledger],
+            },
             "command": run.command,
             "deviations": [d.as_dict() for d in run.deviations],
         }
@@ -382,10 +433,14 @@ class ReportPlugin:
         if self.summaries:
             tr.write_line("summary: " + ", ".join(show(p) for p in self.summaries))
         if self.written:
-            tr.write_line("report: " + ", ".join(
-                f"{show(p)} ({p.stat().st_size / 1024:.0f} KB)" for p in self.written))
+            tr.write_line(
+                "report: "
+                + ", ".join(f"{show(p)} ({p.stat().st_size / 1024:.0f} KB)" for p in self.written)
+            )
         elif self.html_path is None and self.json_path is None:
-            tr.write_line("report: none (run from inside a test; pass --report-html or "
-                          "--report-json to write one)")
+            tr.write_line(
+                "report: none (run from inside a test; pass --report-html or "
+                "--report-json to write one)"
+            )
         if self.problem:
             tr.write_line(f"report: {self.problem}", red=True)

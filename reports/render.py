@@ -17,8 +17,14 @@ TEMPLATES = Path(__file__).with_name("templates")
 #: At most this many failure cards get plots (each costs matplotlib time and page size).
 MAX_FAILURE_PLOTS = 24
 
-SYMBOLS = {"pass": "✓", "fail": "✗", "error": "!", "unsupported": "∅", "known-deviation": "≈",
-           "skipped": "·"}
+SYMBOLS = {
+    "pass": "✓",
+    "fail": "✗",
+    "error": "!",
+    "unsupported": "∅",
+    "known-deviation": "≈",
+    "skipped": "·",
+}
 PASS_PLOT_CHECKS = ("law", "scale", "bounds")  # preferred, in order, for a passing plot
 CARD_OUTCOMES = ("fail", "error", "known-deviation")
 
@@ -26,11 +32,22 @@ CARD_OUTCOMES = ("fail", "error", "known-deviation")
 def _environment():
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True,
-                             undefined=jinja2.StrictUndefined)
-    env.filters.update(slug=results.slug, wbr=_wbr, num=_num, pvalue=_pvalue, duration=_duration, anchor=_anchor,
-                       kb=lambda size: f"{size / 1024:.0f} KB")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(
+        slug=results.slug,
+        wbr=_wbr,
+        num=_num,
+        pvalue=_pvalue,
+        duration=_duration,
+        anchor=_anchor,
+        kb=lambda size: f"{size / 1024:.0f} KB",
+    )
     env.globals.update(SYMBOLS=SYMBOLS, OUTCOMES=results.OUTCOMES)
     return env
 
@@ -42,8 +59,11 @@ def _wbr(name: str):
 
     from markupsafe import Markup, escape
 
-    return Markup(re.sub(r"(_)|(?<=[a-z])(?=[A-Z])", lambda m: (m.group(1) or "") + "<wbr>",
-                         str(escape(name))))
+    return Markup(
+        re.sub(
+            r"(_)|(?<=[a-z])(?=[A-Z])", lambda m: (m.group(1) or "") + "<wbr>", str(escape(name))
+        )
+    )
 
 
 def _num(value, digits: int = 6) -> str:
@@ -88,28 +108,44 @@ def _groups(data: dict) -> list[dict]:
     for number, group in enumerate(causes.groups(data["tests"], causes.reasons_of(data))):
         cards, in_group = [], 0
         for test, failure in group["items"]:
-            anchor = _anchor(test["nodeid"]) + (f"-{failure['index'] + 1}"
-                                                if failure["index"] else "")
+            anchor = _anchor(test["nodeid"]) + (
+                f"-{failure['index'] + 1}" if failure["index"] else ""
+            )
             finding = failure["finding"]
-            card = {"test": test, "failure": failure, "finding": finding, "anchor": anchor,
-                    "outcome": test["outcome"],
-                    "others": [f for f in failure.get("findings") or [] if f is not finding],
-                    "plot": None, "plot_note": ""}
+            card = {
+                "test": test,
+                "failure": failure,
+                "finding": finding,
+                "anchor": anchor,
+                "outcome": test["outcome"],
+                "others": [f for f in failure.get("findings") or [] if f is not finding],
+                "plot": None,
+                "plot_note": "",
+            }
             if finding is not None and plots.plottable(finding):
                 if drawn >= MAX_FAILURE_PLOTS:
-                    card["plot_note"] = (f"plot omitted: only the first {MAX_FAILURE_PLOTS} "
-                                         "are drawn")
+                    card["plot_note"] = (
+                        f"plot omitted: only the first {MAX_FAILURE_PLOTS} are drawn"
+                    )
                 elif in_group >= PLOTS_PER_CAUSE:
-                    card["plot_note"] = (f"plot omitted: the first {PLOTS_PER_CAUSE} cards of "
-                                         "this cause show it")
+                    card["plot_note"] = (
+                        f"plot omitted: the first {PLOTS_PER_CAUSE} cards of this cause show it"
+                    )
                 else:
                     card["plot"] = _safe_plot(plots.failure_plot, finding, card)
                     drawn += bool(card["plot"])
                     in_group += bool(card["plot"])
             cards.append(card)
-        out.append({**group, "id": f"cause-{number + 1}", "cards": cards,
-                    "outcome": "known-deviation" if not group["new"] else results.worst(
-                        c["test"]["outcome"] for c in cards)})
+        out.append(
+            {
+                **group,
+                "id": f"cause-{number + 1}",
+                "cards": cards,
+                "outcome": "known-deviation"
+                if not group["new"]
+                else results.worst(c["test"]["outcome"] for c in cards),
+            }
+        )
     return out
 
 
@@ -134,8 +170,11 @@ def _pass_plots(data: dict, failing: set[str]) -> list[dict]:
         for finding in test.get("findings", []):
             if not (finding["passed"] and finding.get("sample")):
                 continue
-            rank = (PASS_PLOT_CHECKS.index(finding["check"]) if finding["check"] in
-                    PASS_PLOT_CHECKS else len(PASS_PLOT_CHECKS))
+            rank = (
+                PASS_PLOT_CHECKS.index(finding["check"])
+                if finding["check"] in PASS_PLOT_CHECKS
+                else len(PASS_PLOT_CHECKS)
+            )
             rank = 2 * rank + (0 if test["property"] == "probes" else 1)  # large samples first
             if test["initializer"] not in best or rank < best[test["initializer"]][0]:
                 best[test["initializer"]] = (rank, test, finding)
@@ -144,8 +183,9 @@ def _pass_plots(data: dict, failing: set[str]) -> list[dict]:
         if name in best:
             _, test, finding = best[name]
             item = {"initializer": name, "test": test, "finding": finding, "plot_note": ""}
-            item["plot"] = _safe_plot(plots.pass_plot, finding, item) if plots.plottable(
-                finding) else None
+            item["plot"] = (
+                _safe_plot(plots.pass_plot, finding, item) if plots.plottable(finding) else None
+            )
             out.append(item)
     return out
 
@@ -165,22 +205,45 @@ def run_page(data: dict, results_link: str | None = None) -> str:
     for test in data["tests"]:
         if test["outcome"] == "unsupported":
             unsupported.setdefault(test["initializer"], []).append(test)
-    row_outcomes = {row: sorted({o for c in matrix["cells"][row].values() for o in c["counts"]})
-                    for row in matrix["rows"]}
-    row_labels = {row: causes.labels([t for t in data["tests"] if t["initializer"] == row],
-                                     causes.reasons_of(data)) for row in matrix["rows"]}
+    row_outcomes = {
+        row: sorted({o for c in matrix["cells"][row].values() for o in c["counts"]})
+        for row in matrix["rows"]
+    }
+    row_labels = {
+        row: causes.labels(
+            [t for t in data["tests"] if t["initializer"] == row], causes.reasons_of(data)
+        )
+        for row in matrix["rows"]
+    }
     headline, headline_class = results.headline(data)
     cards = sum(len(g["cards"]) for g in groups)
-    return _environment().get_template("run.html.j2").render(
-        data=data, matrix=matrix, groups=groups, cards=cards, first_card=first_card,
-        pass_plots=_pass_plots(data, failing), unsupported=unsupported,
-        row_outcomes=row_outcomes, row_labels=row_labels, headline=headline,
-        headline_class=headline_class, deviation_rows=causes.deviation_groups(data),
-        results_link=results_link, title=f"{data['adapter']['name']}: initializer conformance")
+    return (
+        _environment()
+        .get_template("run.html.j2")
+        .render(
+            data=data,
+            matrix=matrix,
+            groups=groups,
+            cards=cards,
+            first_card=first_card,
+            pass_plots=_pass_plots(data, failing),
+            unsupported=unsupported,
+            row_outcomes=row_outcomes,
+            row_labels=row_labels,
+            headline=headline,
+            headline_class=headline_class,
+            deviation_rows=causes.deviation_groups(data),
+            results_link=results_link,
+            title=f"{data['adapter']['name']}: initializer conformance",
+        )
+    )
 
 
 def index_page(merged: dict, spec_url: str | None = None) -> str:
     """The cross-framework page: frameworks x initializers; ``spec_url``: where SPEC.md
     is (each initializer's column links to its section), None for no links."""
-    return _environment().get_template("index.html.j2").render(
-        merged=merged, spec_url=spec_url, title="Initializer conformance: frameworks")
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(merged=merged, spec_url=spec_url, title="Initializer conformance: frameworks")
+    )

@@ -28,18 +28,43 @@ OUTCOMES = ("pass", "fail", "unsupported", "known-deviation", "error", "skipped"
 
 #: Worst first: a matrix cell shows the worst outcome of its tests. ``skipped`` (not
 #: applicable, e.g. to this edition) ranks below ``pass`` so that it never hides one.
-SEVERITY = {"fail": 5, "error": 4, "known-deviation": 3, "unsupported": 2, "pass": 1,
-            "skipped": 0}
+SEVERITY = {"fail": 5, "error": 4, "known-deviation": 3, "unsupported": 2, "pass": 1, "skipped": 0}
 
 #: Columns of the matrix: the property each test file checks.
-PROPERTIES = ("law", "scale", "bounds", "fans", "probes", "orthogonality", "identity",
-              "deterministic", "dtype", "seeds", "independence", "api")
+PROPERTIES = (
+    "law",
+    "scale",
+    "bounds",
+    "fans",
+    "probes",
+    "orthogonality",
+    "identity",
+    "deterministic",
+    "dtype",
+    "seeds",
+    "independence",
+    "api",
+)
 _PROPERTY_OF_FILE = {"orthogonal": "orthogonality"}
 
 #: Rows of the matrix, in the seed page's order; tests about no initializer go to OTHER.
-INITIALIZERS = ("Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform", "TruncatedNormal",
-                "VarianceScaling", "Orthogonal", "Identity", "lecun_uniform", "glorot_normal",
-                "glorot_uniform", "he_normal", "lecun_normal", "he_uniform")
+INITIALIZERS = (
+    "Zeros",
+    "Ones",
+    "Constant",
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "Orthogonal",
+    "Identity",
+    "lecun_uniform",
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "lecun_normal",
+    "he_uniform",
+)
 OTHER = "(other)"
 
 
@@ -53,10 +78,11 @@ class NotResults(ResultsError):
 
 # -- building -------------------------------------------------------------------------------
 
+
 def property_of(path: str) -> str:
     """``conformance/test_orthogonal.py`` -> ``orthogonality``: the test file names it."""
     stem = Path(path.split("::", 1)[0]).stem
-    stem = stem[len("test_"):] if stem.startswith("test_") else stem
+    stem = stem[len("test_") :] if stem.startswith("test_") else stem
     return _PROPERTY_OF_FILE.get(stem, stem)
 
 
@@ -93,6 +119,7 @@ def suite_version() -> str:
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
     try:
         import tomllib
+
         project = tomllib.loads(pyproject.read_text())["project"]
         if project.get("name") == SUITE:
             return f"{project['version']} (not installed)"
@@ -143,8 +170,13 @@ def build(run: dict, tests: list[dict]) -> dict:
     tests, their totals and the verdict. Only ``started`` and the durations differ
     between two runs of the same command (object addresses are taken out, :func:`stable`)."""
     counts = totals(tests)
-    data = {"schema": SCHEMA, **run, "totals": counts, "verdict": verdict(counts),
-            "tests": stable(jsonable(tests))}
+    data = {
+        "schema": SCHEMA,
+        **run,
+        "totals": counts,
+        "verdict": verdict(counts),
+        "tests": stable(jsonable(tests)),
+    }
     return jsonable(data)
 
 
@@ -174,13 +206,15 @@ def headline(data: dict) -> tuple[str, str]:
     tail = f" ({', '.join(extras)})" if extras else ""
     if data["verdict"] == "conforms":
         return ("conforms where supported" if counts["unsupported"] else "conforms") + tail, (
-            "fail" if stale else "pass")
+            "fail" if stale else "pass"
+        )
     if data["verdict"] == "no-pass":
         return "no check passed: this run does not show conformance" + tail, "error"
     if data["verdict"] == "known-deviations":
         known = counts["known-deviation"]
         return f"conforms except {known} known deviation{'s' * (known != 1)}{tail}", (
-            "fail" if stale else "known-deviation")
+            "fail" if stale else "known-deviation"
+        )
     new = counts["fail"] + counts["error"]
     known = counts["known-deviation"]
     if known:
@@ -267,11 +301,14 @@ def load(path: str | Path) -> dict:
         raise NotResults(f"{path}: not a readable JSON file: {error}") from None
     version = data.get("schema") if isinstance(data, dict) else None
     if not isinstance(version, str) or not version.startswith(SCHEMA.rsplit("/", 1)[0] + "/"):
-        raise NotResults(f"{path}: not a conformance results file (schema {version!r}, "
-                           f"expected {SCHEMA!r})")
+        raise NotResults(
+            f"{path}: not a conformance results file (schema {version!r}, expected {SCHEMA!r})"
+        )
     if version != SCHEMA:
-        raise ResultsError(f"{path}: schema {version!r} is not supported by this version of "
-                           f"the suite (it reads {SCHEMA!r})")
+        raise ResultsError(
+            f"{path}: schema {version!r} is not supported by this version of "
+            f"the suite (it reads {SCHEMA!r})"
+        )
     errors = validate(data)
     if errors:
         raise ResultsError(f"{path}: invalid results file: " + "; ".join(errors[:5]))
@@ -279,6 +316,7 @@ def load(path: str | Path) -> dict:
 
 
 # -- views ----------------------------------------------------------------------------------
+
 
 def initializer_rows(tests: list[dict]) -> list[str]:
     """The initializers of ``tests``, in the seed page's order, unknown ones after."""
@@ -298,7 +336,8 @@ def matrix(data: dict) -> dict:
     cells: dict[str, dict[str, dict]] = {row: {} for row in rows}
     for test in tests:
         cell = cells[test["initializer"]].setdefault(
-            test["property"], {"outcome": None, "counts": {}, "tests": []})
+            test["property"], {"outcome": None, "counts": {}, "tests": []}
+        )
         cell["counts"][test["outcome"]] = cell["counts"].get(test["outcome"], 0) + 1
         cell["tests"].append(test["nodeid"])
     for row in cells.values():
@@ -314,6 +353,7 @@ def slug(text: str) -> str:
 
 
 # -- merging --------------------------------------------------------------------------------
+
 
 def merge(runs: list[tuple[dict, str | None]]) -> dict:
     """Frameworks x initializers from several results objects.
@@ -337,14 +377,28 @@ def merge(runs: list[tuple[dict, str | None]]) -> dict:
         for name, tests in by_initializer.items():
             values = [t["outcome"] for t in tests]
             counts = {o: values.count(o) for o in OUTCOMES if o in values}
-            cells[name] = {"outcome": worst(values), "counts": counts,
-                           "labels": causes.labels(tests, causes.reasons_of(data)),
-                           "link": f"{link}#initializer={name}" if link else None}
-        frameworks.append({
-            "label": label, "adapter": data["adapter"], "edition": data["edition"],
-            "seed": data["seed"], "profile": data["profile"], "started": data["started"],
-            "suite": data["suite"], "verdict": data["verdict"], "totals": data["totals"],
-            "headline": headline(data), "link": link, "cells": cells})
+            cells[name] = {
+                "outcome": worst(values),
+                "counts": counts,
+                "labels": causes.labels(tests, causes.reasons_of(data)),
+                "link": f"{link}#initializer={name}" if link else None,
+            }
+        frameworks.append(
+            {
+                "label": label,
+                "adapter": data["adapter"],
+                "edition": data["edition"],
+                "seed": data["seed"],
+                "profile": data["profile"],
+                "started": data["started"],
+                "suite": data["suite"],
+                "verdict": data["verdict"],
+                "totals": data["totals"],
+                "headline": headline(data),
+                "link": link,
+                "cells": cells,
+            }
+        )
     legend: dict[str, list[str]] = {}  # label -> the causes it names, over all runs
     for data, _ in runs:
         for test in data["tests"]:
@@ -352,5 +406,8 @@ def merge(runs: list[tuple[dict, str | None]]) -> dict:
                 named = legend.setdefault(failure["label"], [])
                 if failure["cause"] not in named:
                     named.append(failure["cause"])
-    return {"initializers": initializer_rows(all_tests), "frameworks": frameworks,
-            "legend": dict(sorted(legend.items()))}
+    return {
+        "initializers": initializer_rows(all_tests),
+        "frameworks": frameworks,
+        "legend": dict(sorted(legend.items())),
+    }

@@ -34,38 +34,57 @@ def markdown(data: dict, files=()) -> str:
     a, counts = data["adapter"], data["totals"]
     text, css = results.headline(data)
     icon = {"pass": "✅", "known-deviation": "☑️", "fail": "❌", "error": "⚠️"}.get(css, "")
-    lines = [f"### {icon} {_md(a['name'])}: {_md(text)}", "",
-             f"{_md(a['description'])} · edition {data['edition']} · seed {data['seed']} · "
-             f"profile {data['profile']}", "",
-             "| pass | new failures | errors | known deviations | unsupported | skipped |",
-             "|---:|---:|---:|---:|---:|---:|",
-             f"| {counts['pass']} | {counts['fail']} | {counts['error']} | "
-             f"{counts['known-deviation']} | {counts['unsupported']} | {counts['skipped']} |", ""]
+    lines = [
+        f"### {icon} {_md(a['name'])}: {_md(text)}",
+        "",
+        f"{_md(a['description'])} · edition {data['edition']} · seed {data['seed']} · "
+        f"profile {data['profile']}",
+        "",
+        "| pass | new failures | errors | known deviations | unsupported | skipped |",
+        "|---:|---:|---:|---:|---:|---:|",
+        f"| {counts['pass']} | {counts['fail']} | {counts['error']} | "
+        f"{counts['known-deviation']} | {counts['unsupported']} | {counts['skipped']} |",
+        "",
+    ]
     reasons = causes.reasons_of(data)
     new = [g for g in causes.groups(data["tests"], reasons) if g["new"]]
     if new:
         total = sum(len(g["items"]) for g in new)
-        lines += [f"**New failures: {total}, {len(new)} cause{'s' * (len(new) != 1)}** "
-                  "(most severe first)", ""]
+        lines += [
+            f"**New failures: {total}, {len(new)} cause{'s' * (len(new) != 1)}** "
+            "(most severe first)",
+            "",
+        ]
         for g in new:
-            lines.append(f"- **{_md(g['label'])}** ({len(g['items'])}): {_md(g['cause'])}: "
-                         + _checks(t["nodeid"] for t, _ in g["items"]))
+            lines.append(
+                f"- **{_md(g['label'])}** ({len(g['items'])}): {_md(g['cause'])}: "
+                + _checks(t["nodeid"] for t, _ in g["items"])
+            )
         lines.append("")
     rows = causes.deviation_groups(data)
     if rows:
         checks = counts["known-deviation"]
-        lines += [f"**Known deviations: {checks} check{'s' * (checks != 1)}, "
-                  f"{len(rows)} reason{'s' * (len(rows) != 1)}**", "",
-                  "| cause | reason | checks | status |", "|---|---|---|---|"]
+        lines += [
+            f"**Known deviations: {checks} check{'s' * (checks != 1)}, "
+            f"{len(rows)} reason{'s' * (len(rows) != 1)}**",
+            "",
+            "| cause | reason | checks | status |",
+            "|---|---|---|---|",
+        ]
         for r in rows:
             status = r["status"] if r["status"] != "stale" else "**stale: remove it**"
-            lines.append(f"| {_md(r['label'])} | {_md(r['reason'])} | {len(r['failed'])}: "
-                         f"{_checks(r['failed'] or r['passed'])} | {status} |")
+            lines.append(
+                f"| {_md(r['label'])} | {_md(r['reason'])} | {len(r['failed'])}: "
+                f"{_checks(r['failed'] or r['passed'])} | {status} |"
+            )
         lines.append("")
     unsupported = [t["nodeid"] for t in data["tests"] if t["outcome"] == "unsupported"]
     if unsupported:
-        lines += [f"**Unsupported** ({len(unsupported)}, NotImplementedError: not a pass): "
-                  + _checks(unsupported), ""]
+        lines += [
+            f"**Unsupported** ({len(unsupported)}, NotImplementedError: not a pass): "
+            + _checks(unsupported),
+            "",
+        ]
     if files:
         lines += ["Report: " + ", ".join(f"`{f}`" for f in files), ""]
     return "\n".join(lines)

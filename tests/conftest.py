@@ -5,9 +5,6 @@ random state. Every test in ``tests/`` runs under :func:`_global_random_state_un
 which fails the test if the legacy global ``numpy.random`` state changed while it ran.
 """
 
-import subprocess
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -16,8 +13,7 @@ from initializer_conformance.conformance.run import Run, activate
 
 
 def _states_equal(a, b) -> bool:
-    return (a[0] == b[0] and np.array_equal(a[1], b[1])
-            and tuple(a[2:]) == tuple(b[2:]))
+    return a[0] == b[0] and np.array_equal(a[1], b[1]) and tuple(a[2:]) == tuple(b[2:])
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +21,9 @@ def _global_random_state_untouched():
     before = np.random.get_state()
     yield
     after = np.random.get_state()
-    assert _states_equal(before, after), "the test (or the reference) changed numpy's global random state"
-
+    assert _states_equal(before, after), (
+        "the test (or the reference) changed numpy's global random state"
+    )
 
 
 @pytest.fixture
@@ -40,5 +37,4 @@ def reference_run():
 
 
 # Kept until tests/test_reports.py imports them from benchmarks.runs like the others.
-from benchmarks.runs import ROOT  # noqa: E402
 from benchmarks.runs import suite_process as run_suite  # noqa: E402,F401

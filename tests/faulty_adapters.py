@@ -101,7 +101,7 @@ class BusyLoops(Faulty):
         while True:
             try:
                 sum(range(1000))
-            except Exception:  # noqa: BLE001 - the point of this fault
+            except Exception:
                 pass
 
 

@@ -11,8 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from initializer_conformance import adapters
-from initializer_conformance import reference
+from initializer_conformance import adapters, reference
 from initializer_conformance.conformance import deviations
 
 FRAMEWORKS = ("torch", "jax", "flax", "keras", "tf_keras", "mlx", "paddle", "tinygrad")
@@ -21,8 +20,14 @@ FRAMEWORKS = ("torch", "jax", "flax", "keras", "tf_keras", "mlx", "paddle", "tin
 #: installed). Such a framework's contract is skipped, saying so, and CI runs it alone.
 IMPORT_CONFLICTS = {"paddle": "tensorflow"}
 IDENTIFIERS = sorted(reference.identifiers())
-RANDOM = ("RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling", "Orthogonal",
-          *reference.PRESETS)
+RANDOM = (
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "Orthogonal",
+    *reference.PRESETS,
+)
 KERNEL, DENSE, SQUARE = (3, 3, 4, 6), (4, 6), (5, 5)
 
 
@@ -31,12 +36,15 @@ def adapter(request):
     name = request.param
     conflict = IMPORT_CONFLICTS.get(name)
     if conflict in sys.modules:
-        pytest.skip(f"{name} crashes the process when imported after {conflict}: run its "
-                    f"contract in a process of its own (pytest tests/test_adapter_contract.py "
-                    f"-k {name})")
+        pytest.skip(
+            f"{name} crashes the process when imported after {conflict}: run its "
+            f"contract in a process of its own (pytest tests/test_adapter_contract.py "
+            f"-k {name})"
+        )
     builtin = adapters.BUILTINS[name]
-    pytest.importorskip(builtin.requires, reason=f"{name} is not installed "
-                                                 f"(pip install -e \".[{builtin.extra}]\")")
+    pytest.importorskip(
+        builtin.requires, reason=f'{name} is not installed (pip install -e ".[{builtin.extra}]")'
+    )
     return adapters.load_adapter(name)
 
 
@@ -88,7 +96,11 @@ def test_identifier_resolves_with_keras_layout_and_dtype(adapter, identifier):
             continue
         assert out.shape == shape, (identifier, shape, dtype)
         assert out.dtype == np.dtype(dtype) or _declared_dtype_deviation(adapter, name, dtype), (
-            identifier, shape, dtype, out.dtype)
+            identifier,
+            shape,
+            dtype,
+            out.dtype,
+        )
         assert np.isfinite(out).all(), (identifier, shape, dtype)
 
 
@@ -104,6 +116,7 @@ def test_seeds(adapter, identifier):
     """Equal seeds reproduce (seed 0 included), distinct seeds differ, seed=None gives
     fresh values in every instance. (Whether one unseeded instance repeats on every call
     is a property of the edition, which the suite checks: Keras 3 repeats.)"""
+
     def draw(config):
         out = _call(adapter, identifier, config, DENSE, "float64")
         if out is None:
@@ -113,8 +126,9 @@ def test_seeds(adapter, identifier):
     for seed in (0, 12345):
         assert np.array_equal(draw({"seed": seed}), draw({"seed": seed})), seed
     assert not np.array_equal(draw({"seed": 1}), draw({"seed": 2}))
-    assert not np.array_equal(draw({"seed": None}), draw({"seed": None})), \
+    assert not np.array_equal(draw({"seed": None}), draw({"seed": None})), (
         "two unseeded instances agree"
+    )
 
 
 @pytest.mark.parametrize("identifier", ["he_uniform", "lecun_uniform"])
@@ -124,8 +138,9 @@ def test_fans_are_read_in_keras_layout(adapter, identifier):
     sqrt(3·scale/4). 5 seeds, 120 values: a conforming draw stays below the lower
     limit with probability (4/6)^60 < 1e-10."""
     scale = 2.0 if identifier.startswith("he") else 1.0
-    out = np.concatenate([_call(adapter, identifier, {"seed": seed}, DENSE, "float64").ravel()
-                          for seed in range(5)])
+    out = np.concatenate(
+        [_call(adapter, identifier, {"seed": seed}, DENSE, "float64").ravel() for seed in range(5)]
+    )
     assert np.abs(out).max() <= np.sqrt(3 * scale / 4) * (1 + 1e-12)
     assert np.abs(out).max() > np.sqrt(3 * scale / 6)
 
@@ -143,11 +158,14 @@ def test_deterministic_integer_dtype(adapter):
     assert out.dtype == np.int32 and (out == 1).all()
 
 
-@pytest.mark.parametrize("identifier, config", [
-    ("not_an_initializer", {}),
-    ("RandomNormal", {"sttdev": 1.0}),
-    ("glorot_uniform", {"scale": 2.0}),
-])
+@pytest.mark.parametrize(
+    "identifier, config",
+    [
+        ("not_an_initializer", {}),
+        ("RandomNormal", {"sttdev": 1.0}),
+        ("glorot_uniform", {"scale": 2.0}),
+    ],
+)
 def test_unknown_identifier_or_config_key_is_a_value_error(adapter, identifier, config):
     with pytest.raises(ValueError):
         adapter.make(identifier, config)(DENSE, "float32")
@@ -157,7 +175,7 @@ def test_unknown_identifier_or_config_key_is_a_value_error(adapter, identifier, 
 def nnx():
     """``flax.nnx``, imported outside the test: importing flax the first time in a process
     touches numpy's global random state, which every test here must leave alone."""
-    pytest.importorskip("flax", reason="flax is not installed (pip install -e \".[flax]\")")
+    pytest.importorskip("flax", reason='flax is not installed (pip install -e ".[flax]")')
     from flax import nnx
 
     return nnx
@@ -167,7 +185,13 @@ def test_flax_adapter_makes_the_call_a_flax_layer_makes(nnx):
     """``nnx.Linear(kernel_init=...)`` with ``nnx.Rngs(params=seed)`` holds the very
     kernel the flax adapter returns for that seed."""
     adapter = adapters.load_adapter("flax")
-    layer = nnx.Linear(4, 6, kernel_init=nnx.initializers.glorot_uniform(),
-                       param_dtype="float64", rngs=nnx.Rngs(params=7))
-    assert np.array_equal(np.asarray(layer.kernel[...]),
-                          adapter.make("glorot_uniform", {"seed": 7})(DENSE, "float64"))
+    layer = nnx.Linear(
+        4,
+        6,
+        kernel_init=nnx.initializers.glorot_uniform(),
+        param_dtype="float64",
+        rngs=nnx.Rngs(params=7),
+    )
+    assert np.array_equal(
+        np.asarray(layer.kernel[...]), adapter.make("glorot_uniform", {"seed": 7})(DENSE, "float64")
+    )

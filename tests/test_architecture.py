@@ -8,15 +8,13 @@ mutants excepted: they are the reference); the suite never imports the reports.
 
 import ast
 import inspect
-from pathlib import Path
 
 import pytest
 
+from benchmarks.runs import ROOT
 from initializer_conformance import reference
 from initializer_conformance.adapters import keras_api, mutants, port, reference_numpy
 from initializer_conformance.reports import results
-
-from benchmarks.runs import ROOT
 
 PACKAGE = "initializer_conformance"
 
@@ -30,20 +28,25 @@ def _imports(folder: str) -> dict[str, set[str]]:
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 parts = node.module.split(".")
                 if parts[0] == PACKAGE:
-                    names.add(parts[1] if len(parts) > 1 else next(
-                        (a.name for a in node.names), ""))
+                    names.add(
+                        parts[1] if len(parts) > 1 else next((a.name for a in node.names), "")
+                    )
             elif isinstance(node, ast.Import):
-                names |= {a.name.split(".")[1] for a in node.names
-                          if a.name.startswith(f"{PACKAGE}.")}
+                names |= {
+                    a.name.split(".")[1] for a in node.names if a.name.startswith(f"{PACKAGE}.")
+                }
         found[path.name] = names
     return found
 
 
-@pytest.mark.parametrize("folder, allowed", [
-    ("reference", {"reference"}),
-    ("conformance", {"reference", "adapters", "conformance"}),
-    ("reports", {"reference", "adapters", "conformance", "reports"}),
-])
+@pytest.mark.parametrize(
+    "folder, allowed",
+    [
+        ("reference", {"reference"}),
+        ("conformance", {"reference", "adapters", "conformance"}),
+        ("reports", {"reference", "adapters", "conformance", "reports"}),
+    ],
+)
 def test_layers_import_downwards(folder, allowed):
     wrong = {f: names - allowed for f, names in _imports(folder).items() if names - allowed}
     assert not wrong, f"{folder}/ imports a layer above it: {wrong}"
@@ -52,14 +55,20 @@ def test_layers_import_downwards(folder, allowed):
 def test_the_framework_adapters_import_only_their_kit():
     """Like a third-party port: nothing of the reference, the suite or the reports."""
     baseline = {"reference_numpy.py", "mutants.py"}  # the reference itself, as an adapter
-    wrong = {f: names for f, names in _imports("adapters").items()
-             if f not in baseline and names - {"adapters"}}
+    wrong = {
+        f: names
+        for f, names in _imports("adapters").items()
+        if f not in baseline and names - {"adapters"}
+    }
     assert not wrong
 
 
 def _defaults(factory) -> dict:
-    return {p.name: p.default for p in inspect.signature(factory).parameters.values()
-            if p.kind is p.POSITIONAL_OR_KEYWORD}
+    return {
+        p.name: p.default
+        for p in inspect.signature(factory).parameters.values()
+        if p.kind is p.POSITIONAL_OR_KEYWORD
+    }
 
 
 def test_the_adapters_keras_api_is_the_references():
@@ -68,8 +77,8 @@ def test_the_adapters_keras_api_is_the_references():
         factory = reference.CLASSES.get(name) or reference.FUNCTIONS[name]
         assert signature == _defaults(factory), name
     assert keras_api.ALIASES == reference.ALIASES
-    assert keras_api.KERAS3_ALIASES == reference.KERAS3.extra_aliases
-    assert keras_api.PRESETS == tuple(reference.PRESETS)
+    assert reference.KERAS3.extra_aliases == keras_api.KERAS3_ALIASES
+    assert tuple(reference.PRESETS) == keras_api.PRESETS
     assert set(keras_api.DETERMINISTIC) == set(reference.DETERMINISTIC)
     assert keras_api.RANDOM == reference.RANDOM
     assert keras_api.FAN_SCALED == reference.FAN_SCALED
@@ -79,10 +88,15 @@ def test_the_reports_rows_are_the_references_initializers():
     assert results.INITIALIZERS == reference.NAMES
 
 
-@pytest.mark.parametrize("adapter", [reference_numpy.ReferenceAdapter(),
-                                     reference_numpy.ReferenceKeras3Adapter(),
-                                     *[m() for m in mutants.MUTANTS.values()]],
-                         ids=lambda a: a.name)
+@pytest.mark.parametrize(
+    "adapter",
+    [
+        reference_numpy.ReferenceAdapter(),
+        reference_numpy.ReferenceKeras3Adapter(),
+        *[m() for m in mutants.MUTANTS.values()],
+    ],
+    ids=lambda a: a.name,
+)
 def test_built_in_adapters_satisfy_the_protocol(adapter):
     assert isinstance(adapter, port.Adapter)
 

@@ -31,7 +31,7 @@ def clamped_truncated_normal(law, n, seed):
     """float32 inverse-CDF draws clamped to the bounds (torch's trunc_normal_)."""
     lo, hi = law.support
     u = np.random.default_rng(seed).uniform(scipy_stats.norm.cdf(-2), scipy_stats.norm.cdf(2), n)
-    x = (np.float32(law.loc) + np.float32(law.scale) * scipy_stats.norm.ppf(u).astype(np.float32))
+    x = np.float32(law.loc) + np.float32(law.scale) * scipy_stats.norm.ppf(u).astype(np.float32)
     return np.clip(x, np.float32(lo), np.float32(hi)).astype(np.float32)
 
 

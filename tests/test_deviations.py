@@ -7,26 +7,42 @@ import sys
 
 import pytest
 
+from benchmarks.runs import ROOT, suite_command, suite_process
 from initializer_conformance.conformance import deviations
 from initializer_conformance.conformance.deviations import Deviation, DeviationError
-from benchmarks.runs import suite_command
-from benchmarks.runs import ROOT, suite_process
 
 FUNCTIONS = deviations.suite_functions(ROOT / "conformance")
 
 
-@pytest.mark.parametrize("check, nodeid, matches", [
-    ("test_law[he_normal]", "conformance/test_law.py::test_law[he_normal]", True),
-    ("test_law[he_normal]", "conformance/test_law.py::test_law[lecun_normal]", False),
-    ("test_law[h]", "conformance/test_law.py::test_law[he_normal]", False),  # not a class
-    ("conformance/test_law.py::test_law[he_normal]",
-     "conformance/test_law.py::test_law[he_normal]", True),
-    ("test_fans[*]", "conformance/test_fans.py::test_fans[glorot_uniform]", True),
-    ("test_identity_shape[(2, 3)]", "conformance/test_identity.py::test_identity_shape[(2, 3)]",
-     True),
-    ("test_dtype[*-float16]", "conformance/test_dtype.py::test_dtype[Orthogonal-float16]", True),
-    ("test_dtype[*-float16]", "conformance/test_dtype.py::test_dtype[Orthogonal-float32]", False),
-])
+@pytest.mark.parametrize(
+    "check, nodeid, matches",
+    [
+        ("test_law[he_normal]", "conformance/test_law.py::test_law[he_normal]", True),
+        ("test_law[he_normal]", "conformance/test_law.py::test_law[lecun_normal]", False),
+        ("test_law[h]", "conformance/test_law.py::test_law[he_normal]", False),  # not a class
+        (
+            "conformance/test_law.py::test_law[he_normal]",
+            "conformance/test_law.py::test_law[he_normal]",
+            True,
+        ),
+        ("test_fans[*]", "conformance/test_fans.py::test_fans[glorot_uniform]", True),
+        (
+            "test_identity_shape[(2, 3)]",
+            "conformance/test_identity.py::test_identity_shape[(2, 3)]",
+            True,
+        ),
+        (
+            "test_dtype[*-float16]",
+            "conformance/test_dtype.py::test_dtype[Orthogonal-float16]",
+            True,
+        ),
+        (
+            "test_dtype[*-float16]",
+            "conformance/test_dtype.py::test_dtype[Orthogonal-float32]",
+            False,
+        ),
+    ],
+)
 def test_a_check_is_a_test_id_with_star_wildcards(check, nodeid, matches):
     assert Deviation(check, "reason", "test").matches(nodeid) is matches
 
@@ -35,13 +51,16 @@ def test_the_suite_functions_are_read_from_the_test_files():
     assert {"test_law", "test_fans", "test_probe", "test_identity_shape"} <= set(FUNCTIONS)
 
 
-@pytest.mark.parametrize("mapping, message", [
-    ({"test_lwa[he_normal]": "typo"}, "name no check of the suite: 'test_lwa[he_normal]'"),
-    ({"test_law[he_normal]": ""}, "needs a check and a non-empty reason"),
-    ({"test_law[he_normal]": 3}, "needs a check and a non-empty reason"),
-    ({"test_law[he_normal]": {"reason": "r", "match": "("}}, "match is no regex"),
-    (["test_law[he_normal]"], "must map a check to a reason, got list"),
-])
+@pytest.mark.parametrize(
+    "mapping, message",
+    [
+        ({"test_lwa[he_normal]": "typo"}, "name no check of the suite: 'test_lwa[he_normal]'"),
+        ({"test_law[he_normal]": ""}, "needs a check and a non-empty reason"),
+        ({"test_law[he_normal]": 3}, "needs a check and a non-empty reason"),
+        ({"test_law[he_normal]": {"reason": "r", "match": "("}}, "match is no regex"),
+        (["test_law[he_normal]"], "must map a check to a reason, got list"),
+    ],
+)
 def test_bad_declarations_are_refused(mapping, message):
     class Adapter:
         known_deviations = mapping
@@ -57,7 +76,9 @@ def test_a_file_adds_to_the_adapter_and_ignore_drops_the_adapter(tmp_path):
     path = tmp_path / "known.toml"
     path.write_text('"test_fans[*]" = "fans of rank 0 and 1"\n')
     assert [(d.check, d.source) for d in deviations.declared(Adapter(), str(path), False)] == [
-        ("test_law[he_normal]", "adapter.known_deviations"), ("test_fans[*]", str(path))]
+        ("test_law[he_normal]", "adapter.known_deviations"),
+        ("test_fans[*]", str(path)),
+    ]
     assert [d.check for d in deviations.declared(Adapter(), str(path), True)] == ["test_fans[*]"]
     path.write_text("not toml =")
     with pytest.raises(DeviationError, match="is not TOML"):
@@ -66,15 +87,25 @@ def test_a_file_adds_to_the_adapter_and_ignore_drops_the_adapter(tmp_path):
 
 # -- end to end: the mutant UntruncatedGlorotNormal fails test_bounds[glorot_normal] ------
 
-SUBSET = ("--impl=initializer_conformance.adapters.mutants:UntruncatedGlorotNormal", "--conformance-profile=quick",
-          "-k", "test_bounds and glorot")
+SUBSET = (
+    "--impl=initializer_conformance.adapters.mutants:UntruncatedGlorotNormal",
+    "--conformance-profile=quick",
+    "-k",
+    "test_bounds and glorot",
+)
 
 
 def _run(tmp_path, declarations: str, *args: str):
     (tmp_path / "known.toml").write_text(declarations)
     report = tmp_path / "results.json"
-    result = suite_process(*SUBSET, "--known-deviations", str(tmp_path / "known.toml"),
-                       "--report-json", str(report), *args)
+    result = suite_process(
+        *SUBSET,
+        "--known-deviations",
+        str(tmp_path / "known.toml"),
+        "--report-json",
+        str(report),
+        *args,
+    )
     return result, (json.loads(report.read_text()) if report.exists() else None)
 
 
@@ -95,8 +126,14 @@ def test_a_declared_deviation_is_excused_and_shown_with_its_reason(tmp_path):
     before = sorted(tmp_path.iterdir())
     command = shlex.split(test["reproduce"])
     assert command[0] == "pytest"
-    replay = subprocess.run([sys.executable, "-m", *command], cwd=ROOT, capture_output=True,
-                            text=True, timeout=600, env=suite_command()[1])
+    replay = subprocess.run(
+        [sys.executable, "-m", *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=suite_command()[1],
+    )
     assert replay.returncode == 1 and "1 failed" in replay.stdout, replay.stdout[-3000:]
     assert sorted(tmp_path.iterdir()) == before
 
@@ -109,8 +146,9 @@ def test_an_undeclared_deviation_still_fails(tmp_path):
 
 
 def test_a_stale_deviation_fails_the_run_unless_allowed(tmp_path):
-    declarations = ('"test_bounds[glorot_normal]" = "real"\n'
-                    '"test_bounds[glorot_uniform]" = "fixed long ago"\n')
+    declarations = (
+        '"test_bounds[glorot_normal]" = "real"\n"test_bounds[glorot_uniform]" = "fixed long ago"\n'
+    )
     result, data = _run(tmp_path, declarations)
     assert result.returncode == 1, result.stdout[-3000:]
     assert "STALE known deviation 'test_bounds[glorot_uniform]'" in result.stdout
@@ -123,17 +161,23 @@ def test_a_stale_deviation_fails_the_run_unless_allowed(tmp_path):
 def test_an_unknown_check_is_a_usage_error_before_any_test(tmp_path):
     result, data = _run(tmp_path, '"test_bonds[glorot_normal]" = "typo"\n')
     assert result.returncode == 4 and data is None
-    assert "known deviations name no check of the suite: 'test_bonds[glorot_normal]'" in \
-        result.stderr
+    assert (
+        "known deviations name no check of the suite: 'test_bonds[glorot_normal]'" in result.stderr
+    )
 
 
 def test_match_narrows_a_deviation_to_one_failure(tmp_path):
-    excused, data = _run(tmp_path, '"test_bounds[glorot_normal]" = {reason = "untruncated", '
-                                   'match = "^AssertionError: \\\\[bounds\\\\] glorot_normal"}\n')
+    excused, data = _run(
+        tmp_path,
+        '"test_bounds[glorot_normal]" = {reason = "untruncated", '
+        'match = "^AssertionError: \\\\[bounds\\\\] glorot_normal"}\n',
+    )
     assert excused.returncode == 0, excused.stdout[-3000:]
     assert data["deviations"][0]["match"] == r"^AssertionError: \[bounds\] glorot_normal"
-    other, data = _run(tmp_path, '"test_bounds[glorot_normal]" = {reason = "rank < 2", '
-                                 'match = "ValueError: Fan in"}\n')
+    other, data = _run(
+        tmp_path,
+        '"test_bounds[glorot_normal]" = {reason = "rank < 2", match = "ValueError: Fan in"}\n',
+    )
     assert other.returncode == 1
     assert data["deviations"][0]["status"] == "unmatched"
     assert "its checks failed, but not as its match 'ValueError: Fan in' says" in other.stdout
@@ -143,8 +187,10 @@ def test_each_failure_hypothesis_reports_must_be_excused():
     nodeid = "conformance/test_law.py::test_law[he_normal]"
     rank = Deviation("test_law[he_normal]", "no fans below rank 2", "t", "ValueError: Fan in")
     law = Deviation("test_law[*]", "untruncated", "t", r"AssertionError: \[law\]")
-    both = ExceptionGroup("2 distinct failures", [ValueError("Fan in and fan out ..."),
-                                                  AssertionError("[law] he_normal: ...")])
+    both = ExceptionGroup(
+        "2 distinct failures",
+        [ValueError("Fan in and fan out ..."), AssertionError("[law] he_normal: ...")],
+    )
     assert deviations.excusing([rank, law], nodeid, both) == [0, 1]
     assert deviations.excusing([rank], nodeid, both) == []
     assert deviations.excusing([rank], nodeid, ValueError("Fan in and fan out ...")) == [0]
@@ -153,11 +199,15 @@ def test_each_failure_hypothesis_reports_must_be_excused():
 
 def test_a_check_may_have_several_narrowed_entries():
     class Adapter:
-        known_deviations = {"test_law[he_normal]": [
-            {"reason": "no fans below rank 2", "match": "ValueError: Fan in"},
-            {"reason": "untruncated", "match": "untruncated normal where a truncated"}]}
+        known_deviations = {
+            "test_law[he_normal]": [
+                {"reason": "no fans below rank 2", "match": "ValueError: Fan in"},
+                {"reason": "untruncated", "match": "untruncated normal where a truncated"},
+            ]
+        }
 
     entries = deviations.declared(Adapter(), None, False)
     assert [(e.check, e.match) for e in entries] == [
         ("test_law[he_normal]", "ValueError: Fan in"),
-        ("test_law[he_normal]", "untruncated normal where a truncated")]
+        ("test_law[he_normal]", "untruncated normal where a truncated"),
+    ]

@@ -5,8 +5,13 @@ import importlib
 
 import pytest
 
-MODULES = ["reference", "reference.constants", "reference.fans", "reference.matrices",
-           "reference.spec_page"]
+MODULES = [
+    "reference",
+    "reference.constants",
+    "reference.fans",
+    "reference.matrices",
+    "reference.spec_page",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -34,27 +34,27 @@ class MyAdapter(ReferenceAdapter):
     name = "my-port"
 '''
 
-PORT_BUGGY = '''\
+PORT_BUGGY = """\
 from initializer_conformance.adapters.mutants import SwappedFans
 
 
 class Buggy(SwappedFans):
     name = "my-buggy-port"
-'''
+"""
 
 # A hostile configuration: if the suite read it, warnings would be errors and the port's
 # conftest would refuse the run.
-PORT_PYPROJECT = '''\
+PORT_PYPROJECT = """\
 [tool.pytest.ini_options]
 testpaths = ["tests"]
 addopts = "-W error --strict-markers"
-'''
+"""
 
-PORT_CONFTEST = '''\
+PORT_CONFTEST = """\
 def pytest_configure(config):
     if config.getoption("--impl", None):
         raise RuntimeError("the port's conftest.py was loaded into the suite's run")
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +62,19 @@ def wheel(tmp_path_factory) -> Path:
     # Built from a copy: pip builds in the source tree, and setuptools' build/ directory
     # would otherwise be left in the checkout (and reused by the next build).
     source, out = tmp_path_factory.mktemp("source") / "src", tmp_path_factory.mktemp("wheel")
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv*", ".tox", "build", "dist", "*.egg-info", "__pycache__", "frameworks"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w",
-                    str(out), str(source)], check=True, capture_output=True, timeout=600)
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv*", ".tox", "build", "dist", "*.egg-info", "__pycache__", "frameworks"
+        ),
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     (path,) = out.glob("initializer_conformance-*.whl")
     return path
 
@@ -76,8 +85,12 @@ def python(wheel, tmp_path_factory) -> Path:
     env_dir = tmp_path_factory.mktemp("venv")
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True,
-                   capture_output=True, timeout=900)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
     return python
 
 
@@ -94,37 +107,47 @@ def port(tmp_path) -> Path:
 
 
 def _run(argv: list[str], cwd: Path, python: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST", "VIRTUAL_ENV")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST", "VIRTUAL_ENV")
+    }
     env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
     return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=900, env=env)
 
 
 def _files(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def test_the_wheel_is_one_namespace_with_its_data(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     top = {name.split("/")[0] for name in names}
     assert {t for t in top if not t.endswith(".dist-info")} == {"initializer_conformance"}
-    for needed in ("initializer_conformance/pytest.ini",
-                   "initializer_conformance/reports/templates/run.html.j2",
-                   "initializer_conformance/reports/schema/results-1.json",
-                   "initializer_conformance/conformance/test_law.py",
-                   "initializer_conformance/reference/laws.py"):
+    for needed in (
+        "initializer_conformance/pytest.ini",
+        "initializer_conformance/reports/templates/run.html.j2",
+        "initializer_conformance/reports/schema/results-1.json",
+        "initializer_conformance/conformance/test_law.py",
+        "initializer_conformance/reference/laws.py",
+    ):
         assert needed in names
     metadata = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     entry_points = zipfile.ZipFile(wheel).read(metadata).decode()
     assert "[pytest11]" in entry_points and "initializer-conformance =" in entry_points
-    assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith("/LICENSE")
-               for n in names)
+    assert any(n.endswith((".dist-info/licenses/LICENSE", "/LICENSE")) for n in names)
 
 
 def test_a_conforming_port_passes_from_its_own_repository(python, port):
-    result = _run(["initializer-conformance", "--impl=adapters:MyAdapter", "-k",
-                   "fans or identity or api"], port, python)
+    result = _run(
+        ["initializer-conformance", "--impl=adapters:MyAdapter", "-k", "fans or identity or api"],
+        port,
+        python,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "impl=adapters:MyAdapter -> my-port" in result.stdout
     results = json.loads((port / "reports" / "my-port.json").read_text())
@@ -134,11 +157,15 @@ def test_a_conforming_port_passes_from_its_own_repository(python, port):
 
 
 def test_a_buggy_port_fails_and_its_reproduce_command_replays_the_failure(python, port):
-    result = _run(["initializer-conformance", "--impl=adapters.buggy:Buggy", "-k", "test_fans"],
-                  port, python)
+    result = _run(
+        ["initializer-conformance", "--impl=adapters.buggy:Buggy", "-k", "test_fans"], port, python
+    )
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
-    reproduce = next(line.split("reproduce: ", 1)[1] for line in result.stdout.splitlines()
-                     if "reproduce: initializer-conformance" in line)
+    reproduce = next(
+        line.split("reproduce: ", 1)[1]
+        for line in result.stdout.splitlines()
+        if "reproduce: initializer-conformance" in line
+    )
     before = _files(port / "reports")
     replay = _run(shlex.split(reproduce), port, python)
     assert replay.returncode == 1, replay.stdout[-3000:]
@@ -156,9 +183,23 @@ def test_the_ports_own_pytest_run_is_untouched(python, port):
 
 
 def test_the_pyargs_route_and_python_m(python, tmp_path):
-    result = _run([str(python), "-m", "pytest", "--pyargs", "initializer_conformance.conformance",
-                   "--impl=numpy", "-k", "identity", "--no-report", "-p", "no:cacheprovider"],
-                  tmp_path, python)
+    result = _run(
+        [
+            str(python),
+            "-m",
+            "pytest",
+            "--pyargs",
+            "initializer_conformance.conformance",
+            "--impl=numpy",
+            "-k",
+            "identity",
+            "--no-report",
+            "-p",
+            "no:cacheprovider",
+        ],
+        tmp_path,
+        python,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "passed" in result.stdout
     result = _run([str(python), "-m", "initializer_conformance", "--help"], tmp_path, python)

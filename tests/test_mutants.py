@@ -7,19 +7,24 @@ Each run selects the mutant's ``caught_by`` test (``-k``), stops at the first fa
 
 import pytest
 
+from benchmarks.runs import suite_process
 from initializer_conformance.adapters.mutants import MUTANTS
 from initializer_conformance.conformance.errors import assert_dtype
 from initializer_conformance.conformance.identifiers import ALL
 from initializer_conformance.conformance.strategies import ALL_FLOAT_DTYPES, INT_DTYPES
-
-from benchmarks.runs import suite_process
 
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))
 def test_mutant_is_caught(name):
     mutant = MUTANTS[name]
     assert mutant.__doc__.strip(), "every mutant says which bug it is"
-    result = suite_process(f"--impl=initializer_conformance.adapters.mutants:{name}", "-k", mutant.caught_by, "-x", "-q")
+    result = suite_process(
+        f"--impl=initializer_conformance.adapters.mutants:{name}",
+        "-k",
+        mutant.caught_by,
+        "-x",
+        "-q",
+    )
     assert result.returncode == 1, f"mutant {name} survived:\n{result.stdout[-3000:]}"
     assert "FAILED conformance/test_" in result.stdout and mutant.caught_by in result.stdout
     assert "reproduce: pytest" in result.stdout  # the message says how to replay it
@@ -27,7 +32,9 @@ def test_mutant_is_caught(name):
         assert f"likely cause: {mutant.diagnosis}" in result.stdout, result.stdout[-3000:]
 
 
-@pytest.mark.parametrize("name", sorted(n for n, m in MUTANTS.items() if m.caught_by != "test_dtype"))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, m in MUTANTS.items() if m.caught_by != "test_dtype")
+)
 def test_mutant_has_one_bug(name, reference_run):
     """A mutant breaks only what its docstring says: the others handle every dtype as the
     reference does (the suite's own test_dtype, run in-process, passes)."""

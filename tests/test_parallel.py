@@ -15,8 +15,15 @@ TIMINGS = ("started", "duration", "command")
 def _results(tmp_path, name: str, *args: str) -> dict:
     path = tmp_path / f"{name}.json"
     # The probes (11 fixed large samples, a third of the run's time) are left out.
-    result = suite_process("--impl=numpy", "--conformance-profile=quick", "-k", "not test_probe",
-                       "--report-json", str(path), *args)
+    result = suite_process(
+        "--impl=numpy",
+        "--conformance-profile=quick",
+        "-k",
+        "not test_probe",
+        "--report-json",
+        str(path),
+        *args,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     data = json.loads(path.read_text())
     for key in TIMINGS:
@@ -32,6 +39,6 @@ def test_serial_and_parallel_runs_write_identical_results(tmp_path):
     parallel = _results(tmp_path, "parallel", "-n", "2")
     assert len(serial["tests"]) > 200 and serial["alpha"]["tests"] > 500
     assert [t["nodeid"] for t in parallel["tests"]] == [t["nodeid"] for t in serial["tests"]]
-    for a, b in zip(serial["tests"], parallel["tests"]):
+    for a, b in zip(serial["tests"], parallel["tests"], strict=True):
         assert a == b, a["nodeid"]
     assert parallel == serial

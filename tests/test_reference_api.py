@@ -36,7 +36,9 @@ RANDOM = {
     "he_uniform": lambda seed: ref.he_uniform(seed=seed),
 }
 DETERMINISTIC = {
-    "Zeros": ref.Zeros, "Ones": ref.Ones, "Constant": lambda: ref.Constant(3),
+    "Zeros": ref.Zeros,
+    "Ones": ref.Ones,
+    "Constant": lambda: ref.Constant(3),
     "Identity": ref.Identity,
 }
 
@@ -51,6 +53,7 @@ def shape_for(name: str, shape):
 
 
 # --- Zeros, Ones, Constant, Identity: exact -----------------------------------------
+
 
 @pytest.mark.parametrize("dtype", FLOATS + INTS)
 @pytest.mark.parametrize("shape", [(), (5,), (2, 3), (2, 3, 4)])
@@ -122,6 +125,7 @@ def test_identity_non_2d_raises(shape, edition):
 
 # --- output type, shape and dtype ---------------------------------------------------
 
+
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 @pytest.mark.parametrize("name", [*RANDOM, *DETERMINISTIC])
 def test_output_is_ndarray_of_shape_default_float32(name, shape):
@@ -131,11 +135,11 @@ def test_output_is_ndarray_of_shape_default_float32(name, shape):
     assert type(out) is np.ndarray, f"{name}{shape}: got {type(out).__name__}, not an ndarray"
     assert out.shape == shape and out.dtype == np.float32
     assert np.isfinite(out).all()
-    out = init(list(shape), None)   # any sequence of ints is a shape; None means float32
+    out = init(list(shape), None)  # any sequence of ints is a shape; None means float32
     assert type(out) is np.ndarray and out.shape == shape and out.dtype == np.float32
 
 
-@pytest.mark.parametrize("dtype", FLOATS + [np.float64, np.dtype("float16")])
+@pytest.mark.parametrize("dtype", [*FLOATS, np.float64, np.dtype("float16")])
 @pytest.mark.parametrize("name", [*RANDOM, *DETERMINISTIC])
 def test_float_dtypes_honoured(name, dtype):
     init = RANDOM[name](1) if name in RANDOM else DETERMINISTIC[name]()
@@ -153,7 +157,7 @@ def test_random_initializers_reject_non_float_dtypes(name, dtype):
     assert "dtype" in str(excinfo.value) and np.dtype(dtype).name in str(excinfo.value)
 
 
-@pytest.mark.parametrize("dtype", INTS + ["uint8", "int16"])
+@pytest.mark.parametrize("dtype", [*INTS, "uint8", "int16"])
 @pytest.mark.parametrize("name", list(DETERMINISTIC))
 def test_deterministic_initializers_accept_integer_dtypes(name, dtype):
     out = DETERMINISTIC[name]()(shape_for(name, (2, 2)), dtype)
@@ -161,6 +165,7 @@ def test_deterministic_initializers_accept_integer_dtypes(name, dtype):
 
 
 # --- seeds --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", list(RANDOM))
 def test_seeded_instances_are_reproducible(name):
@@ -216,11 +221,12 @@ def test_global_random_state_untouched():
     # and the global stream is not what seeded instances draw from
     np.random.seed(7)
     legacy = np.random.standard_normal(3) * 0.05
-    np.random.set_state(original)     # leave the global state as we found it
+    np.random.set_state(original)  # leave the global state as we found it
     assert not np.allclose(ref.RandomNormal(seed=7)((3,), "float64"), legacy)
 
 
 # --- identifiers: get() -------------------------------------------------------------
+
 
 def _vs(scale, mode, dist):
     return (ref.VarianceScaling, {"scale": scale, "mode": mode, "distribution": dist, "seed": None})
@@ -229,9 +235,14 @@ def _vs(scale, mode, dist):
 #: identifier -> (class, config of the instance get() must build). Written from the
 #: seed page (names, defaults) and Keras 2's compatibility aliases.
 IDENTIFIERS = {
-    "Zeros": (ref.Zeros, {}), "zeros": (ref.Zeros, {}), "zero": (ref.Zeros, {}),
-    "Ones": (ref.Ones, {}), "ones": (ref.Ones, {}), "one": (ref.Ones, {}),
-    "Constant": (ref.Constant, {"value": 0}), "constant": (ref.Constant, {"value": 0}),
+    "Zeros": (ref.Zeros, {}),
+    "zeros": (ref.Zeros, {}),
+    "zero": (ref.Zeros, {}),
+    "Ones": (ref.Ones, {}),
+    "ones": (ref.Ones, {}),
+    "one": (ref.Ones, {}),
+    "Constant": (ref.Constant, {"value": 0}),
+    "constant": (ref.Constant, {"value": 0}),
     "RandomNormal": (ref.RandomNormal, {"mean": 0.0, "stddev": 0.05, "seed": None}),
     "random_normal": (ref.RandomNormal, {"mean": 0.0, "stddev": 0.05, "seed": None}),
     "normal": (ref.RandomNormal, {"mean": 0.0, "stddev": 0.05, "seed": None}),
@@ -243,7 +254,8 @@ IDENTIFIERS = {
     "VarianceScaling": _vs(1.0, "fan_in", "normal"),
     "Orthogonal": (ref.Orthogonal, {"gain": 1.0, "seed": None}),
     "orthogonal": (ref.Orthogonal, {"gain": 1.0, "seed": None}),
-    "Identity": (ref.Identity, {"gain": 1.0}), "identity": (ref.Identity, {"gain": 1.0}),
+    "Identity": (ref.Identity, {"gain": 1.0}),
+    "identity": (ref.Identity, {"gain": 1.0}),
     "lecun_uniform": _vs(1.0, "fan_in", "uniform"),
     "glorot_normal": _vs(1.0, "fan_avg", "normal"),
     "glorot_uniform": _vs(1.0, "fan_avg", "uniform"),
@@ -262,17 +274,20 @@ KERAS3_EXTRA = {
 }
 #: std (or exact value) of each identifier's law on shape (4, 6): fan_in 4, fan_out 6.
 LAW_ON_4x6 = {
-    ref.Zeros: 0.0, ref.Ones: 1.0, ref.Constant: 0.0,
-    ref.RandomNormal: (laws.Normal, 0.05), ref.RandomUniform: (laws.Uniform, 0.1 / math.sqrt(12)),
+    ref.Zeros: 0.0,
+    ref.Ones: 1.0,
+    ref.Constant: 0.0,
+    ref.RandomNormal: (laws.Normal, 0.05),
+    ref.RandomUniform: (laws.Uniform, 0.1 / math.sqrt(12)),
     ref.TruncatedNormal: (laws.TruncatedNormal, 0.05 * 0.8796256610342398),
 }
 PRESET_STD_ON_4x6 = {
-    ("fan_in", "uniform", 1.0): math.sqrt(3 / 4) / math.sqrt(3),     # lecun_uniform
-    ("fan_avg", "normal", 1.0): math.sqrt(2 / 10),                   # glorot_normal
-    ("fan_avg", "uniform", 1.0): math.sqrt(6 / 10) / math.sqrt(3),   # glorot_uniform
-    ("fan_in", "normal", 2.0): math.sqrt(2 / 4),                     # he_normal
-    ("fan_in", "normal", 1.0): math.sqrt(1 / 4),                     # lecun_normal, VarianceScaling
-    ("fan_in", "uniform", 2.0): math.sqrt(6 / 4) / math.sqrt(3),     # he_uniform
+    ("fan_in", "uniform", 1.0): math.sqrt(3 / 4) / math.sqrt(3),  # lecun_uniform
+    ("fan_avg", "normal", 1.0): math.sqrt(2 / 10),  # glorot_normal
+    ("fan_avg", "uniform", 1.0): math.sqrt(6 / 10) / math.sqrt(3),  # glorot_uniform
+    ("fan_in", "normal", 2.0): math.sqrt(2 / 4),  # he_normal
+    ("fan_in", "normal", 1.0): math.sqrt(1 / 4),  # lecun_normal, VarianceScaling
+    ("fan_in", "uniform", 2.0): math.sqrt(6 / 4) / math.sqrt(3),  # he_uniform
 }
 
 
@@ -335,16 +350,21 @@ def test_get_passes_through_instances_none_and_callables():
 
     assert ref.get(my_init) is my_init
     assert ref.get(my_init)((2,), "float32").tolist() == [0.25, 0.25]
-    lam = lambda shape, dtype=None: np.zeros(shape, dtype)  # noqa: E731
+    lam = lambda shape, dtype=None: np.zeros(shape, dtype)
     assert ref.get(lam) is lam
 
 
 @pytest.mark.parametrize("edition", ["keras2", "keras3"])
 def test_get_dict(edition):
-    init = ref.get({"class_name": "RandomNormal", "config": {"mean": 1.0, "stddev": 2.0, "seed": 5}},
-                   edition=edition)
-    assert type(init) is ref.RandomNormal and init.get_config() == {"mean": 1.0, "stddev": 2.0,
-                                                                     "seed": 5}
+    init = ref.get(
+        {"class_name": "RandomNormal", "config": {"mean": 1.0, "stddev": 2.0, "seed": 5}},
+        edition=edition,
+    )
+    assert type(init) is ref.RandomNormal and init.get_config() == {
+        "mean": 1.0,
+        "stddev": 2.0,
+        "seed": 5,
+    }
     assert init.law((2,)) == laws.Normal(1.0, 2.0)
     init = ref.get({"class_name": "he_normal", "config": {"seed": 1}}, edition=edition)
     assert init == ref.VarianceScaling(2.0, "fan_in", "normal", 1, edition=edition)
@@ -355,16 +375,30 @@ def test_get_dict(edition):
 # --- get_config / from_config / serialize / deserialize ----------------------------
 
 ROUND_TRIP = [
-    ref.Zeros(), ref.Ones(), ref.Constant(), ref.Constant(2.5), ref.Constant(-3),
-    ref.RandomNormal(), ref.RandomNormal(1.0, 0.2, seed=3),
-    ref.RandomUniform(), ref.RandomUniform(-1.0, 2.0, seed=4),
-    ref.TruncatedNormal(), ref.TruncatedNormal(0.5, 0.1, seed=5),
-    ref.VarianceScaling(), ref.VarianceScaling(0.5, "fan_out", "uniform", seed=6),
+    ref.Zeros(),
+    ref.Ones(),
+    ref.Constant(),
+    ref.Constant(2.5),
+    ref.Constant(-3),
+    ref.RandomNormal(),
+    ref.RandomNormal(1.0, 0.2, seed=3),
+    ref.RandomUniform(),
+    ref.RandomUniform(-1.0, 2.0, seed=4),
+    ref.TruncatedNormal(),
+    ref.TruncatedNormal(0.5, 0.1, seed=5),
+    ref.VarianceScaling(),
+    ref.VarianceScaling(0.5, "fan_out", "uniform", seed=6),
     ref.VarianceScaling(3.0, "fan_avg", "normal", seed=7),
-    ref.Orthogonal(), ref.Orthogonal(gain=2.0, seed=8),
-    ref.Identity(), ref.Identity(gain=0.5),
-    ref.lecun_uniform(seed=9), ref.glorot_normal(seed=10), ref.glorot_uniform(seed=11),
-    ref.he_normal(seed=12), ref.lecun_normal(seed=13), ref.he_uniform(seed=14),
+    ref.Orthogonal(),
+    ref.Orthogonal(gain=2.0, seed=8),
+    ref.Identity(),
+    ref.Identity(gain=0.5),
+    ref.lecun_uniform(seed=9),
+    ref.glorot_normal(seed=10),
+    ref.glorot_uniform(seed=11),
+    ref.he_normal(seed=12),
+    ref.lecun_normal(seed=13),
+    ref.he_uniform(seed=14),
     ref.he_uniform(),
 ]
 
@@ -390,7 +424,7 @@ def test_serialize_round_trip(init):
     data = ref.serialize(init)
     assert set(data) == {"class_name", "config"}
     assert data["class_name"] == type(init).__name__
-    data = json.loads(json.dumps(data))            # serializable as JSON
+    data = json.loads(json.dumps(data))  # serializable as JSON
     rebuilt = ref.deserialize(data)
     assert rebuilt == init
     assert ref.get(data) == init
@@ -399,12 +433,16 @@ def test_serialize_round_trip(init):
         assert np.array_equal(rebuilt(shape), init(shape))
 
 
-@pytest.mark.parametrize("init", [
-    ref.VarianceScaling(1.0, "fan_in", "untruncated_normal", seed=1, edition="keras3"),
-    ref.VarianceScaling(2.0, "fan_avg", "truncated_normal", seed=2, edition="keras3"),
-    ref.Identity(gain=2.0, edition="keras3"),
-    ref.he_normal(seed=3, edition="keras3"),
-], ids=repr)
+@pytest.mark.parametrize(
+    "init",
+    [
+        ref.VarianceScaling(1.0, "fan_in", "untruncated_normal", seed=1, edition="keras3"),
+        ref.VarianceScaling(2.0, "fan_avg", "truncated_normal", seed=2, edition="keras3"),
+        ref.Identity(gain=2.0, edition="keras3"),
+        ref.he_normal(seed=3, edition="keras3"),
+    ],
+    ids=repr,
+)
 def test_keras3_round_trip_with_edition(init):
     rebuilt = ref.deserialize(ref.serialize(init), edition="keras3")
     assert rebuilt == init and rebuilt.edition is ref.KERAS3
@@ -422,6 +460,7 @@ def test_equality():
 
 # --- keras3 VarianceScaling distributions -------------------------------------------
 
+
 def test_keras3_variance_scaling_distributions():
     shape = (3, 3, 16, 32)
     law = ref.VarianceScaling(2.0, "fan_in", "untruncated_normal", edition="keras3").law(shape)
@@ -434,6 +473,7 @@ def test_keras3_variance_scaling_distributions():
 
 
 # --- every ValueError, one table ----------------------------------------------------
+
 
 def _call(init, shape, dtype=None):
     return lambda: init(shape, dtype)
@@ -451,30 +491,59 @@ BAD_INPUTS = [
     ("VS mode=FAN_IN", lambda: ref.VarianceScaling(mode="FAN_IN"), ["mode", "'FAN_IN'"]),
     ("VS mode=None", lambda: ref.VarianceScaling(mode=None), ["mode", "None"]),
     ("VS mode=list", lambda: ref.VarianceScaling(mode=["fan_in"]), ["mode", "['fan_in']"]),
-    ("VS distribution=gaussian", lambda: ref.VarianceScaling(distribution="gaussian"),
-     ["distribution", "'gaussian'"]),
-    ("VS distribution=list", lambda: ref.VarianceScaling(distribution=["normal"]),
-     ["distribution", "['normal']"]),
-    ("VS keras2 truncated_normal", lambda: ref.VarianceScaling(distribution="truncated_normal"),
-     ["distribution", "'truncated_normal'"]),
-    ("VS keras2 untruncated_normal",
-     lambda: ref.VarianceScaling(distribution="untruncated_normal", edition="keras2"),
-     ["distribution", "'untruncated_normal'"]),
-    ("VS keras3 gaussian", lambda: ref.VarianceScaling(distribution="gaussian", edition="keras3"),
-     ["distribution", "'gaussian'"]),
+    (
+        "VS distribution=gaussian",
+        lambda: ref.VarianceScaling(distribution="gaussian"),
+        ["distribution", "'gaussian'"],
+    ),
+    (
+        "VS distribution=list",
+        lambda: ref.VarianceScaling(distribution=["normal"]),
+        ["distribution", "['normal']"],
+    ),
+    (
+        "VS keras2 truncated_normal",
+        lambda: ref.VarianceScaling(distribution="truncated_normal"),
+        ["distribution", "'truncated_normal'"],
+    ),
+    (
+        "VS keras2 untruncated_normal",
+        lambda: ref.VarianceScaling(distribution="untruncated_normal", edition="keras2"),
+        ["distribution", "'untruncated_normal'"],
+    ),
+    (
+        "VS keras3 gaussian",
+        lambda: ref.VarianceScaling(distribution="gaussian", edition="keras3"),
+        ["distribution", "'gaussian'"],
+    ),
     ("Constant value='x'", lambda: ref.Constant(value="x"), ["value", "'x'"]),
     ("Constant value=None", lambda: ref.Constant(value=None), ["value", "None"]),
     ("Constant value=True", lambda: ref.Constant(value=True), ["value", "True"]),
     ("Constant value=[1]", lambda: ref.Constant(value=[1.0]), ["value", "[1.0]"]),
-    *[(f"{name} seed={seed!r}", (lambda make, seed: lambda: make(seed))(make, seed),
-       ["seed", repr(seed)])
-      for name, make in RANDOM.items() for seed in (-1, 1.5, True, "3")],
-    *[(f"{name} dtype=int32", (lambda make: lambda: make(1)(shape_for(name, (4, 6)), "int32"))(make),
-       ["dtype", "int32"]) for name, make in RANDOM.items()],
+    *[
+        (
+            f"{name} seed={seed!r}",
+            (lambda make, seed: lambda: make(seed))(make, seed),  # noqa: B023 (bound now)
+            ["seed", repr(seed)],
+        )
+        for name, make in RANDOM.items()
+        for seed in (-1, 1.5, True, "3")
+    ],
+    *[
+        (
+            f"{name} dtype=int32",
+            (lambda make, name: lambda: make(1)(shape_for(name, (4, 6)), "int32"))(make, name),  # noqa: B023
+            ["dtype", "int32"],
+        )
+        for name, make in RANDOM.items()
+    ],
     ("Identity keras2 (2, 3)", _call(ref.Identity(), (2, 3)), ["shape", "(2, 3)"]),
     ("Identity keras2 (3,)", _call(ref.Identity(), (3,)), ["shape", "(3,)"]),
-    ("Identity keras3 (2, 2, 2)", _call(ref.Identity(edition="keras3"), (2, 2, 2)),
-     ["shape", "(2, 2, 2)"]),
+    (
+        "Identity keras3 (2, 2, 2)",
+        _call(ref.Identity(edition="keras3"), (2, 2, 2)),
+        ["shape", "(2, 2, 2)"],
+    ),
     ("Orthogonal ()", _call(ref.Orthogonal(), ()), ["shape", "()"]),
     ("Orthogonal (5,)", _call(ref.Orthogonal(), (5,)), ["shape", "(5,)"]),
     ("shape (2, -1)", _call(ref.RandomNormal(), (2, -1)), ["shape", "(2, -1)"]),
@@ -486,40 +555,70 @@ BAD_INPUTS = [
     ("get list", lambda: ref.get([1, 2]), ["identifier", "[1, 2]"]),
     ("get 1.5", lambda: ref.get(1.5), ["identifier", "1.5"]),
     ("get Initializer", lambda: ref.get("Initializer"), ["identifier", "'Initializer'"]),
-    ("get keras3 alias in keras2", lambda: ref.get("GlorotUniform"),
-     ["identifier", "'GlorotUniform'"]),
-    ("get dict missing config", lambda: ref.get({"class_name": "Zeros"}),
-     ["class_name", "['class_name']"]),
-    ("get dict wrong keys", lambda: ref.get({"name": "Zeros", "config": {}}),
-     ["class_name", "['config', 'name']"]),
-    ("get dict extra key", lambda: ref.get({"class_name": "Zeros", "config": {}, "x": 1}),
-     ["class_name", "['class_name', 'config', 'x']"]),
-    ("get dict unknown class", lambda: ref.get({"class_name": "Nope", "config": {}}),
-     ["identifier", "'Nope'"]),
-    ("deserialize unknown keyword",
-     lambda: ref.deserialize({"class_name": "RandomNormal", "config": {"foo": 1}}), ["foo"]),
-    ("get Zeros with a value", lambda: ref.get({"class_name": "Zeros", "config": {"value": 1}}),
-     ["value"]),
-    ("get preset with scale", lambda: ref.get({"class_name": "he_normal", "config": {"scale": 1}}),
-     ["scale"]),
+    (
+        "get keras3 alias in keras2",
+        lambda: ref.get("GlorotUniform"),
+        ["identifier", "'GlorotUniform'"],
+    ),
+    (
+        "get dict missing config",
+        lambda: ref.get({"class_name": "Zeros"}),
+        ["class_name", "['class_name']"],
+    ),
+    (
+        "get dict wrong keys",
+        lambda: ref.get({"name": "Zeros", "config": {}}),
+        ["class_name", "['config', 'name']"],
+    ),
+    (
+        "get dict extra key",
+        lambda: ref.get({"class_name": "Zeros", "config": {}, "x": 1}),
+        ["class_name", "['class_name', 'config', 'x']"],
+    ),
+    (
+        "get dict unknown class",
+        lambda: ref.get({"class_name": "Nope", "config": {}}),
+        ["identifier", "'Nope'"],
+    ),
+    (
+        "deserialize unknown keyword",
+        lambda: ref.deserialize({"class_name": "RandomNormal", "config": {"foo": 1}}),
+        ["foo"],
+    ),
+    (
+        "get Zeros with a value",
+        lambda: ref.get({"class_name": "Zeros", "config": {"value": 1}}),
+        ["value"],
+    ),
+    (
+        "get preset with scale",
+        lambda: ref.get({"class_name": "he_normal", "config": {"scale": 1}}),
+        ["scale"],
+    ),
     ("make unknown keyword", lambda: ref.make("Orthogonal", {"gain": 1.0, "sed": 3}), ["sed"]),
     ("from_config unknown keyword", lambda: ref.RandomNormal.from_config({"foo": 1}), ["foo"]),
     ("from_config Zeros value", lambda: ref.Zeros.from_config({"value": 2}), ["value"]),
-    ("from_config bad scale",
-     lambda: ref.VarianceScaling.from_config({"scale": -2.0, "mode": "fan_in",
-                                              "distribution": "normal", "seed": None}),
-     ["scale", "-2.0"]),
+    (
+        "from_config bad scale",
+        lambda: ref.VarianceScaling.from_config(
+            {"scale": -2.0, "mode": "fan_in", "distribution": "normal", "seed": None}
+        ),
+        ["scale", "-2.0"],
+    ),
     ("unknown edition", lambda: ref.get("zeros", edition="keras4"), ["edition", "'keras4'"]),
     ("unknown edition ctor", lambda: ref.Zeros(edition="tf1"), ["edition", "'tf1'"]),
 ]
 
 
-@pytest.mark.parametrize("action,needles", [b[1:] for b in BAD_INPUTS],
-                         ids=[b[0] for b in BAD_INPUTS])
+@pytest.mark.parametrize(
+    "action,needles", [b[1:] for b in BAD_INPUTS], ids=[b[0] for b in BAD_INPUTS]
+)
 def test_bad_inputs_raise_value_error_naming_argument_and_value(action, needles):
     with pytest.raises(Exception) as excinfo:
         action()
-    assert excinfo.type is ValueError, f"expected ValueError, got {excinfo.type.__name__}: {excinfo.value}"
+    assert excinfo.type is ValueError, (
+        f"expected ValueError, got {excinfo.type.__name__}: {excinfo.value}"
+    )
     message = str(excinfo.value)
     for needle in needles:
         assert needle in message, f"{needle!r} not in the message {message!r}"

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from conftest import ROOT, run_suite
 
 from initializer_conformance import reference
 from initializer_conformance.conformance import assertions
@@ -22,61 +23,116 @@ from initializer_conformance.conformance.sampling import Context, Sample
 from initializer_conformance.reports import __main__ as cli
 from initializer_conformance.reports import plots, render, results
 
-from conftest import ROOT, run_suite
-
-
 # -- synthetic results ------------------------------------------------------------------------
 
+
 def _test(nodeid, outcome, initializer, prop, findings=(), **extra):
-    return {"nodeid": nodeid, "property": prop, "initializer": initializer,
-            "function": nodeid.split("::")[-1].split("[")[0], "params": {},
-            "outcome": outcome, "duration": 0.01, "findings": list(findings), **extra}
+    return {
+        "nodeid": nodeid,
+        "property": prop,
+        "initializer": initializer,
+        "function": nodeid.split("::")[-1].split("[")[0],
+        "params": {},
+        "outcome": outcome,
+        "duration": 0.01,
+        "findings": list(findings),
+        **extra,
+    }
 
 
 def _run(name="numpy", edition="keras2", **extra):
-    return {"suite": {"name": results.SUITE, "version": "0.1.0"},
-            "adapter": {"impl": name, "name": name, "version": f"{name} 1.0",
-                        "description": f"{name} ({name} 1.0)"},
-            "edition": edition, "seed": 1, "profile": "ci",
-            "platform": {"system": "Linux", "machine": "x86_64", "platform": "Linux",
-                         "python": "3.11", "numpy": "2.0", "workers": None},
-            "started": "2026-01-01T00:00:00+00:00", "duration": 1.5, "exitstatus": 0,
-            "alpha": {"spent": 1e-5, "budget": 1e-3, "tests": 5,
-                      "tiers": [{"alpha": 2e-6, "count": 5}]}, **extra}
+    return {
+        "suite": {"name": results.SUITE, "version": "0.1.0"},
+        "adapter": {
+            "impl": name,
+            "name": name,
+            "version": f"{name} 1.0",
+            "description": f"{name} ({name} 1.0)",
+        },
+        "edition": edition,
+        "seed": 1,
+        "profile": "ci",
+        "platform": {
+            "system": "Linux",
+            "machine": "x86_64",
+            "platform": "Linux",
+            "python": "3.11",
+            "numpy": "2.0",
+            "workers": None,
+        },
+        "started": "2026-01-01T00:00:00+00:00",
+        "duration": 1.5,
+        "exitstatus": 0,
+        "alpha": {
+            "spent": 1e-5,
+            "budget": 1e-3,
+            "tests": 5,
+            "tiers": [{"alpha": 2e-6, "count": 5}],
+        },
+        **extra,
+    }
 
 
 def _results(name="numpy", outcomes=None):
     outcomes = outcomes or {}
     tests = [
-        _test("conformance/test_law.py::test_law[glorot_uniform]",
-              outcomes.get("glorot_uniform", "pass"), "glorot_uniform", "law"),
-        _test("conformance/test_fans.py::test_fans[he_normal]",
-              outcomes.get("he_normal", "pass"), "he_normal", "fans"),
-        _test("conformance/test_seeds.py::test_seed_repeated_calls[he_normal]", "skipped",
-              "he_normal", "seeds", message="edition keras2 does not specify ..."),
-        _test("conformance/test_api.py::test_spec_value_error[not_an_initializer]", "pass",
-              results.OTHER, "api"),
+        _test(
+            "conformance/test_law.py::test_law[glorot_uniform]",
+            outcomes.get("glorot_uniform", "pass"),
+            "glorot_uniform",
+            "law",
+        ),
+        _test(
+            "conformance/test_fans.py::test_fans[he_normal]",
+            outcomes.get("he_normal", "pass"),
+            "he_normal",
+            "fans",
+        ),
+        _test(
+            "conformance/test_seeds.py::test_seed_repeated_calls[he_normal]",
+            "skipped",
+            "he_normal",
+            "seeds",
+            message="edition keras2 does not specify ...",
+        ),
+        _test(
+            "conformance/test_api.py::test_spec_value_error[not_an_initializer]",
+            "pass",
+            results.OTHER,
+            "api",
+        ),
     ]
     return results.build(_run(name), tests)
 
 
 # -- schema ---------------------------------------------------------------------------------
 
+
 def test_built_results_follow_the_schema():
     data = _results(outcomes={"he_normal": "fail"})
     assert data["schema"] == "initializer-conformance/results/1"
     assert results.validate(data) == []
-    assert data["totals"] == {"pass": 2, "fail": 1, "unsupported": 0, "known-deviation": 0,
-                              "error": 0, "skipped": 1}
+    assert data["totals"] == {
+        "pass": 2,
+        "fail": 1,
+        "unsupported": 0,
+        "known-deviation": 0,
+        "error": 0,
+        "skipped": 1,
+    }
     assert data["verdict"] == "deviations"
     json.loads(results.dumps(data))  # strict JSON
 
 
-@pytest.mark.parametrize("outcomes, verdict", [
-    ({}, "conforms"), ({"glorot_uniform": "error"}, "deviations"),
-    ({"glorot_uniform": "unsupported"}, "conforms"),
-    ({"glorot_uniform": "known-deviation"}, "known-deviations"),
-])
+@pytest.mark.parametrize(
+    "outcomes, verdict",
+    [
+        ({}, "conforms"),
+        ({"glorot_uniform": "error"}, "deviations"),
+        ({"glorot_uniform": "unsupported"}, "conforms"),
+        ({"glorot_uniform": "known-deviation"}, "known-deviations"),
+    ],
+)
 def test_verdict(outcomes, verdict):
     assert _results(outcomes=outcomes)["verdict"] == verdict
 
@@ -93,11 +149,28 @@ def test_the_schema_catches_what_is_wrong():
 
 
 def test_jsonable_gives_strict_json():
-    value = results.jsonable({"shape": (3, 4), "x": np.float32(0.5), "n": np.int64(7),
-                              "p": math.inf, "q": float("nan"), "a": np.arange(3),
-                              "b": np.bool_(True), 1: None})
-    assert value == {"shape": [3, 4], "x": 0.5, "n": 7, "p": "inf", "q": "nan", "a": [0, 1, 2],
-                     "b": True, "1": None}
+    value = results.jsonable(
+        {
+            "shape": (3, 4),
+            "x": np.float32(0.5),
+            "n": np.int64(7),
+            "p": math.inf,
+            "q": float("nan"),
+            "a": np.arange(3),
+            "b": np.bool_(True),
+            1: None,
+        }
+    )
+    assert value == {
+        "shape": [3, 4],
+        "x": 0.5,
+        "n": 7,
+        "p": "inf",
+        "q": "nan",
+        "a": [0, 1, 2],
+        "b": True,
+        "1": None,
+    }
     json.dumps(value, allow_nan=False)
 
 
@@ -118,8 +191,10 @@ def test_load_rejects_other_files(tmp_path):
 
 
 def test_property_and_slug():
-    assert results.property_of("conformance/test_orthogonal.py::test_orthogonal_haar[3x3]") \
+    assert (
+        results.property_of("conformance/test_orthogonal.py::test_orthogonal_haar[3x3]")
         == "orthogonality"
+    )
     assert results.property_of("conformance/test_probes.py::test_probe[he_normal]") == "probes"
     assert results.slug("mutant:SwappedFans") == "mutant-SwappedFans"
     assert results.slug("evil:<b>port</b>") == "evil-b-port-b"
@@ -139,17 +214,24 @@ def test_matrix_cells_show_the_worst_outcome():
 
 # -- merge ----------------------------------------------------------------------------------
 
+
 def test_merge_frameworks_by_initializers():
     torch = _results("torch", {"he_normal": "fail"})
     jax = _results("jax", {"glorot_uniform": "unsupported"})
     merged = results.merge([(torch, "torch.html"), (jax, None), (_results("torch"), "t2.html")])
     assert [f["label"] for f in merged["frameworks"]] == [
-        "torch", "jax", "torch (keras2, seed 1, #2)"]
+        "torch",
+        "jax",
+        "torch (keras2, seed 1, #2)",
+    ]
     assert merged["initializers"] == ["glorot_uniform", "he_normal", results.OTHER]
     t, j, _ = merged["frameworks"]
-    assert t["cells"]["he_normal"] == {"outcome": "fail", "counts": {"fail": 1, "skipped": 1},
-                                       "labels": ["fans"],  # no cause known: the property
-                                       "link": "torch.html#initializer=he_normal"}
+    assert t["cells"]["he_normal"] == {
+        "outcome": "fail",
+        "counts": {"fail": 1, "skipped": 1},
+        "labels": ["fans"],  # no cause known: the property
+        "link": "torch.html#initializer=he_normal",
+    }
     assert t["cells"]["glorot_uniform"]["outcome"] == "pass"
     assert j["cells"]["glorot_uniform"]["outcome"] == "unsupported"
     assert j["cells"]["he_normal"]["link"] is None and j["verdict"] == "conforms"
@@ -173,6 +255,7 @@ def test_merge_command_writes_the_index(tmp_path, capsys):
 
 # -- recording ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def record(reference_run):
     reference_run.record.enabled = True
@@ -192,12 +275,18 @@ def test_findings_keep_the_failing_example(record):
     bad_ctx = Context("he_normal", {"seed": 2}, (16, 64), "float32")
     with pytest.raises(AssertionError) as failure:
         assertions.assert_scale(_sample(law, 30_000, 2, scale=0.5), law, bad_ctx, 1e-6)
-    assertions.assert_scale(_sample(law, 5000, 3), law, Context(
-        "he_normal", {"seed": 3}, (16, 64), "float32"), 1e-6)  # a later passing example
+    assertions.assert_scale(
+        _sample(law, 5000, 3), law, Context("he_normal", {"seed": 3}, (16, 64), "float32"), 1e-6
+    )  # a later passing example
     (finding,) = kept.findings(record, failure.value)  # the example that raised it
     assert finding["check"] == "scale" and not finding["passed"]
-    assert finding["case"] == {"identifier": "he_normal", "config": {"seed": 2},
-                               "shape": [16, 64], "dtype": "float32", "seed": 2}
+    assert finding["case"] == {
+        "identifier": "he_normal",
+        "config": {"seed": 2},
+        "shape": [16, 64],
+        "dtype": "float32",
+        "seed": 2,
+    }
     assert finding["statistics"][0]["test"].startswith("variance")
     assert finding["statistics"][0]["pvalue"] < finding["statistics"][0]["alpha"]
     assert "observed/expected std = 0.50" in finding["statistics"][0]["effect"]
@@ -226,8 +315,7 @@ def test_plots_are_svg_data_uris(record):
         assertions.assert_scale(_sample(law, 20_000, 1, scale=1.2), law, ctx, 1e-6)
     (finding,) = kept.findings(record, failure.value)
     for plot in (plots.failure_plot(finding), plots.pass_plot(finding)):
-        assert plot.startswith("data:image/svg+xml,%3Csvg") or plot.startswith(
-            "data:image/svg+xml,<svg")
+        assert plot.startswith(("data:image/svg+xml,%3Csvg", "data:image/svg+xml,<svg"))
         assert 3000 < len(plot) < 40_000
         assert "#" not in plot and "%" in plot  # a valid data: URI (a # would end it)
     assert plots.failure_plot({**finding, "sample": None}) is None
@@ -248,29 +336,42 @@ def suite_report(tmp_path_factory, name: str, *args: str):
 
 
 #: A mutant with a failure (test_fans[he_normal]) and a pass (test_probe[glorot_uniform]).
-SWAPPED_FANS = ("--impl=initializer_conformance.adapters.mutants:SwappedFans", "-k",
-                "test_fans and he_normal or test_probe and glorot_uniform",
-                "--report-html={out}/page.html")
+SWAPPED_FANS = (
+    "--impl=initializer_conformance.adapters.mutants:SwappedFans",
+    "-k",
+    "test_fans and he_normal or test_probe and glorot_uniform",
+    "--report-html={out}/page.html",
+)
 
 
 @pytest.fixture(scope="module")
 def numpy_run(tmp_path_factory):
     """The reference under xdist: the controller alone writes the files."""
-    return suite_report(tmp_path_factory, "numpy-report", "--impl=numpy", "-n", "1", "-k",
-                        "test_law and glorot_uniform or test_probe and TruncatedNormal or "
-                        "test_identity_shape or test_seed_repeated_calls and he_normal",
-                        "--report-json={out}/numpy.json", "--junitxml={out}/junit.xml")
+    return suite_report(
+        tmp_path_factory,
+        "numpy-report",
+        "--impl=numpy",
+        "-n",
+        "1",
+        "-k",
+        "test_law and glorot_uniform or test_probe and TruncatedNormal or "
+        "test_identity_shape or test_seed_repeated_calls and he_normal",
+        "--report-json={out}/numpy.json",
+        "--junitxml={out}/junit.xml",
+    )
 
 
 def test_numpy_run_writes_results_and_page(numpy_run):
     result, out = numpy_run
     assert result.returncode == 0, result.stdout[-3000:]
-    assert re.search(r"report: \S*numpy\.json \(\d+ KB\), \S*numpy\.html \(\d+ KB\)",
-                     result.stdout)
+    assert re.search(r"report: \S*numpy\.json \(\d+ KB\), \S*numpy\.html \(\d+ KB\)", result.stdout)
     data = results.load(out / "numpy.json")
-    assert data["adapter"] == {"impl": "numpy", "name": "numpy",
-                               "version": data["adapter"]["version"],
-                               "description": f"numpy ({data['adapter']['version']})"}
+    assert data["adapter"] == {
+        "impl": "numpy",
+        "name": "numpy",
+        "version": data["adapter"]["version"],
+        "description": f"numpy ({data['adapter']['version']})",
+    }
     assert data["edition"] == "keras2" and data["seed"] == DEFAULT_SEED and data["profile"] == "ci"
     assert data["suite"]["version"].startswith("0.")
     assert data["platform"]["numpy"] == np.__version__ and data["platform"]["workers"] == 1
@@ -281,13 +382,16 @@ def test_numpy_run_writes_results_and_page(numpy_run):
     assert len(by_id) == len(data["tests"]) == 10  # once each (and in collection order)
     assert [t["nodeid"] for t in data["tests"]][:2] == [  # test_law runs in test_bounds' place
         "conformance/test_law.py::test_law[glorot_uniform]",
-        "conformance/test_identity.py::test_identity_shape[(2, 3)]"]
+        "conformance/test_identity.py::test_identity_shape[(2, 3)]",
+    ]
     law = by_id["conformance/test_law.py::test_law[glorot_uniform]"]
-    assert (law["property"], law["initializer"], law["outcome"]) == ("law", "glorot_uniform",
-                                                                      "pass")
+    assert (law["property"], law["initializer"], law["outcome"]) == (
+        "law",
+        "glorot_uniform",
+        "pass",
+    )
     (finding,) = law["findings"]  # the last example's checks
-    assert [s["test"] for s in finding["statistics"]] == ["Kolmogorov-Smirnov",
-                                                          "Cramér-von Mises"]
+    assert [s["test"] for s in finding["statistics"]] == ["Kolmogorov-Smirnov", "Cramér-von Mises"]
     assert all(s["pvalue"] >= s["alpha"] for s in finding["statistics"])
     assert 0 < len(finding["sample"]["values"]) <= 250
     probe = by_id["conformance/test_probes.py::test_probe[TruncatedNormal]"]
@@ -303,7 +407,7 @@ def test_numpy_run_writes_results_and_page(numpy_run):
     assert page.count('<figure class="thumb"') == 2  # glorot_uniform, TruncatedNormal
     assert "data:image/svg+xml," in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing external
-    assert "<link rel=\"stylesheet\"" not in page and "<script src" not in page
+    assert '<link rel="stylesheet"' not in page and "<script src" not in page
 
     # --junitxml: meaningful names, and the findings are not copied into its properties
     tree = ET.parse(out / "junit.xml")
@@ -329,15 +433,19 @@ def test_a_failure_is_recorded_and_shown(swapped_fans_run):
     assert test["reproduce"] == (
         "pytest 'conformance/test_fans.py::test_fans[he_normal]' "
         "--impl=initializer_conformance.adapters.mutants:SwappedFans --edition=keras2 "
-        f"--conformance-seed={DEFAULT_SEED} --conformance-profile=ci --no-report")
+        f"--conformance-seed={DEFAULT_SEED} --conformance-profile=ci --no-report"
+    )
     assert test["exception"] == "AssertionError"
     assert test["message"].startswith(
-        "AssertionError: [scale] he_normal: spread or centre differs from the spec")
+        "AssertionError: [scale] he_normal: spread or centre differs from the spec"
+    )
     assert f"reproduce: {test['reproduce']}" in test["message"]
     finding = next(f for f in test["findings"] if not f["passed"])
     # the example the failure message names (Hypothesis reports an explicit example here)
-    assert f"case:     {finding['case']['identifier']}({finding['case']['config']}), " \
-           f"shape={tuple(finding['case']['shape'])}" in test["message"]
+    assert (
+        f"case:     {finding['case']['identifier']}({finding['case']['config']}), "
+        f"shape={tuple(finding['case']['shape'])}" in test["message"]
+    )
     assert finding["causes"][0].startswith("fan_in and fan_out swapped")
     variance = finding["statistics"][0]
     assert variance["pvalue"] < variance["alpha"] and variance["n"] == finding["sample"]["n"]
@@ -347,13 +455,21 @@ def test_a_failure_is_recorded_and_shown(swapped_fans_run):
     page = (out / "page.html").read_text()
     assert ">1 new deviation<" in page
     assert page.count('<article class="card') == 1
-    card = page[page.index('<article class="card'):page.index("</article>")]
-    for text in ("test_fans[he_normal]", "Likely cause", "fan_in and fan_out swapped",
-                 "variance (Pearson III, 3 moments)", "minimal case", "Reproduce",
-                 "--impl=initializer_conformance.adapters.mutants:SwappedFans", 'class="plot" src="data:image/svg+xml,'):
+    card = page[page.index('<article class="card') : page.index("</article>")]
+    for text in (
+        "test_fans[he_normal]",
+        "Likely cause",
+        "fan_in and fan_out swapped",
+        "variance (Pearson III, 3 moments)",
+        "minimal case",
+        "Reproduce",
+        "--impl=initializer_conformance.adapters.mutants:SwappedFans",
+        'class="plot" src="data:image/svg+xml,',
+    ):
         assert text in card, text
-    assert re.search(r'<td class="cell o-fail"[^>]*>\s*<a href="#t-test_fans.py-test_fans-he_normal',
-                     page)
+    assert re.search(
+        r'<td class="cell o-fail"[^>]*>\s*<a href="#t-test_fans.py-test_fans-he_normal', page
+    )
 
 
 def _evil_adapter(tmp_path):
@@ -366,7 +482,8 @@ def _evil_adapter(tmp_path):
         "    def make(self, identifier, config):\n"
         "        if identifier != 'Zeros':\n"
         "            raise RuntimeError('<script>alert(1)</script>')\n"
-        "        return lambda shape, dtype: np.zeros(shape, dtype)\n")
+        "        return lambda shape, dtype: np.zeros(shape, dtype)\n"
+    )
 
 
 def test_adapter_text_is_escaped_and_default_paths(tmp_path):
@@ -375,18 +492,35 @@ def test_adapter_text_is_escaped_and_default_paths(tmp_path):
     _evil_adapter(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", str(ROOT / "conformance"), "-p", "no:cacheprovider",
-         "--impl=evil_port:Port", "-o", f"pythonpath={tmp_path}", "-k",
-         "test_dtype and (Zeros or glorot_normal) and (float32 or int32)"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600,
-        env={**env, "PYTHONPATH": str(ROOT)})
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(ROOT / "conformance"),
+            "-p",
+            "no:cacheprovider",
+            "--impl=evil_port:Port",
+            "-o",
+            f"pythonpath={tmp_path}",
+            "-k",
+            "test_dtype and (Zeros or glorot_normal) and (float32 or int32)",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 1, result.stdout[-3000:]
     assert "report: reports/evil-b-port-b.json" in result.stdout
     data = results.load(tmp_path / "reports" / "evil-b-port-b.json")
     outcomes = {t["nodeid"].split("[")[1]: t["outcome"] for t in data["tests"]}
-    assert outcomes == {"Zeros-float32]": "pass", "Zeros-int32]": "pass",
-                        "glorot_normal-float32]": "error",  # the adapter crashed
-                        "glorot_normal-int32]": "fail"}  # RuntimeError where ValueError is due
+    assert outcomes == {
+        "Zeros-float32]": "pass",
+        "Zeros-int32]": "pass",
+        "glorot_normal-float32]": "error",  # the adapter crashed
+        "glorot_normal-int32]": "fail",
+    }  # RuntimeError where ValueError is due
     page = (tmp_path / "reports" / "evil-b-port-b.html").read_text()
     assert "<script>alert(1)</script>" not in page and "<b>port</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -396,9 +530,19 @@ def test_adapter_text_is_escaped_and_default_paths(tmp_path):
 
 def test_page_renders_every_outcome():
     """Every outcome and a card without structured findings (an adapter error) render."""
-    tests = [_test(f"conformance/test_api.py::test_x[{o}]", o, "Zeros", "api",
-                   message=f"<{o}>", longrepr="Traceback <here>", exception="RuntimeError",
-                   reproduce="pytest x") for o in results.OUTCOMES]
+    tests = [
+        _test(
+            f"conformance/test_api.py::test_x[{o}]",
+            o,
+            "Zeros",
+            "api",
+            message=f"<{o}>",
+            longrepr="Traceback <here>",
+            exception="RuntimeError",
+            reproduce="pytest x",
+        )
+        for o in results.OUTCOMES
+    ]
     page = render.run_page(results.build(_run(), tests))
     assert page.count('<article class="card') == 3  # fail, error, known-deviation
     assert "&lt;error&gt;" in page and "Traceback &lt;here&gt;" in page

@@ -25,19 +25,35 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_reports import SWAPPED_FANS, suite_report
 
-CHROMIUM = next((path for path in map(shutil.which, ("chromium", "chromium-browser",
-                                                     "google-chrome", "chrome")) if path), None)
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", "--disable-default-apps", "--mute-audio",
-         "--remote-debugging-pipe")
+CHROMIUM = next(
+    (
+        path
+        for path in map(shutil.which, ("chromium", "chromium-browser", "google-chrome", "chrome"))
+        if path
+    ),
+    None,
+)
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--remote-debugging-pipe",
+)
 
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium; "
-                             ".ci/run installs it where apt-get is available)")
+    CHROMIUM is None,
+    reason="chromium is not installed (Debian: apt-get install chromium; "
+    ".ci/run installs it where apt-get is available)",
+)
 
 
 class Chromium:
@@ -55,14 +71,20 @@ class Chromium:
 
         self.process = subprocess.Popen(
             [CHROMIUM, *FLAGS, f"--user-data-dir={user_data_dir}", "about:blank"],
-            preexec_fn=fds, close_fds=False, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            preexec_fn=fds,
+            close_fds=False,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(to_child)
         os.close(from_child)
-        target = next(t for t in self.send("Target.getTargets")["targetInfos"]
-                      if t["type"] == "page")
-        self.session = self.send("Target.attachToTarget", targetId=target["targetId"],
-                                 flatten=True)["sessionId"]
+        target = next(
+            t for t in self.send("Target.getTargets")["targetInfos"] if t["type"] == "page"
+        )
+        self.session = self.send(
+            "Target.attachToTarget", targetId=target["targetId"], flatten=True
+        )["sessionId"]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable", session=True)
 
@@ -107,16 +129,27 @@ class Chromium:
     def open(self, url: str, width: int = 1280, height: int = 1600) -> None:
         """Load ``url`` afresh (about:blank first, so that a new hash is a new load) in a
         window of ``width`` x ``height`` CSS pixels."""
-        self.send("Emulation.setDeviceMetricsOverride", session=True, width=width,
-                  height=height, deviceScaleFactor=1, mobile=width < 600)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            session=True,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=width < 600,
+        )
         for address in ("about:blank", url):
             since = len(self.events)
             self.send("Page.navigate", session=True, url=address)
             self.wait_for("Page.loadEventFired", since)
 
     def evaluate(self, expression: str):
-        result = self.send("Runtime.evaluate", session=True, expression=expression,
-                           returnByValue=True, awaitPromise=True)
+        result = self.send(
+            "Runtime.evaluate",
+            session=True,
+            expression=expression,
+            returnByValue=True,
+            awaitPromise=True,
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -133,17 +166,26 @@ class Chromium:
                 details = params["exceptionDetails"]
                 errors.append(details.get("exception", {}).get("description") or details["text"])
             elif event["method"] == "Runtime.consoleAPICalled" and params["type"] in (
-                    "error", "assert", "warning"):
-                errors.append(" ".join(str(a.get("value", a.get("description", "")))
-                                       for a in params["args"]))
+                "error",
+                "assert",
+                "warning",
+            ):
+                errors.append(
+                    " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
+                )
             elif event["method"] == "Log.entryAdded" and params["entry"]["level"] in (
-                    "error", "warning"):
+                "error",
+                "warning",
+            ):
                 errors.append(params["entry"]["text"])
         return errors
 
     def requests(self) -> list[str]:
-        return [event["params"]["request"]["url"] for event in self.events
-                if event["method"] == "Network.requestWillBeSent"]
+        return [
+            event["params"]["request"]["url"]
+            for event in self.events
+            if event["method"] == "Network.requestWillBeSent"
+        ]
 
     def close(self) -> None:
         try:
@@ -194,16 +236,25 @@ def visible(browser, selector: str) -> int:
 def click(browser, selector: str) -> None:
     """A real click (mouse pressed and released) at the middle of the element (of its
     label, for a hidden radio button), scrolled into view first."""
-    box = browser.evaluate("""(function (s) {
+    box = browser.evaluate(
+        """(function (s) {
       var e = document.querySelector(s);
       if (e.type === "radio" && e.closest("label")) { e = e.closest("label"); }
       e.scrollIntoView({block: "center"});
       var r = e.getBoundingClientRect();
       return [r.left + r.width / 2, r.top + r.height / 2];
-    })(%s)""" % json.dumps(selector))
+    })(SELECTOR)""".replace("SELECTOR", json.dumps(selector))
+    )
     for kind in ("mousePressed", "mouseReleased"):
-        browser.send("Input.dispatchMouseEvent", session=True, type=kind, x=box[0], y=box[1],
-                     button="left", clickCount=1)
+        browser.send(
+            "Input.dispatchMouseEvent",
+            session=True,
+            type=kind,
+            x=box[0],
+            y=box[1],
+            button="left",
+            clickCount=1,
+        )
 
 
 def test_page_in_headless_chromium(failing_page, browser, tmp_path):
@@ -222,7 +273,8 @@ def test_page_in_headless_chromium(failing_page, browser, tmp_path):
     # the plots are images that really decoded (data: SVGs)
     assert browser.evaluate(
         "Array.from(document.images).every(function (i) { return i.complete && "
-        "i.naturalWidth > 100; })")
+        "i.naturalWidth > 100; })"
+    )
     assert visible(browser, "article.card img.plot") == 1
     browser.screenshot(tmp_path / "report.png")
     assert (tmp_path / "report.png").stat().st_size > 10_000
@@ -234,12 +286,15 @@ def test_page_in_headless_chromium(failing_page, browser, tmp_path):
     assert visible(browser, "article.card") == 1
     assert browser.evaluate("location.hash") == "#show=new"
     click(browser, "#f-all")
-    browser.evaluate("var s = document.getElementById('f-initializer'); s.value = 'glorot_uniform';"
-                     "s.dispatchEvent(new Event('change'))")
+    browser.evaluate(
+        "var s = document.getElementById('f-initializer'); s.value = 'glorot_uniform';"
+        "s.dispatchEvent(new Event('change'))"
+    )
     assert visible(browser, "article.card") == 0
     assert visible(browser, "table.matrix tbody tr") == 1
     assert "0 of 1 failure cards shown for glorot_uniform" in browser.evaluate(
-        "document.getElementById('f-status').innerText")
+        "document.getElementById('f-status').innerText"
+    )
     assert browser.evaluate("location.hash") == "#initializer=glorot_uniform"
     # the index page links here as PAGE#initializer=NAME: the filter follows the hash
     browser.open(url + "#initializer=he_normal&show=new")
@@ -257,9 +312,11 @@ def test_the_browser_checks_see_requests_and_console_errors(browser, tmp_path):
     """The checks above are not vacuous: a page that loads a resource and logs an error
     is caught by them."""
     page = tmp_path / "bad.html"
-    page.write_text('<!DOCTYPE html><html><head><link rel="icon" href="data:,"></head><body>'
-                    '<img src="http://127.0.0.1:9/x.png"><img src="other.png">'
-                    '<script>console.error("broken"); undefinedFunction();</script></body></html>')
+    page.write_text(
+        '<!DOCTYPE html><html><head><link rel="icon" href="data:,"></head><body>'
+        '<img src="http://127.0.0.1:9/x.png"><img src="other.png">'
+        '<script>console.error("broken"); undefinedFunction();</script></body></html>'
+    )
     browser.open(page.as_uri())
     requests = browser.requests()
     assert "http://127.0.0.1:9/x.png" in requests
@@ -269,6 +326,7 @@ def test_the_browser_checks_see_requests_and_console_errors(browser, tmp_path):
 
 
 # -- the committed framework reports, re-rendered: the comparison page and torch's page ------
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
@@ -281,8 +339,19 @@ def site(tmp_path_factory):
     for path in frameworks.glob("*.json"):
         shutil.copy(path, out / path.name)
     assert cli.main(["render", str(out / "torch.json")]) == 0
-    assert cli.main(["merge", *map(str, sorted(out.glob("*.json"))), "-o",
-                     str(out / "index.html"), "--spec", "SPEC.md"]) == 0
+    assert (
+        cli.main(
+            [
+                "merge",
+                *map(str, sorted(out.glob("*.json"))),
+                "-o",
+                str(out / "index.html"),
+                "--spec",
+                "SPEC.md",
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -301,16 +370,20 @@ def test_the_comparison_page_shows_every_initializer_at_1280_px(site, browser, t
     assert browser.evaluate(HEADERS_SHOWN) == [16, 16]
     assert browser.evaluate("document.documentElement.scrollWidth") <= 1280
     # each cell names its cause, with a legend
-    cell = browser.evaluate("document.querySelector('tr[data-framework=torch] "
-                            "td[data-initializer=he_normal]').innerText")
+    cell = browser.evaluate(
+        "document.querySelector('tr[data-framework=torch] "
+        "td[data-initializer=he_normal]').innerText"
+    )
     assert "fans rank 0/1" in cell and "untruncated" in cell
-    assert browser.evaluate("document.querySelector('tr[data-framework=torch] "
-                            "td[data-initializer=Identity]').innerText").endswith(
-        "rectangular eye")
+    assert browser.evaluate(
+        "document.querySelector('tr[data-framework=torch] td[data-initializer=Identity]').innerText"
+    ).endswith("rectangular eye")
     assert visible(browser, "#causes span.cause") >= 10
     # the initializer headers link to the spec's sections
-    assert browser.evaluate("document.querySelector('th.init a').getAttribute('href')") == \
-        "SPEC.md#zeros"
+    assert (
+        browser.evaluate("document.querySelector('th.init a').getAttribute('href')")
+        == "SPEC.md#zeros"
+    )
     browser.screenshot(tmp_path / "index.png")
     assert browser.console_errors() == []
 
@@ -321,11 +394,13 @@ def test_the_comparison_page_at_400_px(site, browser):
     shown, total = browser.evaluate(HEADERS_SHOWN)
     assert total == 16 and shown >= 3
     # the run column stays while the initializers scroll under it
-    before = browser.evaluate("document.querySelector('tr[data-framework=torch] th.row')"
-                              ".getBoundingClientRect().left")
+    before = browser.evaluate(
+        "document.querySelector('tr[data-framework=torch] th.row').getBoundingClientRect().left"
+    )
     browser.evaluate("document.querySelector('.matrix-wrap').scrollLeft = 400")
-    after = browser.evaluate("document.querySelector('tr[data-framework=torch] th.row')"
-                             ".getBoundingClientRect().left")
+    after = browser.evaluate(
+        "document.querySelector('tr[data-framework=torch] th.row').getBoundingClientRect().left"
+    )
     assert after == pytest.approx(before, abs=1)
     assert browser.evaluate(HEADERS_SHOWN)[0] >= 3
     assert browser.evaluate("document.querySelector('.matrix-wrap').scrollLeft") == 400
@@ -335,11 +410,20 @@ def test_printing_the_comparison_page_keeps_the_whole_matrix(site, browser, tmp_
     browser.open((site / "index.html").as_uri(), 1047, 700)  # A4 landscape less margins
     browser.send("Emulation.setEmulatedMedia", session=True, media="print")
     assert browser.evaluate(HEADERS_SHOWN) == [16, 16]
-    assert browser.evaluate("document.querySelector('table.matrix').getBoundingClientRect()"
-                            ".right") <= 1047
-    pdf = base64.b64decode(browser.send("Page.printToPDF", session=True, landscape=True,
-                                        paperWidth=8.27, paperHeight=11.69,
-                                        printBackground=True)["data"])
+    assert (
+        browser.evaluate("document.querySelector('table.matrix').getBoundingClientRect().right")
+        <= 1047
+    )
+    pdf = base64.b64decode(
+        browser.send(
+            "Page.printToPDF",
+            session=True,
+            landscape=True,
+            paperWidth=8.27,
+            paperHeight=11.69,
+            printBackground=True,
+        )["data"]
+    )
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
     (tmp_path / "index.pdf").write_bytes(pdf)
     browser.send("Emulation.setEmulatedMedia", session=True, media="")
@@ -367,8 +451,10 @@ def test_from_the_index_to_a_framework_filtered_and_scrolled(site, browser):
     assert state["shown"] == 3 and state["others"] == 0
     # the first of its cards is in view with its cause's heading, not under the sticky bar
     assert state["bar"] - 1 <= state["first"] <= state["bar"] + 120, state
-    heading = browser.evaluate("document.querySelector('article.card:not([hidden])')"
-                               ".closest('section.group').getBoundingClientRect().top")
+    heading = browser.evaluate(
+        "document.querySelector('article.card:not([hidden])')"
+        ".closest('section.group').getBoundingClientRect().top"
+    )
     assert state["bar"] - 1 <= heading < state["first"]
     assert browser.evaluate("scrollY") > 500
     assert browser.console_errors() == []
@@ -378,8 +464,10 @@ def test_the_framework_page_filters(site, browser):
     url = (site / "torch.html").as_uri()
     browser.open(url, 1280, 900)
     # the verdict leads, with the profile and the unsupported count
-    assert browser.evaluate("document.getElementById('verdict').innerText") == \
-        "conforms except 34 known deviations (1 unsupported)"
+    assert (
+        browser.evaluate("document.getElementById('verdict').innerText")
+        == "conforms except 34 known deviations (1 unsupported)"
+    )
     assert "profile ci" in browser.evaluate("document.getElementById('summary').innerText")
     assert visible(browser, "#deviations tbody tr") == 3  # one row per reason
     assert browser.evaluate("document.getElementById('matrix').getBoundingClientRect().top") < 900
@@ -419,8 +507,10 @@ def test_an_anchor_lands_below_the_sticky_bar(site, browser):
     click(browser, "#f-new")
     browser.evaluate("location.hash = '#t-test_identity.py-test_identity_shape-1-4'")
     time.sleep(0.2)
-    top = browser.evaluate("document.getElementById('t-test_identity.py-test_identity_shape-1-4')"
-                           ".getBoundingClientRect().top")
+    top = browser.evaluate(
+        "document.getElementById('t-test_identity.py-test_identity_shape-1-4')"
+        ".getBoundingClientRect().top"
+    )
     assert browser.evaluate("document.getElementById('f-all').checked") is True
     assert 0 < top < 200
 
@@ -431,8 +521,10 @@ def test_the_framework_page_at_400_px(site, browser, tmp_path):
     assert visible(browser, "#filters") == 1
     state = browser.evaluate(CARD_TOPS % '"he_normal"')
     assert state["others"] == 0 and state["shown"] == 7  # 4 fans rank 0/1, 3 untruncated
-    assert browser.evaluate("Array.from(document.querySelectorAll('article.card')).every("
-                            "function (c) { return c.hidden || c.getBoundingClientRect().right"
-                            " <= 400.5; })")
+    assert browser.evaluate(
+        "Array.from(document.querySelectorAll('article.card')).every("
+        "function (c) { return c.hidden || c.getBoundingClientRect().right"
+        " <= 400.5; })"
+    )
     browser.screenshot(tmp_path / "narrow.png")
     assert browser.console_errors() == []

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
 from initializer_conformance.conformance import deviations
 from initializer_conformance.conformance.record import Record
 from initializer_conformance.reports import __main__ as cli
 from initializer_conformance.reports import causes, plots, render, results
 from initializer_conformance.reports.plugin import ReportPlugin
-
-from conftest import ROOT
 
 FRAMEWORKS = ROOT / "reports" / "frameworks"
 
@@ -31,29 +29,54 @@ def _load(name: str) -> dict:
 
 
 def _test(nodeid, outcome, initializer, prop, **extra):
-    return {"nodeid": nodeid, "property": prop, "initializer": initializer,
-            "function": nodeid.split("::")[-1].split("[")[0], "params": {},
-            "outcome": outcome, "duration": 0.01, "findings": [], **extra}
+    return {
+        "nodeid": nodeid,
+        "property": prop,
+        "initializer": initializer,
+        "function": nodeid.split("::")[-1].split("[")[0],
+        "params": {},
+        "outcome": outcome,
+        "duration": 0.01,
+        "findings": [],
+        **extra,
+    }
 
 
 def _finding(check, causes_=(), passed=False):
-    return {"check": check, "title": f"[{check}] x", "passed": passed, "expected": "e",
-            "observed": "o", "statistics": [], "causes": list(causes_), "case": None,
-            "call": "", "law": None, "sample": None}
+    return {
+        "check": check,
+        "title": f"[{check}] x",
+        "passed": passed,
+        "expected": "e",
+        "observed": "o",
+        "statistics": [],
+        "causes": list(causes_),
+        "case": None,
+        "call": "",
+        "law": None,
+        "sample": None,
+    }
 
 
 # -- causes ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, label", [
-    ("torch.nn.init.xavier_normal_ / kaiming_normal_ draw an untruncated normal of the right "
-     "std (by design); Keras truncates", "untruncated"),
-    ("torch.nn.init._calculate_fan_in_and_fan_out raises for rank 0 and 1", "fans rank 0/1"),
-    ("torch.nn.init.eye_ fills any 2-D tensor, square or not (as Keras 3)", "rectangular eye"),
-    ("numpy backend: random initializers accept integer dtypes", "dtype"),
-    ("fan_in and fan_out swapped", "fans swapped"),
-    ("Orthogonal in float16 raises TypeError (numpy.linalg.qr has no float16)", "no float16"),
-    ("something nobody anticipated", "other"),
-])
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        (
+            "torch.nn.init.xavier_normal_ / kaiming_normal_ draw an untruncated normal of the right "
+            "std (by design); Keras truncates",
+            "untruncated",
+        ),
+        ("torch.nn.init._calculate_fan_in_and_fan_out raises for rank 0 and 1", "fans rank 0/1"),
+        ("torch.nn.init.eye_ fills any 2-D tensor, square or not (as Keras 3)", "rectangular eye"),
+        ("numpy backend: random initializers accept integer dtypes", "dtype"),
+        ("fan_in and fan_out swapped", "fans swapped"),
+        ("Orthogonal in float16 raises TypeError (numpy.linalg.qr has no float16)", "no float16"),
+        ("something nobody anticipated", "other"),
+    ],
+)
 def test_a_cause_has_a_short_label(text, label):
     assert causes.label(text) == label
 
@@ -62,52 +85,96 @@ def test_failures_are_grouped_by_cause_most_severe_first():
     swapped = "fan_in and fan_out swapped (the sample fits Normal(mean=0, std=1): KS p=0.5)"
     tests = [
         _test("t.py::test_api[x]", "fail", "Zeros", "api", message="AssertionError: no error"),
-        _test("t.py::test_fans[he_normal]", "fail", "he_normal", "fans",
-              findings=[_finding("scale", [swapped, "mode 'fan_out' used instead (the sample "
-                                                    "fits Normal(mean=0, std=2): KS p=0.1)"])]),
-        _test("t.py::test_law[he_normal]", "fail", "he_normal", "law",
-              findings=[_finding("law", [swapped])]),
-        _test("t.py::test_law[glorot_normal]", "known-deviation", "glorot_normal", "law",
-              deviation="untruncated by design"),
+        _test(
+            "t.py::test_fans[he_normal]",
+            "fail",
+            "he_normal",
+            "fans",
+            findings=[
+                _finding(
+                    "scale",
+                    [
+                        swapped,
+                        "mode 'fan_out' used instead (the sample "
+                        "fits Normal(mean=0, std=2): KS p=0.1)",
+                    ],
+                )
+            ],
+        ),
+        _test(
+            "t.py::test_law[he_normal]",
+            "fail",
+            "he_normal",
+            "law",
+            findings=[_finding("law", [swapped])],
+        ),
+        _test(
+            "t.py::test_law[glorot_normal]",
+            "known-deviation",
+            "glorot_normal",
+            "law",
+            deviation="untruncated by design",
+        ),
         _test("t.py::test_law[Zeros]", "pass", "Zeros", "law"),
     ]
     groups = causes.groups(tests)
     assert [(g["cause"], g["new"], len(g["items"])) for g in groups] == [
         ("fan_in and fan_out swapped", True, 2),  # one root cause, once, before the API detail
         ("AssertionError: no error", True, 1),
-        ("untruncated by design", False, 1)]  # known deviations after the new failures
+        ("untruncated by design", False, 1),
+    ]  # known deviations after the new failures
     assert [t["nodeid"] for t, _ in groups[0]["items"]] == [  # the law first
-        "t.py::test_law[he_normal]", "t.py::test_fans[he_normal]"]
+        "t.py::test_law[he_normal]",
+        "t.py::test_fans[he_normal]",
+    ]
     assert groups[0]["label"] == "fans swapped" and groups[0]["properties"] == ["fans", "law"]
     assert causes.labels(tests) == ["fans swapped", "untruncated", "api"]
 
 
 def test_each_failure_of_a_multi_failure_check_has_its_own_reason():
     # results written by this version: one entry per failure Hypothesis reported
-    test = _test("t.py::test_law[he_normal]", "known-deviation", "he_normal", "law",
-                 deviation="fans raise; untruncated", failures=[
-                     {"message": "ValueError: fans", "exception": "ValueError",
-                      "deviation": "fans raise", "findings": []},
-                     {"message": "AssertionError: law", "exception": "AssertionError",
-                      "deviation": "untruncated", "findings": [_finding(
-                          "law", ["untruncated normal where a truncated one is specified"])]}])
+    test = _test(
+        "t.py::test_law[he_normal]",
+        "known-deviation",
+        "he_normal",
+        "law",
+        deviation="fans raise; untruncated",
+        failures=[
+            {
+                "message": "ValueError: fans",
+                "exception": "ValueError",
+                "deviation": "fans raise",
+                "findings": [],
+            },
+            {
+                "message": "AssertionError: law",
+                "exception": "AssertionError",
+                "deviation": "untruncated",
+                "findings": [
+                    _finding("law", ["untruncated normal where a truncated one is specified"])
+                ],
+            },
+        ],
+    )
     first, second = causes.failures(test)
-    assert (first["cause"], first["label"], first["finding"]) == ("fans raise", "ValueError",
-                                                                   None)
+    assert (first["cause"], first["label"], first["finding"]) == ("fans raise", "ValueError", None)
     assert (second["cause"], second["label"]) == ("untruncated", "untruncated")
     assert second["finding"]["check"] == "law" and (first["of"], second["index"]) == (2, 1)
     # results of earlier versions: the joined reasons are split by the declared ones
     old = {k: v for k, v in test.items() if k != "failures"}
     old["findings"] = test["failures"][1]["findings"]
     split = causes.failures(old, {"fans raise", "untruncated"})
-    assert [(f["cause"], bool(f["finding"])) for f in split] == [("fans raise", False),
-                                                                   ("untruncated", True)]
+    assert [(f["cause"], bool(f["finding"])) for f in split] == [
+        ("fans raise", False),
+        ("untruncated", True),
+    ]
     assert len(causes.failures(old)) == 1  # without the declarations: one failure
     data = results.build(_run(), [test])
     assert results.validate(data) == []  # "failures" is an optional key of results/1
     broken = {**test, "failures": [{"message": "m", "exception": "E", "findings": "none"}]}
     assert results.validate(results.build(_run(), [broken])) == [
-        "$.tests[0].failures[0].findings: expected array, got str"]
+        "$.tests[0].failures[0].findings: expected array, got str"
+    ]
     page = render.run_page(data)
     assert page.count('<article class="card') == 2
     assert "failure 1 of 2 of this check" in page and "failure 2 of 2 of this check" in page
@@ -121,18 +188,32 @@ def test_the_plugin_keeps_each_failure_of_an_exception_group():
     """ReportPlugin._failures: each exception of a Hypothesis group with its findings and
     the reason of the entry that excuses it."""
     record = Record(enabled=True)
-    record.add("law", "he_normal: law", None, "e", "o", [], ["untruncated normal"],
-               passed=False, message="law differs")
-    entries = [deviations.Deviation("test_law[he_normal]", "fans raise", "adapter",
-                                    match="ValueError"),
-               deviations.Deviation("test_law[he_normal]", "untruncated", "adapter",
-                                    match="law differs")]
+    record.add(
+        "law",
+        "he_normal: law",
+        None,
+        "e",
+        "o",
+        [],
+        ["untruncated normal"],
+        passed=False,
+        message="law differs",
+    )
+    entries = [
+        deviations.Deviation("test_law[he_normal]", "fans raise", "adapter", match="ValueError"),
+        deviations.Deviation("test_law[he_normal]", "untruncated", "adapter", match="law differs"),
+    ]
     fake = SimpleNamespace(run=SimpleNamespace(deviations=entries, record=record))
     group = ExceptionGroup("two", [ValueError("fans"), AssertionError("law differs")])
-    first, second = ReportPlugin._failures(fake, "conformance/test_law.py::test_law[he_normal]",
-                                           group)
-    assert first == {"message": "ValueError: fans", "exception": "ValueError",
-                     "findings": [], "deviation": "fans raise"}
+    first, second = ReportPlugin._failures(
+        fake, "conformance/test_law.py::test_law[he_normal]", group
+    )
+    assert first == {
+        "message": "ValueError: fans",
+        "exception": "ValueError",
+        "findings": [],
+        "deviation": "fans raise",
+    }
     assert second["deviation"] == "untruncated" and second["exception"] == "AssertionError"
     assert second["findings"][0]["causes"] == ["untruncated normal"]
 
@@ -140,25 +221,48 @@ def test_the_plugin_keeps_each_failure_of_an_exception_group():
 def test_deviations_are_one_row_per_reason():
     rows = causes.deviation_groups(_load("torch"))
     assert [(r["label"], len(r["failed"]), r["status"]) for r in rows] == [
-        ("fans rank 0/1", 28, "applied"), ("untruncated", 9, "applied"),
-        ("rectangular eye", 3, "applied")]
+        ("fans rank 0/1", 28, "applied"),
+        ("untruncated", 9, "applied"),
+        ("rectangular eye", 3, "applied"),
+    ]
     functions = dict(rows[1]["by_function"])
-    assert [p for p, _ in functions["test_probe"]] == ["glorot_normal", "he_normal",
-                                                        "lecun_normal"]
+    assert [p for p, _ in functions["test_probe"]] == ["glorot_normal", "he_normal", "lecun_normal"]
 
 
 # -- the comparison page ---------------------------------------------------------------------
 
+
 def _run(name="numpy", **extra):
-    return {"suite": {"name": results.SUITE, "version": "0.1.0"},
-            "adapter": {"impl": name, "name": name, "version": f"{name} 1.0",
-                        "description": f"{name} ({name} 1.0)"},
-            "edition": "keras2", "seed": 1, "profile": "ci",
-            "platform": {"system": "Linux", "machine": "x86_64", "platform": "Linux",
-                         "python": "3.11", "numpy": "2.0", "workers": None},
-            "started": "2026-01-01T00:00:00+00:00", "duration": 1.5, "exitstatus": 0,
-            "alpha": {"spent": 1e-5, "budget": 1e-3, "tests": 5,
-                      "tiers": [{"alpha": 2e-6, "count": 5}]}, **extra}
+    return {
+        "suite": {"name": results.SUITE, "version": "0.1.0"},
+        "adapter": {
+            "impl": name,
+            "name": name,
+            "version": f"{name} 1.0",
+            "description": f"{name} ({name} 1.0)",
+        },
+        "edition": "keras2",
+        "seed": 1,
+        "profile": "ci",
+        "platform": {
+            "system": "Linux",
+            "machine": "x86_64",
+            "platform": "Linux",
+            "python": "3.11",
+            "numpy": "2.0",
+            "workers": None,
+        },
+        "started": "2026-01-01T00:00:00+00:00",
+        "duration": 1.5,
+        "exitstatus": 0,
+        "alpha": {
+            "spent": 1e-5,
+            "budget": 1e-3,
+            "tests": 5,
+            "tiers": [{"alpha": 2e-6, "count": 5}],
+        },
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -170,23 +274,31 @@ def index(tmp_path_factory):
 
 
 def test_the_index_names_the_cause_of_each_cell(index):
-    torch = index[index.index('<tr data-framework="torch"'):]
-    torch = torch[:torch.index("</tr>")]
-    cells = dict(re.findall(r'data-initializer="([^"]+)".*?</td>', torch, re.S) and [
-        (m.group(1), m.group(0)) for m in re.finditer(
-            r'<td class="cell[^"]*" data-initializer="([^"]+)".*?</td>', torch, re.S)])
+    torch = index[index.index('<tr data-framework="torch"') :]
+    torch = torch[: torch.index("</tr>")]
+    cells = dict(
+        re.findall(r'data-initializer="([^"]+)".*?</td>', torch, re.S)
+        and [
+            (m.group(1), m.group(0))
+            for m in re.finditer(
+                r'<td class="cell[^"]*" data-initializer="([^"]+)".*?</td>', torch, re.S
+            )
+        ]
+    )
     assert '<span class="cause">untruncated</span>' in cells["he_normal"]
     assert '<span class="cause">fans rank 0/1</span>' in cells["he_normal"]
     assert '<span class="cause">rectangular eye</span>' in cells["Identity"]
     assert "cause" not in cells["Zeros"]
     # the counts: pass, known deviations, unsupported (tinygrad: the quick profile)
     assert "✓195 ≈34 ∅1" in torch
-    tinygrad = index[index.index('<tr data-framework="tinygrad"'):]
+    tinygrad = index[index.index('<tr data-framework="tinygrad"') :]
     assert "✓199 ≈15 ∅16" in tinygrad[:3000] and "(quick)" in tinygrad[:3000]
-    assert 'title="conforms except 15 known deviations (16 unsupported, quick profile)"' in \
-        tinygrad[:3000]
+    assert (
+        'title="conforms except 15 known deviations (16 unsupported, quick profile)"'
+        in tinygrad[:3000]
+    )
     # a legend of the causes, with what each stands for
-    legend = index[index.index('id="causes"'):]
+    legend = index[index.index('id="causes"') :]
     for label in ("untruncated", "fans rank 0/1", "rectangular eye", "dtype", "seeding"):
         assert f'<span class="cause">{label}</span>' in legend
     assert "torch.nn.init.eye_ fills any 2-D tensor" in legend
@@ -203,31 +315,57 @@ def test_the_index_links_each_initializer_to_the_spec(index):
 
 
 def test_merge_links_the_checkouts_spec_by_default(tmp_path):
-    results.write(results.build(_run("torch"), [_test("t.py::test_law[he_normal]", "pass",
-                                                      "he_normal", "law")]),
-                  tmp_path / "torch.json")
-    assert cli.main(["merge", str(tmp_path / "torch.json"), "-o",
-                     str(tmp_path / "index.html")]) == 0
+    results.write(
+        results.build(
+            _run("torch"), [_test("t.py::test_law[he_normal]", "pass", "he_normal", "law")]
+        ),
+        tmp_path / "torch.json",
+    )
+    assert (
+        cli.main(["merge", str(tmp_path / "torch.json"), "-o", str(tmp_path / "index.html")]) == 0
+    )
     page = (tmp_path / "index.html").read_text()
     link = re.search(r'href="([^"]*SPEC\.md)#he_normal"', page).group(1)
     assert (tmp_path / link).resolve() == (ROOT / "SPEC.md").resolve()
-    assert cli.main(["merge", str(tmp_path / "torch.json"), "-o",
-                     str(tmp_path / "index.html"), "--spec", ""]) == 0
+    assert (
+        cli.main(
+            [
+                "merge",
+                str(tmp_path / "torch.json"),
+                "-o",
+                str(tmp_path / "index.html"),
+                "--spec",
+                "",
+            ]
+        )
+        == 0
+    )
     assert "SPEC.md" not in (tmp_path / "index.html").read_text()
 
 
 # -- the run page ----------------------------------------------------------------------------
 
+
 def test_the_run_page_leads_with_the_verdict_then_deviations_then_the_matrix():
     page = render.run_page(_load("tinygrad"))
-    assert ('id="verdict">conforms except 15 known deviations (16 unsupported, quick profile)<'
-            in page)
-    order = [page.index(marker) for marker in (
-        'id="verdict"', 'id="deviations"', 'id="filters"', 'id="matrix"', 'id="failures"',
-        'id="unsupported"', 'id="tests"')]
+    assert (
+        'id="verdict">conforms except 15 known deviations (16 unsupported, quick profile)<' in page
+    )
+    order = [
+        page.index(marker)
+        for marker in (
+            'id="verdict"',
+            'id="deviations"',
+            'id="filters"',
+            'id="matrix"',
+            'id="failures"',
+            'id="unsupported"',
+            'id="tests"',
+        )
+    ]
     assert order == sorted(order)
-    deviations_table = page[page.index('id="deviations"'):page.index('id="filters"')]
-    assert deviations_table.count("<tr class=\"deviation-") == 3  # one row per reason
+    deviations_table = page[page.index('id="deviations"') : page.index('id="filters"')]
+    assert deviations_table.count('<tr class="deviation-') == 3  # one row per reason
     # the page is no longer than the matrix needs before it: details are folded
     assert page.index('id="matrix"') - page.index('id="summary"') < 12_000
 
@@ -236,12 +374,11 @@ def test_the_run_page_filters_carry_what_they_filter():
     page = render.run_page(_load("torch"))
     for value in ("new", "known", "unsupported", "all"):
         assert f'name="show" value="{value}"' in page
-    assert "known deviations <span class=\"n\">(34)</span>" in page
+    assert 'known deviations <span class="n">(34)</span>' in page
     groups = re.findall(r'<section class="group" id="(cause-\d+)" data-outcome="([^"]+)"', page)
     assert [o for _, o in groups] == ["known-deviation"] * 3
     # the cards of a cause: untruncated before rectangular eye (a law before an API check)
-    heads = re.findall(r'<section class="group".*?<span class="cause">([^<]+)</span>', page,
-                       re.S)
+    heads = re.findall(r'<section class="group".*?<span class="cause">([^<]+)</span>', page, re.S)
     assert heads == ["fans rank 0/1", "untruncated", "rectangular eye"]
     assert 'id="initializer-Identity"' in page  # a row to scroll to
 
@@ -256,6 +393,7 @@ def test_plots_are_drawn_at_most_three_per_cause_and_the_page_is_small():
 
 
 # -- plots -----------------------------------------------------------------------------------
+
 
 def _svg(uri: str) -> str:
     assert uri.startswith("data:image/svg+xml,")
@@ -289,8 +427,10 @@ def test_point_masses_at_a_bound_are_drawn():
     finding = _torch_finding("test_probe[he_normal]")
     sorted_values = np.sort(values)
     ranks = np.round(np.linspace(0, values.size - 1, 2000)).astype(int)
-    finding = {**finding, "sample": {**finding["sample"], "n": values.size,
-                                     "values": sorted_values[ranks].tolist()}}
+    finding = {
+        **finding,
+        "sample": {**finding["sample"], "n": values.size, "values": sorted_values[ranks].tolist()},
+    }
     masses = plots.point_masses(finding, plots.law_of(finding))
     assert {round(v, 6) for v, _ in masses} == {-2.0, 2.0}
     assert all(0.015 < share < 0.035 for _, share in masses)

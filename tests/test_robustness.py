@@ -11,20 +11,22 @@ import sys
 
 import pytest
 
-from benchmarks.runs import ROOT, suite_command
-from benchmarks.runs import suite_process
+from benchmarks.runs import ROOT, suite_command, suite_process
 
 #: A fast subset: the faulty initializer and a healthy one, in three properties.
-SUBSET = ("-k", "(he_uniform or glorot_uniform) and "
-                "(test_law or test_dtype or test_seed_reproducible)",
-          "--conformance-profile=quick")
+SUBSET = (
+    "-k",
+    "(he_uniform or glorot_uniform) and (test_law or test_dtype or test_seed_reproducible)",
+    "--conformance-profile=quick",
+)
 
 
 def faulty_run(tmp_path, fault: str, *args: str):
     """``(process, {test id: test})`` of a subset run against ``faulty_adapters:fault``."""
     report = tmp_path / "results.json"
-    result = suite_process(f"--impl=tests.faulty_adapters:{fault}", *SUBSET, "--report-json",
-                       str(report), *args)
+    result = suite_process(
+        f"--impl=tests.faulty_adapters:{fault}", *SUBSET, "--report-json", str(report), *args
+    )
     assert report.exists(), result.stdout[-3000:] + result.stderr[-3000:]
     tests = {t["nodeid"].split("::")[-1]: t for t in json.loads(report.read_text())["tests"]}
     return result, tests
@@ -35,16 +37,19 @@ def _healthy_pass(tests) -> None:
     assert len(healthy) == 7 and set(healthy.values()) == {"pass"}, healthy
 
 
-@pytest.mark.parametrize("fault, outcome, message", [
-    ("RaisesInMake", "error", "RuntimeError: the port crashed in make"),
-    ("RaisesInCall", "error", "RuntimeError: the port crashed in the call"),
-    ("WrongShape", "fail", ", 1), expected ("),
-    ("ReturnsScalar", "fail", "returned a float of shape (), expected ("),
-    ("ReturnsObject", "fail", "returned a object of dtype object, expected a numeric array"),
-    ("ReturnsNaN", "fail", "returned 1 non-finite values (NaN or Inf) of "),
-    ("ReturnsInf", "fail", "returned 1 non-finite values (NaN or Inf) of "),
-    ("HugeArray", "fail", "returned a ndarray of shape (1000000, 1000000), expected ("),
-])
+@pytest.mark.parametrize(
+    "fault, outcome, message",
+    [
+        ("RaisesInMake", "error", "RuntimeError: the port crashed in make"),
+        ("RaisesInCall", "error", "RuntimeError: the port crashed in the call"),
+        ("WrongShape", "fail", ", 1), expected ("),
+        ("ReturnsScalar", "fail", "returned a float of shape (), expected ("),
+        ("ReturnsObject", "fail", "returned a object of dtype object, expected a numeric array"),
+        ("ReturnsNaN", "fail", "returned 1 non-finite values (NaN or Inf) of "),
+        ("ReturnsInf", "fail", "returned 1 non-finite values (NaN or Inf) of "),
+        ("HugeArray", "fail", "returned a ndarray of shape (1000000, 1000000), expected ("),
+    ],
+)
 def test_a_fault_is_the_result_of_the_checks_that_met_it(tmp_path, fault, outcome, message):
     result, tests = faulty_run(tmp_path, fault)
     assert result.returncode == 1, result.stdout[-3000:]
@@ -59,8 +64,10 @@ def test_a_fault_is_the_result_of_the_checks_that_met_it(tmp_path, fault, outcom
 def test_an_adapter_exception_names_the_call_and_keeps_the_traceback(tmp_path):
     _, tests = faulty_run(tmp_path, "RaisesInCall")
     longrepr = tests["test_dtype[he_uniform-float32]"]["longrepr"]
-    assert "raised by the adapter in adapter.make('he_uniform', {'seed': 7})((4, 6), " \
-           "'float32')" in longrepr
+    assert (
+        "raised by the adapter in adapter.make('he_uniform', {'seed': 7})((4, 6), "
+        "'float32')" in longrepr
+    )
     assert "tests/faulty_adapters.py:" in longrepr  # the adapter's own frame
 
 
@@ -72,7 +79,8 @@ def test_a_list_or_wrong_dtype_fails_the_dtype_check_saying_so(tmp_path):
     assert "dtype float64 (the adapter returned a list, which has no dtype" in failure["longrepr"]
     _, tests = faulty_run(tmp_path, "WrongDtype")  # float64, whatever was asked
     assert [k for k, t in tests.items() if t["outcome"] != "pass"] == [
-        f"test_dtype[he_uniform-{dtype}]" for dtype in ("float16", "float32", "int32", "int64")]
+        f"test_dtype[he_uniform-{dtype}]" for dtype in ("float16", "float32", "int32", "int64")
+    ]
     assert "dtype float64" in tests["test_dtype[he_uniform-float32]"]["longrepr"]
 
 
@@ -93,20 +101,23 @@ def _run_measured(tmp_path, *args: str, held: int = 0):
     process that holds ``held`` bytes resident and then becomes the suite (exec), as an
     IDE or a big test worker would start it."""
     report, peak_file = tmp_path / "results.json", tmp_path / "peak"
-    argv, env = suite_command(*args, "--report-json", str(report), "-p", "tests.peak_memory",
-                              "-p", "no:xdist")
+    argv, env = suite_command(
+        *args, "--report-json", str(report), "-p", "tests.peak_memory", "-p", "no:xdist"
+    )
     env["PEAK_MEMORY_FILE"] = str(peak_file)
     launcher = f"import os, sys; held = b'x' * {held}; os.execv(sys.executable, sys.argv[1:])"
-    result = subprocess.run([sys.executable, "-c", launcher, *argv], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", launcher, *argv], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert report.exists(), result.stdout[-3000:] + result.stderr[-3000:]
     return result, json.loads(report.read_text())["tests"], int(peak_file.read_text())
 
 
 def test_a_leaking_adapter_is_stopped_at_the_memory_limit(tmp_path):
     limit = 1024  # MiB; the leak keeps 64 MiB per call, the suite itself needs ~200
-    result, tests, peak = _run_measured(tmp_path, "--impl=tests.faulty_adapters:Leaks",
-                                        *SUBSET, f"--memory-limit={limit}MiB")
+    result, tests, peak = _run_measured(
+        tmp_path, "--impl=tests.faulty_adapters:Leaks", *SUBSET, f"--memory-limit={limit}MiB"
+    )
     assert result.returncode == 1, result.stdout[-3000:]
     errors = [t["message"] for t in tests if t["outcome"] == "error"]
     assert errors and all("memory limit of 1024 MiB (--memory-limit)" in m for m in errors)
@@ -117,8 +128,9 @@ def test_a_leaking_adapter_is_stopped_at_the_memory_limit(tmp_path):
 def test_the_memory_of_the_process_that_started_the_suite_is_not_counted(tmp_path):
     # Linux carries the peak of getrusage over fork and exec: a suite started by a process
     # holding more than the limit must still measure only its own memory.
-    result, tests, peak = _run_measured(tmp_path, "--impl=numpy", *SUBSET,
-                                        "--memory-limit=512MiB", held=768 * 2**20)
+    result, tests, peak = _run_measured(
+        tmp_path, "--impl=numpy", *SUBSET, "--memory-limit=512MiB", held=768 * 2**20
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert {t["outcome"] for t in tests} == {"pass"} and len(tests) == 14
     assert peak < 512 * 2**20, peak / 2**20
@@ -126,19 +138,24 @@ def test_the_memory_of_the_process_that_started_the_suite_is_not_counted(tmp_pat
 
 @pytest.mark.parametrize("fault", ["NothingSupported", "EverythingRaises"])
 def test_a_run_that_passes_nothing_is_not_green(fault):
-    result = suite_process(f"--impl=tests.faulty_adapters:{fault}", "-q",
-                       "--conformance-profile=quick", "--no-report")
+    result = suite_process(
+        f"--impl=tests.faulty_adapters:{fault}", "-q", "--conformance-profile=quick", "--no-report"
+    )
     assert result.returncode == 1, result.stdout[-2000:]
     assert "no check passed: this run does not show conformance" in result.stdout
     assert (fault == "NothingSupported") == (
-        "unsupported (NotImplementedError: not a pass" in result.stdout)
+        "unsupported (NotImplementedError: not a pass" in result.stdout
+    )
 
 
-@pytest.mark.parametrize("source, cause", [
-    ("raise RuntimeError('no GPU found')", "RuntimeError: no GPU found"),
-    ("import not_a_framework_module", "ModuleNotFoundError: No module named 'not_a_framework"),
-    ("raise SystemExit(3)", "SystemExit: 3"),
-])
+@pytest.mark.parametrize(
+    "source, cause",
+    [
+        ("raise RuntimeError('no GPU found')", "RuntimeError: no GPU found"),
+        ("import not_a_framework_module", "ModuleNotFoundError: No module named 'not_a_framework"),
+        ("raise SystemExit(3)", "SystemExit: 3"),
+    ],
+)
 def test_an_adapter_module_failing_at_import_is_one_usage_error(tmp_path, source, cause):
     (tmp_path / "broken_port.py").write_text(source + "\n")
     result = suite_process("--impl=broken_port:Adapter", "-o", f"pythonpath={tmp_path}")

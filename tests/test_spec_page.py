@@ -16,9 +16,22 @@ SPEC = Path(__file__).resolve().parent.parent / "SPEC.md"
 #: Every initializer of the seed page (Keras 2 "Initializers"), written out here so the
 #: test does not depend on the page's copy or on the generator's own list.
 SEED_PAGE_NAMES = [
-    "Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
-    "TruncatedNormal", "VarianceScaling", "Orthogonal", "Identity",
-    "lecun_uniform", "glorot_normal", "glorot_uniform", "he_normal", "lecun_normal", "he_uniform",
+    "Initializer",
+    "Zeros",
+    "Ones",
+    "Constant",
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "Orthogonal",
+    "Identity",
+    "lecun_uniform",
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "lecun_normal",
+    "he_uniform",
 ]
 
 
@@ -28,14 +41,26 @@ def rendered() -> str:
 
 
 def test_spec_md_is_up_to_date(rendered):
-    assert SPEC.exists(), "SPEC.md is missing: run `python -m initializer_conformance.reference.spec_page`"
+    assert SPEC.exists(), (
+        "SPEC.md is missing: run `python -m initializer_conformance.reference.spec_page`"
+    )
     current = SPEC.read_text(encoding="utf-8")
     if current != rendered:
-        diff = "".join(list(difflib.unified_diff(
-            current.splitlines(keepends=True), rendered.splitlines(keepends=True),
-            "SPEC.md", "render()", n=1))[:40])
-        pytest.fail("SPEC.md is out of date with reference/: run `python -m initializer_conformance.reference.spec_page` "
-                    f"and commit the result.\n{diff}")
+        diff = "".join(
+            list(
+                difflib.unified_diff(
+                    current.splitlines(keepends=True),
+                    rendered.splitlines(keepends=True),
+                    "SPEC.md",
+                    "render()",
+                    n=1,
+                )
+            )[:40]
+        )
+        pytest.fail(
+            "SPEC.md is out of date with reference/: run `python -m initializer_conformance.reference.spec_page` "
+            f"and commit the result.\n{diff}"
+        )
 
 
 def test_render_is_deterministic(rendered):
@@ -58,12 +83,16 @@ def test_seed_page_order_and_generator_list():
 
 def test_signatures_and_defaults(rendered):
     for expected in [
-        "Constant(value=0)", "RandomNormal(mean=0.0, stddev=0.05, seed=None)",
+        "Constant(value=0)",
+        "RandomNormal(mean=0.0, stddev=0.05, seed=None)",
         "RandomUniform(minval=-0.05, maxval=0.05, seed=None)",
         "TruncatedNormal(mean=0.0, stddev=0.05, seed=None)",
         "VarianceScaling(scale=1.0, mode='fan_in', distribution='normal', seed=None)",
-        "Orthogonal(gain=1.0, seed=None)", "Identity(gain=1.0)", "he_uniform(seed=None)",
-        "Zeros()", "Initializer()",
+        "Orthogonal(gain=1.0, seed=None)",
+        "Identity(gain=1.0)",
+        "he_uniform(seed=None)",
+        "Zeros()",
+        "Initializer()",
     ]:
         assert f"```python\n{expected}\n```" in rendered, expected
 
@@ -75,18 +104,37 @@ def test_every_identifier_is_listed(rendered):
 
 
 def test_required_sections(rendered):
-    for heading in ["## Laws", "## Fans", "## String identifiers and aliases",
-                    "## Decisions on ambiguities of the seed page", "## Editions",
-                    "### `keras3`: what differs from `keras2`"]:
+    for heading in [
+        "## Laws",
+        "## Fans",
+        "## String identifiers and aliases",
+        "## Decisions on ambiguities of the seed page",
+        "## Editions",
+        "### `keras3`: what differs from `keras2`",
+    ]:
         assert f"\n{heading}\n" in rendered, heading
     decisions = rendered.split("## Decisions on ambiguities of the seed page", 1)[1]
-    for needle in ["redrawn", "0.8796256610342398", "sqrt(scale / n)", "half-open", "lower bound",
-                   "square", "scale must be a positive float", "floating dtype", "rank < 2",
-                   "Seeds"]:
+    for needle in [
+        "redrawn",
+        "0.8796256610342398",
+        "sqrt(scale / n)",
+        "half-open",
+        "lower bound",
+        "square",
+        "scale must be a positive float",
+        "floating dtype",
+        "rank < 2",
+        "Seeds",
+    ]:
         assert needle in decisions, needle
     editions = rendered.split("\n## Editions\n", 1)[1]
-    for field in ["variance_scaling_distributions", "identity_requires_square",
-                  "seeded_calls_repeat", "unseeded_calls_repeat", "extra_aliases"]:
+    for field in [
+        "variance_scaling_distributions",
+        "identity_requires_square",
+        "seeded_calls_repeat",
+        "unseeded_calls_repeat",
+        "extra_aliases",
+    ]:
         assert f"**`{field}`**" in editions
         assert reference.KERAS3.citations[field] in editions
 

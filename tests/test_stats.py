@@ -13,8 +13,11 @@ from initializer_conformance.reference.laws import Normal, TruncatedNormal, Unif
 
 ALPHA = 1e-6
 N = 50_000
-LAWS = {"normal": Normal(0.5, 2.0), "uniform": Uniform(-1.0, 3.0),
-        "truncated": TruncatedNormal(-0.2, 0.7)}
+LAWS = {
+    "normal": Normal(0.5, 2.0),
+    "uniform": Uniform(-1.0, 3.0),
+    "truncated": TruncatedNormal(-0.2, 0.7),
+}
 
 
 def draw(law, n=N, seed=0):
@@ -33,8 +36,11 @@ def scaled(law, factor):
 def test_right_law_passes_every_test(name):
     law = LAWS[name]
     x = draw(law)
-    verdicts = [*stats.goodness_of_fit(x, law, ALPHA), stats.variance(x, law, ALPHA),
-                stats.mean(x, law, ALPHA)]
+    verdicts = [
+        *stats.goodness_of_fit(x, law, ALPHA),
+        stats.variance(x, law, ALPHA),
+        stats.mean(x, law, ALPHA),
+    ]
     assert all(v.passed for v in verdicts), [v.describe() for v in verdicts]
 
 
@@ -75,8 +81,9 @@ def test_variance_test_is_calibrated(name):
     """Under the null, p-values are uniform: false alarms at 1 % happen ~1 % of the time."""
     law = LAWS[name]
     rng = np.random.default_rng(1)
-    pvalues = np.array([stats.variance(law.sample(rng, (200,)), law, 0.01).pvalue
-                        for _ in range(4000)])
+    pvalues = np.array(
+        [stats.variance(law.sample(rng, (200,)), law, 0.01).pvalue for _ in range(4000)]
+    )
     assert scipy_stats.kstest(pvalues, "uniform").pvalue > 1e-4
     assert 0.005 < (pvalues < 0.01).mean() < 0.017
 
@@ -85,11 +92,12 @@ def test_variance_test_is_exact_for_the_normal_law():
     """For a normal law the Pearson III null is the exact chi-square law."""
     law = Normal(0.0, 1.0)
     x = draw(law, 100)
-    s = float(np.sum(x ** 2))
+    s = float(np.sum(x**2))
     z = stats.variance(x, law, ALPHA).statistic
     chi2 = scipy_stats.chi2(100)
     assert stats.variance(x, law, ALPHA).pvalue == pytest.approx(
-        2 * min(chi2.cdf(s), chi2.sf(s)), rel=1e-6)
+        2 * min(chi2.cdf(s), chi2.sf(s)), rel=1e-6
+    )
     assert z == pytest.approx((s - 100) / np.sqrt(200))
 
 
@@ -117,12 +125,14 @@ def test_power_formula_matches_a_simulation():
     assert n == pytest.approx(2 * ((3.2905 + 2.3263) / 0.0199) ** 2, rel=1e-3)
     rng = np.random.default_rng(3)
     wrong = Normal(0.0, 0.99)
-    detected = np.mean([not stats.variance(wrong.sample(rng, (n,)), law, alpha).passed
-                        for _ in range(100)])
+    detected = np.mean(
+        [not stats.variance(wrong.sample(rng, (n,)), law, alpha).passed for _ in range(100)]
+    )
     assert detected >= 0.95  # 0.99 expected; P(< 95 of 100) ≈ 5e-4
 
 
 # -- p-values at their extremes ---------------------------------------------------------------
+
 
 def test_cramer_von_mises_never_passes_a_far_out_sample():
     """lecun_uniform's law with 5.7 times its std: scipy's series gives W² = 1139 a p-value of

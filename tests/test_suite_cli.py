@@ -6,10 +6,9 @@ import sys
 
 import pytest
 
+from benchmarks.runs import ROOT, suite_process
 from initializer_conformance import adapters
 from initializer_conformance.conformance import run
-
-from benchmarks.runs import ROOT, suite_process
 
 USAGE_ERROR = 4
 
@@ -27,13 +26,16 @@ def test_reference_passes_the_full_default_run(reference_run):
 
 def test_full_run_stays_within_the_false_alarm_budget(reference_run):
     """The ledger's total, and each tier's count, stay within what run.py declares."""
-    line = re.search(r"statistical tests: (\d+) \((.*)\), alpha spent ([\d.e-]+)",
-                     reference_run.stdout)
+    line = re.search(
+        r"statistical tests: (\d+) \((.*)\), alpha spent ([\d.e-]+)", reference_run.stdout
+    )
     assert line, reference_run.stdout[-2000:]
     assert int(line.group(1)) > 1000  # the run really tests
     assert float(line.group(3)) <= run.FALSE_ALARM_BUDGET
-    tiers = {float(alpha): int(count)
-             for count, alpha in re.findall(r"(\d+) at alpha ([\d.e-]+)", line.group(2))}
+    tiers = {
+        float(alpha): int(count)
+        for count, alpha in re.findall(r"(\d+) at alpha ([\d.e-]+)", line.group(2))
+    }
     hypothesis_tier = run.HYPOTHESIS_SLOTS * (run.PROFILES["ci"] + run.PINNED_EXAMPLES)
     (alpha_h, count_h), (alpha_f, count_f) = sorted(tiers.items())  # Hypothesis: smaller alpha
     assert alpha_h == pytest.approx(run.Run().hypothesis_alpha, rel=1e-2)
@@ -42,7 +44,9 @@ def test_full_run_stays_within_the_false_alarm_budget(reference_run):
 
 
 def test_header_names_adapter_edition_and_seed():
-    result = suite_process("--impl=numpy", "--conformance-seed=7", "-k", "test_identity_square", "--co")
+    result = suite_process(
+        "--impl=numpy", "--conformance-seed=7", "-k", "test_identity_square", "--co"
+    )
     header = result.stdout
     assert "impl=numpy -> numpy (reference spec on numpy" in header
     assert "edition=keras2" in header and "seed=7" in header
@@ -69,31 +73,51 @@ def test_module_attribute_adapter(tmp_path):
         "            if len(shape) != 2 or shape[0] != shape[1]:\n"
         "                raise ValueError('square only')\n"
         "            return (gain * np.eye(shape[0])).astype(dtype)\n"
-        "        return init\n")
-    result = suite_process("--impl=my_port:Port", "-k", "identity or Zeros", "-o", f"pythonpath={tmp_path}")
+        "        return init\n"
+    )
+    result = suite_process(
+        "--impl=my_port:Port", "-k", "identity or Zeros", "-o", f"pythonpath={tmp_path}"
+    )
     assert "impl=my_port:Port -> my-port (my-port 0.1)" in result.stdout, result.stdout[-2000:]
     assert result.returncode == 0, result.stdout[-3000:]
     assert "unsupported (NotImplementedError: not a pass" in result.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    ((), "the conformance suite needs --impl"),
-    (("--impl=no_such_adapter",), "unknown --impl='no_such_adapter'; built-in names: flax, jax"),
-    (("--impl=json:dumps",), "is not an adapter: it lacks name, version"),
-    (("--impl=no_such_module:Adapter",), "cannot import module 'no_such_module'"),
-    (("--impl=numpy", "--conformance-seed=minus-one"), "--conformance-seed must be a non-negative"),
-    (("--impl=numpy", "--edition=keras9"), "--edition: unknown spec edition 'keras9'"),
-    (("--impl=tests.bad_adapters:NeedsArguments",),
-     "cannot make an adapter from the class tests.bad_adapters.NeedsArguments: its constructor "
-     "needs device"),
-    (("--impl=tests.bad_adapters:RaisesInConstructor",),
-     "its constructor raised RuntimeError: no device"),
-    (("--impl=tests.bad_adapters:WrongMake",),
-     "tests.bad_adapters.WrongMake instance.make(identifier) cannot be called as "
-     "make(identifier, config)"),
-    (("--impl=tests.bad_adapters:NotAnAdapter",),
-     "tests.bad_adapters.NotAnAdapter instance is not an adapter: it lacks version"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((), "the conformance suite needs --impl"),
+        (
+            ("--impl=no_such_adapter",),
+            "unknown --impl='no_such_adapter'; built-in names: flax, jax",
+        ),
+        (("--impl=json:dumps",), "is not an adapter: it lacks name, version"),
+        (("--impl=no_such_module:Adapter",), "cannot import module 'no_such_module'"),
+        (
+            ("--impl=numpy", "--conformance-seed=minus-one"),
+            "--conformance-seed must be a non-negative",
+        ),
+        (("--impl=numpy", "--edition=keras9"), "--edition: unknown spec edition 'keras9'"),
+        (
+            ("--impl=tests.bad_adapters:NeedsArguments",),
+            "cannot make an adapter from the class tests.bad_adapters.NeedsArguments: its constructor "
+            "needs device",
+        ),
+        (
+            ("--impl=tests.bad_adapters:RaisesInConstructor",),
+            "its constructor raised RuntimeError: no device",
+        ),
+        (
+            ("--impl=tests.bad_adapters:WrongMake",),
+            "tests.bad_adapters.WrongMake instance.make(identifier) cannot be called as "
+            "make(identifier, config)",
+        ),
+        (
+            ("--impl=tests.bad_adapters:NotAnAdapter",),
+            "tests.bad_adapters.NotAnAdapter instance is not an adapter: it lacks version",
+        ),
+    ],
+)
 def test_bad_input_is_a_usage_error(args, message):
     result = suite_process(*args, "-q")
     assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
@@ -113,22 +137,45 @@ def test_a_usage_error_writes_no_report(tmp_path):
 
 def test_a_module_of_the_current_directory_not_on_the_path_is_explained(tmp_path):
     (tmp_path / "my_port.py").write_text("class Port: pass\n")
-    plain = [sys.executable, "-c", "import sys, pytest; sys.path.remove('') if '' in sys.path "
-             "else None; sys.exit(pytest.main(sys.argv[1:]))"]
-    result = subprocess.run([*plain, "--pyargs", "initializer_conformance.conformance",
-                             "--impl=my_port:Port", "-p", "no:cacheprovider"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    plain = [
+        sys.executable,
+        "-c",
+        "import sys, pytest; sys.path.remove('') if '' in sys.path "
+        "else None; sys.exit(pytest.main(sys.argv[1:]))",
+    ]
+    result = subprocess.run(
+        [
+            *plain,
+            "--pyargs",
+            "initializer_conformance.conformance",
+            "--impl=my_port:Port",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
     assert "'my_port' is in the current directory" in result.stderr
     assert "run `initializer-conformance` or `python -m pytest`" in result.stderr
 
 
 def test_missing_framework_names_the_extra(monkeypatch):
-    monkeypatch.setitem(adapters.BUILTINS, "fakeframework",
-                        adapters.Builtin("initializer_conformance.adapters.fake:Adapter", "fakeframework",
-                                         "fakeframework_not_installed"))
-    with pytest.raises(adapters.AdapterError,
-                       match=r'install it with: pip install "initializer-conformance\[fakeframework\]"'):
+    monkeypatch.setitem(
+        adapters.BUILTINS,
+        "fakeframework",
+        adapters.Builtin(
+            "initializer_conformance.adapters.fake:Adapter",
+            "fakeframework",
+            "fakeframework_not_installed",
+        ),
+    )
+    with pytest.raises(
+        adapters.AdapterError,
+        match=r'install it with: pip install "initializer-conformance\[fakeframework\]"',
+    ):
         adapters.load_adapter("fakeframework")
 
 
@@ -136,10 +183,16 @@ def test_entry_point_adapter(monkeypatch):
     """Installed packages add --impl names through the entry-point group."""
     from importlib.metadata import EntryPoint
 
-    point = EntryPoint("myport", "initializer_conformance.adapters.reference_numpy:ReferenceAdapter",
-                       adapters.ENTRY_POINT_GROUP)
-    monkeypatch.setattr(adapters, "entry_points",
-                        lambda group: [point] if group == adapters.ENTRY_POINT_GROUP else [])
+    point = EntryPoint(
+        "myport",
+        "initializer_conformance.adapters.reference_numpy:ReferenceAdapter",
+        adapters.ENTRY_POINT_GROUP,
+    )
+    monkeypatch.setattr(
+        adapters,
+        "entry_points",
+        lambda group: [point] if group == adapters.ENTRY_POINT_GROUP else [],
+    )
     assert adapters.load_adapter("myport").name == "numpy"
 
 
@@ -152,6 +205,7 @@ def test_the_quick_start_leaves_a_checkout_clean():
     written = ["reports/numpy.html", "reports/numpy.json", "reports/my-port.xml"]
     ignored = subprocess.run([*git, "check-ignore", *written], capture_output=True, text=True)
     assert ignored.stdout.split() == written
-    committed = subprocess.run([*git, "ls-files", "reports/*.html", "reports/*.json"],
-                               capture_output=True, text=True).stdout.split()
+    committed = subprocess.run(
+        [*git, "ls-files", "reports/*.html", "reports/*.json"], capture_output=True, text=True
+    ).stdout.split()
     assert not [path for path in committed if path.count("/") == 1]  # reports/NAME.*
