@@ -1,8 +1,10 @@
-"""Shared guard for the reference's unit tests.
+"""Fixtures of the project's tests.
 
 The reference promises (``reference/base.py``) never to touch numpy's global
 random state. Every test in ``tests/`` runs under :func:`_global_random_state_untouched`,
 which fails the test if the legacy global ``numpy.random`` state changed while it ran.
+:func:`reference_run` makes a run of the reference current, for tests that call the
+suite's checks directly. (Suite processes start through ``benchmarks/runs.py``.)
 """
 
 import numpy as np
@@ -34,7 +36,3 @@ def reference_run():
     activate(run)
     yield run
     activate(None)
-
-
-# Kept until tests/test_reports.py imports them from benchmarks.runs like the others.
-from benchmarks.runs import suite_process as run_suite  # noqa: E402,F401

@@ -13,8 +13,8 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from conftest import ROOT, run_suite
 
+from benchmarks.runs import ROOT, suite_process
 from initializer_conformance import reference
 from initializer_conformance.conformance import assertions
 from initializer_conformance.conformance import record as kept
@@ -327,11 +327,11 @@ _RUNS: dict[tuple, tuple] = {}
 
 
 def suite_report(tmp_path_factory, name: str, *args: str):
-    """``run_suite(*args)`` writing its report to a tmp dir, once per process (the
+    """``suite_process(*args)`` writing its report to a tmp dir, once per process (the
     browser test reuses the SwappedFans run): ``(result, directory)``."""
     if args not in _RUNS:
         out = tmp_path_factory.mktemp(name)
-        _RUNS[args] = run_suite(*(a.format(out=out) for a in args)), out
+        _RUNS[args] = suite_process(*(a.format(out=out) for a in args)), out
     return _RUNS[args]
 
 

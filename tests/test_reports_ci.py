@@ -9,10 +9,9 @@ import json
 import subprocess
 
 import pytest
-from conftest import ROOT
 from test_reports_pages import _run, _test
 
-from benchmarks.runs import suite_command
+from benchmarks.runs import ROOT, suite_command
 from initializer_conformance.reports import __main__ as cli
 from initializer_conformance.reports import diff, results, summary
 

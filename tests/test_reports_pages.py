@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import ROOT
 
+from benchmarks.runs import ROOT
 from initializer_conformance.conformance import deviations
 from initializer_conformance.conformance.record import Record
 from initializer_conformance.reports import __main__ as cli
