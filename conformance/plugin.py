@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase, settings
 from initializer_conformance import adapters
 from initializer_conformance.conformance import deviations, options
 from initializer_conformance.conformance.run import FALSE_ALARM_BUDGET, Run, activate
-from initializer_conformance.conformance.sampling import SHARED_SAMPLES, UNSUPPORTED
+from initializer_conformance.conformance.sampling import SHARED_SAMPLES, UNSUPPORTED, Unsupported
 from initializer_conformance.reference.editions import get_edition
 
 SUITE_DIR = Path(__file__).resolve().parent
@@ -133,6 +133,8 @@ class Suite:
         # A failure (or error) of a declared known deviation is an xfail: reported with its
         # reason, not failing the run (conformance/deviations.py).
         report = (yield).get_result()
+        if call.excinfo is not None and isinstance(call.excinfo.value, Unsupported):
+            report.user_properties.append((UNSUPPORTED, call.excinfo.value.identifier))
         if call.when == "call" and report.failed:
             error = call.excinfo.value if call.excinfo is not None else None
             excused_by = deviations.excusing(self.run.deviations, item.nodeid, error)
@@ -180,9 +182,9 @@ class Suite:
         tr.section("conformance")
         unsupported = sorted(
             {
-                str(r.longrepr[2]).split(f"{UNSUPPORTED}: ", 1)[1].split(":")[0]
+                dict(r.user_properties)[UNSUPPORTED]
                 for r in tr.stats.get("skipped", [])
-                if _is_unsupported(r)
+                if UNSUPPORTED in dict(r.user_properties)
             }
         )
         tr.write_line(
@@ -253,10 +255,6 @@ class Suite:
                 f"(deselected, unsupported, or no such parameter)",
                 yellow=True,
             )
-
-
-def _is_unsupported(report) -> bool:
-    return isinstance(report.longrepr, tuple) and f"{UNSUPPORTED}:" in str(report.longrepr[2])
 
 
 def _nothing_passed(reporter) -> bool:

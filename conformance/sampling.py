@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import numpy as np
 import pytest
@@ -21,7 +22,17 @@ from initializer_conformance.reference.editions import Edition
 
 from . import guard
 
+#: The user property of a check's report that names what the adapter did not support.
 UNSUPPORTED = "unsupported"
+
+
+class Unsupported(pytest.skip.Exception):
+    """The adapter raised ``NotImplementedError``: the check is recorded as unsupported
+    (a skip, never a pass), and the plugin puts ``identifier`` on its report."""
+
+    def __init__(self, identifier: str, message: str):
+        super().__init__(message)
+        self.identifier = identifier
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,9 +71,11 @@ class Context:
         )
 
 
-def unsupported(identifier: str, error: NotImplementedError):
-    pytest.skip(
-        f"{UNSUPPORTED}: {identifier}: {current().adapter.name} raised NotImplementedError: {error}"
+def unsupported(identifier: str, error: NotImplementedError) -> NoReturn:
+    raise Unsupported(
+        identifier,
+        f"{UNSUPPORTED}: {identifier}: {current().adapter.name} raised NotImplementedError: "
+        f"{error}",
     )
 
 

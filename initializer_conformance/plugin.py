@@ -40,7 +40,7 @@ def pytest_configure(config):
     from initializer_conformance.conformance.plugin import Suite, make_run
 
     run = make_run(config)
-    if not config.getoption("--no-report"):
+    if not config.getoption("--no-report") or config.getoption("--report-summary"):
         from initializer_conformance.reports.plugin import ReportPlugin
 
         report = ReportPlugin(config, run)  # a usage error if its paths cannot be written

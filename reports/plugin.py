@@ -121,6 +121,8 @@ class ReportPlugin:
     def _paths(self) -> tuple[Path | None, Path | None]:
         html, js = self.config.getoption("--report-html"), self.config.getoption("--report-json")
         base = Path(self.config.invocation_params.dir)
+        if self.config.getoption("--no-report"):  # registered for --report-summary only
+            return None, None
         if html is None and js is None:
             if "PYTEST_CURRENT_TEST" in os.environ:  # started from inside a test
                 return None, None
@@ -231,8 +233,7 @@ class ReportPlugin:
         if report.skipped:
             if hasattr(report, "wasxfail"):
                 return "known-deviation"
-            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
-            return "unsupported" if f"{UNSUPPORTED}:" in str(reason) else "skipped"
+            return "unsupported" if UNSUPPORTED in dict(report.user_properties) else "skipped"
         if report.when != "call" or not info.get("assertion", False):
             return "error"
         return "fail"

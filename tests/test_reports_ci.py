@@ -93,6 +93,19 @@ def test_a_run_inside_a_test_leaves_the_job_summary_alone(tmp_path):
     assert (tmp_path / "github.md").read_text() == ""
 
 
+def test_no_report_with_a_summary_writes_the_summary_only(tmp_path):
+    result = _suite(
+        tmp_path,
+        "-k",
+        "test_probe and glorot_uniform",
+        "--no-report",
+        f"--report-summary={tmp_path}/summary.md",
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert (tmp_path / "summary.md").read_text().startswith("### ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["known.toml", "summary.md"]
+
+
 def test_summary_command_and_markdown_escaping(capsys):
     assert cli.main(["summary", str(FRAMEWORKS / "torch.json")]) == 0
     text = capsys.readouterr().out
