@@ -1,10 +1,14 @@
-"""False alarms: the full default run against the reference, for many seeds.
+"""False alarms: the full default run against a conforming implementation, for many seeds.
 
-    python -m benchmarks.false_alarms [--seeds 100] [--workers 2]
+    python -m benchmarks.false_alarms [--seeds 100] [--workers 2] [--impl IMPL]
 
 A conforming implementation must fail a full default run with probability <= 1e-3
 (README, "Statistical guarantees"); over 100 seeds the expected number of failing
-runs is <= 0.1. Writes ``benchmarks/results/false_alarms.md``.
+runs is <= 0.1. ``--impl`` (default ``numpy``, the float64 reference) may name any
+conforming implementation: the float32 ports of ``adapters/conforming.py``
+(``initializer_conformance.adapters.conforming:TorchLikeFloat32``, ``...:JaxLikeFloat32``)
+compute the way real frameworks do. Writes ``benchmarks/results/false_alarms.md`` (or
+``--output``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=100)
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--impl", default="numpy")
     parser.add_argument("--output", default="benchmarks/results/false_alarms.md")
     args = parser.parse_args()
     seeds = range(args.first_seed, args.first_seed + args.seeds)
@@ -27,16 +32,18 @@ def main() -> None:
 
     def record(outcome):  # rewrite the results after every run: a long measurement can stop
         outcomes.append(outcome)
-        write(outcomes, seeds, args.workers, ROOT / args.output)
+        write(outcomes, seeds, args.workers, args.impl, ROOT / args.output)
 
-    run_many([("--impl=numpy", f"--conformance-seed={s}") for s in seeds], args.workers, record)
+    run_many(
+        [(f"--impl={args.impl}", f"--conformance-seed={s}") for s in seeds], args.workers, record
+    )
 
 
-def write(outcomes, seeds, workers, output) -> None:
+def write(outcomes, seeds, workers, impl, output) -> None:
     failing = [o for o in outcomes if o.returncode != 0]
     times = [o.seconds for o in outcomes]
     lines = [
-        "# False alarms of the full default run against the reference",
+        f"# False alarms of the full default run against `{impl}`",
         "",
         f"Seeds {seeds.start}..{seeds.stop - 1} (`--conformance-seed`), profile `ci`, "
         f"{len(outcomes)} runs done, "
