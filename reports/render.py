@@ -76,10 +76,14 @@ def _num(value, digits: int = 6) -> str:
     return f"{value:.{digits}g}"
 
 
+#: The smallest positive normal double: a p-value stored as 0 underflowed below it.
+_PVALUE_FLOOR = 2.2250738585072014e-308
+
+
 def _pvalue(value) -> str:
     if isinstance(value, str):
         return value
-    return "0" if value == 0 else f"{value:.3g}"
+    return f"< {_PVALUE_FLOOR:.3g}" if value < _PVALUE_FLOOR else f"{value:.3g}"
 
 
 def _duration(seconds: float) -> str:

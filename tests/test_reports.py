@@ -547,3 +547,8 @@ def test_page_renders_every_outcome():
     assert page.count('<article class="card') == 3  # fail, error, known-deviation
     assert "&lt;error&gt;" in page and "Traceback &lt;here&gt;" in page
     assert ">2 new deviations (1 known, 1 unsupported)<" in page
+
+
+def test_an_underflowed_p_value_is_shown_as_a_bound():
+    assert render._pvalue(0.0) == "< 2.23e-308"
+    assert render._pvalue(2.66e-07) == "2.66e-07"
