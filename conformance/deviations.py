@@ -50,6 +50,8 @@ class Deviation:
     failed: list[str] = field(default_factory=list)  # node ids it excused
     passed: list[str] = field(default_factory=list)  # node ids it matched that passed
     other: list[str] = field(default_factory=list)  # node ids it matched, failing otherwise
+    #: the entries of the same declaration (same reason, match and source): one cause
+    siblings: list[Deviation] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self):
         self._regex = re.compile(".*".join(map(re.escape, self.check.split("*"))))
@@ -63,13 +65,19 @@ class Deviation:
 
     @property
     def status(self) -> str:
-        """``applied`` (it excused a failure), ``stale`` (its checks passed), ``unmatched``
-        (its checks failed, but not as ``match`` says) or ``not run``."""
+        """``applied`` (it excused a failure), ``unmatched`` (its checks failed, but not as
+        ``match`` says), ``stale`` (its checks passed, and so did every other check of the
+        same declaration: the cause is gone), ``not reached`` (its checks passed, but the
+        same declaration excused a failure elsewhere: the cause is still there, and this
+        run's examples did not meet it here, e.g. a rank-1 shape the quick profile did not
+        draw) or ``not run``."""
         if self.failed:
             return "applied"
         if self.other:
             return "unmatched"
-        return "stale" if self.passed else "not run"
+        if self.passed:
+            return "not reached" if any(s.failed for s in self.siblings) else "stale"
+        return "not run"
 
     def as_dict(self) -> dict:
         return {
@@ -135,6 +143,12 @@ def declared(adapter, path: str | None, ignore_adapter: bool) -> list[Deviation]
         except tomllib.TOMLDecodeError as error:
             raise DeviationError(f"--known-deviations: {path} is not TOML: {error}") from None
         entries += _entries(data, path)
+    declarations: dict[tuple, list[Deviation]] = {}
+    for entry in entries:
+        declarations.setdefault((entry.reason, entry.match, entry.source), []).append(entry)
+    for group in declarations.values():
+        for entry in group:
+            entry.siblings = group
     return entries
 
 

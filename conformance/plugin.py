@@ -214,7 +214,7 @@ class Suite:
     def _summarize_deviations(self, tr, config) -> None:
         by_status = {
             status: [d for d in self.run.deviations if d.status == status]
-            for status in ("applied", "stale", "unmatched", "not run")
+            for status in ("applied", "stale", "unmatched", "not run", "not reached")
         }
         if by_status["applied"]:
             # One line per reason (a reason is often declared for many checks), its
@@ -248,6 +248,11 @@ class Suite:
                 f"known deviation {d.check!r} ({d.source}): its checks failed, but not "
                 f"as its match {d.match!r} says: not excused",
                 red=True,
+            )
+        if by_status["not reached"]:
+            tr.write_line(
+                f"known deviations not reached: {len(by_status['not reached'])} (their checks "
+                f"passed here; the same declarations excused failures elsewhere in the run)"
             )
         for d in by_status["not run"]:
             tr.write_line(

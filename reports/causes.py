@@ -222,8 +222,8 @@ def deviation_groups(data: dict) -> list[dict]:
     """The declared known deviations grouped by reason, one row per reason:
     ``[{reason, label, status, checks: [check], failed: [nodeid], passed: [nodeid],
     sources: [source]}]`` (status: the worst of its entries: stale, unmatched, not run,
-    applied), in the order the reasons are first declared."""
-    rank = {"stale": 0, "unmatched": 1, "not run": 2, "applied": 3}
+    applied, not reached), in the order the reasons are first declared."""
+    rank = {"stale": 0, "unmatched": 1, "not run": 2, "applied": 3, "not reached": 4}
     rows: dict[str, dict] = {}
     for d in data.get("deviations") or ():
         row = rows.setdefault(

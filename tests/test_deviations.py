@@ -158,6 +158,18 @@ def test_a_stale_deviation_fails_the_run_unless_allowed(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:]
 
 
+def test_a_declaration_is_for_its_cause_not_for_the_checks_one_run_reached(tmp_path):
+    """One declaration (one reason) for two checks: one fails, the other passes in this run
+    (the cause did not show there): not stale, the run passes."""
+    declarations = (
+        '"test_bounds[glorot_normal]" = "one cause"\n"test_bounds[glorot_uniform]" = "one cause"\n'
+    )
+    result, data = _run(tmp_path, declarations)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert [d["status"] for d in data["deviations"]] == ["applied", "not reached"]
+    assert "known deviations not reached: 1" in result.stdout
+
+
 def test_an_unknown_check_is_a_usage_error_before_any_test(tmp_path):
     result, data = _run(tmp_path, '"test_bonds[glorot_normal]" = "typo"\n')
     assert result.returncode == 4 and data is None
