@@ -418,7 +418,7 @@ class SeriallyCorrelated(Mutant):
             rho = 0.05
             z = np.empty_like(e)
             z[0] = e[0]
-            for i in range(1, e.size):  # noqa: slow on purpose, small outputs only
+            for i in range(1, e.size):  # slow on purpose, small outputs only
                 z[i] = rho * z[i - 1] + math.sqrt(1 - rho * rho) * e[i]
             return (init.mean + init.stddev * z).reshape(shape).astype(init._check_dtype(dtype))
 
