@@ -119,6 +119,7 @@ def judge(
 
 def assert_law(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) -> None:
     """Goodness of fit against the exact law: Kolmogorov-Smirnov and Cramér-von Mises."""
+    __tracebackhide__ = True
     judge(
         "law",
         f"{ctx.identifier}: values do not follow the spec's law",
@@ -131,6 +132,7 @@ def assert_law(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) 
 
 def assert_scale(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) -> None:
     """Variance (about the spec's mean) and mean of the values."""
+    __tracebackhide__ = True
     x = sample.values
     judge(
         "scale",
@@ -152,6 +154,7 @@ def assert_support(sample: Sample, law: ElementwiseLaw, ctx: Context) -> None:
     beyond the rounding a conforming implementation may do (``reference/rounding.py``:
     on the scale of its arithmetic, never an ulp of the bound itself, which is subnormal at
     a bound of 0)."""
+    __tracebackhide__ = True
     x = sample.values
     lo, hi = law.support
     slack = rounding.support_slack(law, ctx.dtype)
@@ -184,6 +187,7 @@ def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context, alph
     Clipping a normal at ±2 std puts 2.3 % on each bound, 10^5 times that allowance in
     float32.
     """
+    __tracebackhide__ = True
     x = sample.values
     eps, scale = rounding.epsilon(ctx.dtype), rounding.arithmetic_scale(law)
     window = BOUND_WINDOW * eps * scale
@@ -225,6 +229,7 @@ def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context, alph
 
 def assert_tail_mass(sample: Sample, law: Normal, ctx: Context, alpha: float) -> None:
     """An untruncated normal has 4.55 % of its mass beyond 2 std: a truncated one has none."""
+    __tracebackhide__ = True
     x = sample.values
     p0 = float(2 * law.dist.sf(law.loc + 2 * law.scale))
     k = int(np.count_nonzero(np.abs(x - law.loc) > 2 * law.scale))
@@ -246,6 +251,7 @@ ORTHOGONALITY_TOLERANCE = {"float16": 2e-2, "float32": 1e-4, "float64": 1e-9}
 def assert_orthogonal(q: np.ndarray, law: HaarOrthogonal, ctx: Context) -> None:
     """``QᵀQ = gain²·I`` (tall or square) or ``QQᵀ = gain²·I`` (wide), entry-wise within a
     tolerance of the dtype's precision."""
+    __tracebackhide__ = True
     m = q.astype(np.float64).reshape(law.rows, law.cols)
     gram = m.T @ m if law.rows >= law.cols else m @ m.T
     target = law.gain**2 * np.eye(gram.shape[0])
@@ -267,6 +273,7 @@ def assert_orthogonal(q: np.ndarray, law: HaarOrthogonal, ctx: Context) -> None:
 
 def assert_exact(out: np.ndarray, expected: np.ndarray, ctx: Context, what: str) -> None:
     """Entry-wise equality with the spec's exact array (in the requested dtype)."""
+    __tracebackhide__ = True
     want = expected.astype(ctx.dtype)
     if not np.array_equal(out.astype(ctx.dtype), want):
         wrong = out.astype(ctx.dtype) != want

@@ -13,6 +13,7 @@ def assert_value_error(
     identifier: str, config: dict, shape: tuple[int, ...], dtype: str, why: str
 ) -> None:
     """The spec says this is invalid: the adapter must raise ``ValueError``."""
+    __tracebackhide__ = True
     ctx = Context(identifier, config, shape, dtype)
     try:  # NotImplementedError: a skip ("unsupported"), which `except Exception` lets pass
         out = call(make(identifier, config), identifier, config, shape, dtype)
@@ -44,6 +45,7 @@ def assert_dtype(identifier: str, dtype: str) -> None:
     """An output of the dtype asked for (a square shape for Identity, a Dense kernel for
     the others); for a random initializer and an integer dtype, ``ValueError`` (a spec
     decision: random laws are continuous)."""
+    __tracebackhide__ = True
     shape = (6, 6) if identifier == "Identity" else (4, 6)
     config = {"seed": 7} if identifier in RANDOM else {}
     if dtype in INT_DTYPES and identifier not in DETERMINISTIC:
