@@ -4,8 +4,8 @@ A results file is one JSON object of schema ``initializer-conformance/results/1`
 (``reports/schema/results-1.json``, described in ``reports/README.md``): who was tested (adapter,
 edition, seed, profile, platform, suite version), and one entry per test item with its
 outcome and, for the statistical checks, its findings (statistics, law, sample). This
-module needs neither pytest nor the suite: ``python -m initializer_conformance.reports merge`` reads results
-written anywhere.
+module needs neither pytest nor the suite (only the reference's list of initializers):
+``python -m initializer_conformance.reports merge`` reads results written anywhere.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import math
 import re
 from importlib import metadata
 from pathlib import Path
+
+from initializer_conformance.reference.registry import NAMES
 
 from . import causes
 
@@ -47,24 +49,9 @@ PROPERTIES = (
 )
 _PROPERTY_OF_FILE = {"orthogonal": "orthogonality"}
 
-#: Rows of the matrix, in the seed page's order; tests about no initializer go to OTHER.
-INITIALIZERS = (
-    "Zeros",
-    "Ones",
-    "Constant",
-    "RandomNormal",
-    "RandomUniform",
-    "TruncatedNormal",
-    "VarianceScaling",
-    "Orthogonal",
-    "Identity",
-    "lecun_uniform",
-    "glorot_normal",
-    "glorot_uniform",
-    "he_normal",
-    "lecun_normal",
-    "he_uniform",
-)
+#: Rows of the matrix: the spec's initializers in the seed page's order (the reference's
+#: one list); tests about no initializer go to OTHER.
+INITIALIZERS = NAMES
 OTHER = "(other)"
 
 

@@ -22,87 +22,41 @@ from initializer_conformance.conformance.options import DEFAULT_SEED
 from initializer_conformance.conformance.sampling import Context, Sample
 from initializer_conformance.reports import __main__ as cli
 from initializer_conformance.reports import plots, render, results
+from tests.results_data import a_run, a_test
 
 # -- synthetic results ------------------------------------------------------------------------
-
-
-def _test(nodeid, outcome, initializer, prop, findings=(), **extra):
-    return {
-        "nodeid": nodeid,
-        "property": prop,
-        "initializer": initializer,
-        "function": nodeid.split("::")[-1].split("[")[0],
-        "params": {},
-        "outcome": outcome,
-        "duration": 0.01,
-        "findings": list(findings),
-        **extra,
-    }
-
-
-def _run(name="numpy", edition="keras2", **extra):
-    return {
-        "suite": {"name": results.SUITE, "version": "0.1.0"},
-        "adapter": {
-            "impl": name,
-            "name": name,
-            "version": f"{name} 1.0",
-            "description": f"{name} ({name} 1.0)",
-        },
-        "edition": edition,
-        "seed": 1,
-        "profile": "ci",
-        "platform": {
-            "system": "Linux",
-            "machine": "x86_64",
-            "platform": "Linux",
-            "python": "3.11",
-            "numpy": "2.0",
-            "workers": None,
-        },
-        "started": "2026-01-01T00:00:00+00:00",
-        "duration": 1.5,
-        "exitstatus": 0,
-        "alpha": {
-            "spent": 1e-5,
-            "budget": 1e-3,
-            "tests": 5,
-            "tiers": [{"alpha": 2e-6, "count": 5}],
-        },
-        **extra,
-    }
 
 
 def _results(name="numpy", outcomes=None):
     outcomes = outcomes or {}
     tests = [
-        _test(
+        a_test(
             "conformance/test_law.py::test_law[glorot_uniform]",
             outcomes.get("glorot_uniform", "pass"),
             "glorot_uniform",
             "law",
         ),
-        _test(
+        a_test(
             "conformance/test_fans.py::test_fans[he_normal]",
             outcomes.get("he_normal", "pass"),
             "he_normal",
             "fans",
         ),
-        _test(
+        a_test(
             "conformance/test_seeds.py::test_seed_repeated_calls[he_normal]",
             "skipped",
             "he_normal",
             "seeds",
             message="edition keras2 does not specify ...",
         ),
-        _test(
+        a_test(
             "conformance/test_api.py::test_spec_value_error[not_an_initializer]",
             "pass",
             results.OTHER,
             "api",
         ),
     ]
-    return results.build(_run(name), tests)
+    return results.build(a_run(name), tests)
 
 
 # -- schema ---------------------------------------------------------------------------------
@@ -531,7 +485,7 @@ def test_adapter_text_is_escaped_and_default_paths(tmp_path):
 def test_page_renders_every_outcome():
     """Every outcome and a card without structured findings (an adapter error) render."""
     tests = [
-        _test(
+        a_test(
             f"conformance/test_api.py::test_x[{o}]",
             o,
             "Zeros",
@@ -543,7 +497,7 @@ def test_page_renders_every_outcome():
         )
         for o in results.OUTCOMES
     ]
-    page = render.run_page(results.build(_run(), tests))
+    page = render.run_page(results.build(a_run(), tests))
     assert page.count('<article class="card') == 3  # fail, error, known-deviation
     assert "&lt;error&gt;" in page and "Traceback &lt;here&gt;" in page
     assert ">2 new deviations (1 known, 1 unsupported)<" in page

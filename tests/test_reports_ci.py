@@ -9,11 +9,11 @@ import json
 import subprocess
 
 import pytest
-from test_reports_pages import _run, _test
 
 from benchmarks.runs import ROOT, suite_command
 from initializer_conformance.reports import __main__ as cli
 from initializer_conformance.reports import diff, results, summary
+from tests.results_data import a_run, a_test
 
 FRAMEWORKS = ROOT / "reports" / "frameworks"
 
@@ -117,7 +117,7 @@ def test_summary_command_and_markdown_escaping(capsys):
         in text
     )
     evil = results.build(
-        _run("evil|<b>_x_</b>"), [_test("t.py::test_law[x]", "fail", "x", "law", message="boom")]
+        a_run("evil|<b>_x_</b>"), [a_test("t.py::test_law[x]", "fail", "x", "law", message="boom")]
     )
     line = summary.markdown(evil).splitlines()[0]
     assert "evil\\|\\<b\\>\\_x\\_\\</b\\>" in line
@@ -128,7 +128,7 @@ def test_summary_command_and_markdown_escaping(capsys):
 
 def _results(outcomes: dict, deviations=(), **tests_extra):
     tests = [
-        _test(
+        a_test(
             f"t.py::test_law[{name}]",
             outcome,
             name,
@@ -137,7 +137,7 @@ def _results(outcomes: dict, deviations=(), **tests_extra):
         )
         for name, outcome in outcomes.items()
     ]
-    return results.build(_run(deviations=list(deviations)), tests)
+    return results.build(a_run(deviations=list(deviations)), tests)
 
 
 def test_diff_names_what_changed():

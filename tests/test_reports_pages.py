@@ -20,26 +20,13 @@ from initializer_conformance.conformance.record import Record
 from initializer_conformance.reports import __main__ as cli
 from initializer_conformance.reports import causes, plots, render, results
 from initializer_conformance.reports.plugin import ReportPlugin
+from tests.results_data import a_run, a_test
 
 FRAMEWORKS = ROOT / "reports" / "frameworks"
 
 
 def _load(name: str) -> dict:
     return results.load(FRAMEWORKS / f"{name}.json")
-
-
-def _test(nodeid, outcome, initializer, prop, **extra):
-    return {
-        "nodeid": nodeid,
-        "property": prop,
-        "initializer": initializer,
-        "function": nodeid.split("::")[-1].split("[")[0],
-        "params": {},
-        "outcome": outcome,
-        "duration": 0.01,
-        "findings": [],
-        **extra,
-    }
 
 
 def _finding(check, causes_=(), passed=False):
@@ -84,8 +71,8 @@ def test_a_cause_has_a_short_label(text, label):
 def test_failures_are_grouped_by_cause_most_severe_first():
     swapped = "fan_in and fan_out swapped (the sample fits Normal(mean=0, std=1): KS p=0.5)"
     tests = [
-        _test("t.py::test_api[x]", "fail", "Zeros", "api", message="AssertionError: no error"),
-        _test(
+        a_test("t.py::test_api[x]", "fail", "Zeros", "api", message="AssertionError: no error"),
+        a_test(
             "t.py::test_fans[he_normal]",
             "fail",
             "he_normal",
@@ -101,21 +88,21 @@ def test_failures_are_grouped_by_cause_most_severe_first():
                 )
             ],
         ),
-        _test(
+        a_test(
             "t.py::test_law[he_normal]",
             "fail",
             "he_normal",
             "law",
             findings=[_finding("law", [swapped])],
         ),
-        _test(
+        a_test(
             "t.py::test_law[glorot_normal]",
             "known-deviation",
             "glorot_normal",
             "law",
             deviation="untruncated by design",
         ),
-        _test("t.py::test_law[Zeros]", "pass", "Zeros", "law"),
+        a_test("t.py::test_law[Zeros]", "pass", "Zeros", "law"),
     ]
     groups = causes.groups(tests)
     assert [(g["cause"], g["new"], len(g["items"])) for g in groups] == [
@@ -133,7 +120,7 @@ def test_failures_are_grouped_by_cause_most_severe_first():
 
 def test_each_failure_of_a_multi_failure_check_has_its_own_reason():
     # results written by this version: one entry per failure Hypothesis reported
-    test = _test(
+    test = a_test(
         "t.py::test_law[he_normal]",
         "known-deviation",
         "he_normal",
@@ -169,10 +156,10 @@ def test_each_failure_of_a_multi_failure_check_has_its_own_reason():
         ("untruncated", True),
     ]
     assert len(causes.failures(old)) == 1  # without the declarations: one failure
-    data = results.build(_run(), [test])
+    data = results.build(a_run(), [test])
     assert results.validate(data) == []  # "failures" is an optional key of results/1
     broken = {**test, "failures": [{"message": "m", "exception": "E", "findings": "none"}]}
-    assert results.validate(results.build(_run(), [broken])) == [
+    assert results.validate(results.build(a_run(), [broken])) == [
         "$.tests[0].failures[0].findings: expected array, got str"
     ]
     page = render.run_page(data)
@@ -232,39 +219,6 @@ def test_deviations_are_one_row_per_reason():
 # -- the comparison page ---------------------------------------------------------------------
 
 
-def _run(name="numpy", **extra):
-    return {
-        "suite": {"name": results.SUITE, "version": "0.1.0"},
-        "adapter": {
-            "impl": name,
-            "name": name,
-            "version": f"{name} 1.0",
-            "description": f"{name} ({name} 1.0)",
-        },
-        "edition": "keras2",
-        "seed": 1,
-        "profile": "ci",
-        "platform": {
-            "system": "Linux",
-            "machine": "x86_64",
-            "platform": "Linux",
-            "python": "3.11",
-            "numpy": "2.0",
-            "workers": None,
-        },
-        "started": "2026-01-01T00:00:00+00:00",
-        "duration": 1.5,
-        "exitstatus": 0,
-        "alpha": {
-            "spent": 1e-5,
-            "budget": 1e-3,
-            "tests": 5,
-            "tiers": [{"alpha": 2e-6, "count": 5}],
-        },
-        **extra,
-    }
-
-
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     out = tmp_path_factory.mktemp("index") / "frameworks" / "index.html"
@@ -317,7 +271,7 @@ def test_the_index_links_each_initializer_to_the_spec(index):
 def test_merge_links_the_checkouts_spec_by_default(tmp_path):
     results.write(
         results.build(
-            _run("torch"), [_test("t.py::test_law[he_normal]", "pass", "he_normal", "law")]
+            a_run("torch"), [a_test("t.py::test_law[he_normal]", "pass", "he_normal", "law")]
         ),
         tmp_path / "torch.json",
     )
