@@ -1,6 +1,7 @@
-"""Results data for the report tests: one test entry and one run, as the plugin writes them
-(``reports/schema/results-1.json``)."""
+"""Results data for the report tests: a test entry and a run as the plugin writes them
+(``reports/schema/results-1.json``), and suite runs that write a report."""
 
+from benchmarks.runs import suite_process
 from initializer_conformance.reports import results
 
 
@@ -51,3 +52,24 @@ def a_run(name="numpy", edition="keras2", **extra) -> dict:
         },
         **extra,
     }
+
+
+_RUNS: dict[tuple, tuple] = {}
+
+
+def suite_report(tmp_path_factory, name: str, *args: str):
+    """``suite_process(*args)`` writing its report to a tmp dir, once per process (the
+    browser test reuses the SwappedFans run): ``(result, directory)``."""
+    if args not in _RUNS:
+        out = tmp_path_factory.mktemp(name)
+        _RUNS[args] = suite_process(*(a.format(out=out) for a in args)), out
+    return _RUNS[args]
+
+
+#: A mutant with a failure (test_fans[he_normal]) and a pass (test_probe[glorot_uniform]).
+SWAPPED_FANS = (
+    "--impl=initializer_conformance.adapters.mutants:SwappedFans",
+    "-k",
+    "test_fans and he_normal or test_probe and glorot_uniform",
+    "--report-html={out}/page.html",
+)

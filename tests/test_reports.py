@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from benchmarks.runs import ROOT, suite_process
+from benchmarks.runs import ROOT
 from initializer_conformance import reference
 from initializer_conformance.conformance import assertions
 from initializer_conformance.conformance import record as kept
@@ -22,7 +22,7 @@ from initializer_conformance.conformance.options import DEFAULT_SEED
 from initializer_conformance.conformance.sampling import Context, Sample
 from initializer_conformance.reports import __main__ as cli
 from initializer_conformance.reports import plots, render, results
-from tests.results_data import a_run, a_test
+from tests.results_data import SWAPPED_FANS, a_run, a_test, suite_report
 
 # -- synthetic results ------------------------------------------------------------------------
 
@@ -276,26 +276,6 @@ def test_plots_are_svg_data_uris(record):
 
 
 # -- runs of the suite ----------------------------------------------------------------------
-
-_RUNS: dict[tuple, tuple] = {}
-
-
-def suite_report(tmp_path_factory, name: str, *args: str):
-    """``suite_process(*args)`` writing its report to a tmp dir, once per process (the
-    browser test reuses the SwappedFans run): ``(result, directory)``."""
-    if args not in _RUNS:
-        out = tmp_path_factory.mktemp(name)
-        _RUNS[args] = suite_process(*(a.format(out=out) for a in args)), out
-    return _RUNS[args]
-
-
-#: A mutant with a failure (test_fans[he_normal]) and a pass (test_probe[glorot_uniform]).
-SWAPPED_FANS = (
-    "--impl=initializer_conformance.adapters.mutants:SwappedFans",
-    "-k",
-    "test_fans and he_normal or test_probe and glorot_uniform",
-    "--report-html={out}/page.html",
-)
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 import pytest
-from test_reports import SWAPPED_FANS, suite_report
+
+from tests.results_data import SWAPPED_FANS, suite_report
 
 CHROMIUM = next(
     (
