@@ -14,4 +14,7 @@ Run it with ``initializer-conformance --impl=NAME`` (:mod:`initializer_conforman
 or ``pytest --pyargs initializer_conformance.conformance --impl=NAME``; the pytest plugin
 (:mod:`initializer_conformance.plugin`, entry point ``pytest11``) does nothing in a pytest
 run without ``--impl``.
+
+PYTEST_DONT_REWRITE: this package module asserts nothing, and ``initializer-conformance``
+imports it before pytest starts (pytest would warn that it cannot rewrite it).
 """

@@ -150,6 +150,7 @@ def test_a_conforming_port_passes_from_its_own_repository(python, port):
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "impl=adapters:MyAdapter -> my-port" in result.stdout
+    assert "warning" not in result.stdout.splitlines()[-1]  # e.g. pytest's rewrite warning
     results = json.loads((port / "reports" / "my-port.json").read_text())
     assert results["command"].startswith("initializer-conformance --impl=adapters:MyAdapter")
     assert (port / "reports" / "my-port.html").exists()
