@@ -28,7 +28,7 @@ def test_two_runs_in_one_process_share_no_state():
 
 
 def test_without_impl_the_plugin_adds_nothing(tmp_path):
-    (tmp_path / "test_mine.py").write_text("def test_mine():\n    assert True\n")
+    (tmp_path / "test_mine.py").write_text("def test_mine():\n    assert sum([1, 2]) == 3\n")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"],
         cwd=tmp_path,
