@@ -102,7 +102,9 @@ def port(tmp_path) -> Path:
     (tmp_path / "pyproject.toml").write_text(PORT_PYPROJECT)
     (tmp_path / "conftest.py").write_text(PORT_CONFTEST)
     (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "test_port.py").write_text("def test_port():\n    assert sum([1, 2]) == 3\n")
+    (tmp_path / "tests" / "test_port.py").write_text(
+        "def test_port():\n    assert sum([1, 2]) == 3\n"
+    )
     return tmp_path
 
 
