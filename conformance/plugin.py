@@ -18,11 +18,17 @@ from pathlib import Path
 import hypothesis
 import pytest
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from initializer_conformance import adapters
 from initializer_conformance.conformance import deviations, options
 from initializer_conformance.conformance.run import FALSE_ALARM_BUDGET, Run, activate
-from initializer_conformance.conformance.sampling import SHARED_SAMPLES, UNSUPPORTED, Unsupported
+from initializer_conformance.conformance.sampling import (
+    SHARED_SAMPLES,
+    UNSUPPORTED,
+    UNSUPPORTED_CASES,
+    Unsupported,
+)
 from initializer_conformance.reference.editions import get_edition
 
 SUITE_DIR = Path(__file__).resolve().parent
@@ -80,7 +86,11 @@ class Suite:
             deadline=None,
             print_blob=False,
             phases=[p for p in Phase if p is not Phase.explain],
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+            suppress_health_check=[
+                HealthCheck.too_slow,
+                HealthCheck.data_too_large,
+                HealthCheck.filter_too_much,  # unsupported cases are rejected (sampling.py)
+            ],
         )
         self._previous_profile = settings._current_profile
         settings.load_profile("initializer-conformance")
@@ -120,13 +130,29 @@ class Suite:
         # The alphas a test spent travel with its report, so that the controller of an
         # xdist run (which runs no test itself) can add up the whole run's ledger.
         start = len(self.run.spent)
-        self.run.item = item
+        self.run.item, self.run.unsupported = item, []
         try:
-            yield
+            outcome = yield
         finally:
             self.run.item = None
         spent = Counter(alpha for _, alpha in self.run.spent[start:])
         item.user_properties.append(("alpha_spent", sorted(spent.items())))
+        # Unsupported cases were rejected one by one (sampling.unsupported); they are
+        # counted on the report, and a property that tested nothing is unsupported.
+        cases = Counter(case for _, case, _ in self.run.unsupported)
+        if cases:
+            item.user_properties.append((UNSUPPORTED_CASES, sorted(cases.items())))
+            if outcome.excinfo is not None and isinstance(
+                outcome.excinfo[1], (Unsatisfiable, FailedHealthCheck)
+            ):
+                identifier, case, message = self.run.unsupported[0]
+                outcome.force_exception(
+                    Unsupported(
+                        identifier,
+                        f"{UNSUPPORTED}: tested nothing: every case was unsupported "
+                        f"({_tally(cases)}); e.g. {case}: {message}",
+                    )
+                )
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -197,6 +223,16 @@ class Suite:
                 f"{', '.join(unsupported)}",
                 yellow=True,
             )
+        cases: Counter = Counter()  # unsupported case -> checks that could not test it
+        for r in tr.stats.get("passed", []) + tr.stats.get("failed", []):
+            cases.update(case for case, _ in dict(r.user_properties).get(UNSUPPORTED_CASES, ()))
+        if cases:
+            listed = ", ".join(f"{case} ({n} checks)" for case, n in sorted(cases.items()))
+            tr.write_line(
+                f"unsupported cases (NotImplementedError; the checks tested the other "
+                f"cases): {listed}",
+                yellow=True,
+            )
         spent = sum(alpha * count for alpha, count in run.ledger.items())
         tiers = ", ".join(
             f"{count} at alpha {alpha:.3g}" for alpha, count in sorted(run.ledger.items())
@@ -260,6 +296,11 @@ class Suite:
                 f"(deselected, unsupported, or no such parameter)",
                 yellow=True,
             )
+
+
+def _tally(cases: Counter) -> str:
+    """``RandomUniform in float64 x12, ...``: each unsupported case and how often."""
+    return ", ".join(f"{case} x{n}" for case, n in cases.most_common())
 
 
 def _nothing_passed(reporter) -> bool:

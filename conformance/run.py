@@ -100,6 +100,9 @@ class Run:
     invocation_dir: Path = field(default_factory=Path.cwd)  # where the run was started
     item: object = None  # the pytest item running in this process, if any
     command: str = ""  # the command line that started the run, as typed
+    #: The current test's unsupported cases, one per rejected example: (identifier,
+    #: case, message), e.g. ("RandomUniform", "RandomUniform in float64", "...").
+    unsupported: list[tuple[str, str, str]] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return (

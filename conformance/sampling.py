@@ -3,7 +3,7 @@
 Every output goes through :func:`as_output`, which turns what the adapter returned
 into a NumPy array and fails, saying what was wrong, if it is not an array of the
 requested shape with finite values. ``NotImplementedError`` from the adapter
-becomes a skip marked "unsupported" (never a pass).
+marks the case unsupported (:func:`unsupported`): recorded and counted, never a pass.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+import hypothesis
 import numpy as np
 import pytest
 
@@ -24,6 +25,8 @@ from . import guard
 
 #: The user property of a check's report that names what the adapter did not support.
 UNSUPPORTED = "unsupported"
+#: The user property of a check's report that counts the cases it could not test.
+UNSUPPORTED_CASES = "unsupported_cases"
 
 
 class Unsupported(pytest.skip.Exception):
@@ -71,12 +74,17 @@ class Context:
         )
 
 
-def unsupported(identifier: str, error: NotImplementedError) -> NoReturn:
-    raise Unsupported(
-        identifier,
-        f"{UNSUPPORTED}: {identifier}: {current().adapter.name} raised NotImplementedError: "
-        f"{error}",
-    )
+def unsupported(identifier: str, error: NotImplementedError, case: str = "") -> NoReturn:
+    """What the adapter does not support: in a Hypothesis example, that case is recorded
+    (``Run.unsupported``) and rejected, so the property goes on testing the cases the
+    adapter supports (other dtypes, configs) and draws as many of them as the profile
+    says; outside one (a fixed check), the check is unsupported. A property whose every
+    case was unsupported is reported unsupported by the plugin, never a pass."""
+    message = f"{current().adapter.name} raised NotImplementedError: {error}"
+    if hypothesis.currently_in_test_context():
+        current().unsupported.append((identifier, f"{identifier}{case}", message))
+        hypothesis.reject()
+    raise Unsupported(identifier, f"{UNSUPPORTED}: {identifier}{case}: {message}")
 
 
 def make(identifier: str, config: dict):
@@ -89,7 +97,12 @@ def make(identifier: str, config: dict):
             dict(config),
         )
     except NotImplementedError as error:
-        unsupported(identifier, error)
+        unsupported(identifier, error, f"({_knobs(config)})")
+
+
+def _knobs(config: dict) -> str:
+    """The config without its seed: what an unsupported case is recorded as."""
+    return ", ".join(f"{k}={v!r}" for k, v in config.items() if k != "seed")
 
 
 def call(init, identifier: str, config: dict, shape: tuple[int, ...], dtype: str):
@@ -100,7 +113,7 @@ def call(init, identifier: str, config: dict, shape: tuple[int, ...], dtype: str
             Context(identifier, config, shape, dtype).call(), init, tuple(shape), dtype
         )
     except NotImplementedError as error:
-        unsupported(identifier, error)
+        unsupported(identifier, error, f" in {dtype}")
 
 
 def as_output(out, shape: tuple[int, ...], where: str) -> np.ndarray:

@@ -36,7 +36,7 @@ import pytest
 from initializer_conformance import adapters, reference
 from initializer_conformance.conformance.record import findings
 from initializer_conformance.conformance.run import FALSE_ALARM_BUDGET, Run
-from initializer_conformance.conformance.sampling import UNSUPPORTED
+from initializer_conformance.conformance.sampling import UNSUPPORTED, UNSUPPORTED_CASES
 from initializer_conformance.reports import results
 
 ITEM = "conformance_item"
@@ -215,6 +215,8 @@ class ReportPlugin:
             entry["reproduce"] = props[REPRODUCE]
         if FAILURES in props:
             entry["failures"] = props[FAILURES]
+        if UNSUPPORTED_CASES in props:
+            entry["unsupported_cases"] = [list(c) for c in props[UNSUPPORTED_CASES]]
         outcome = self._outcome(report, info)
         if outcome is None:
             return

@@ -206,9 +206,13 @@ def run_page(data: dict, results_link: str | None = None) -> str:
             test = card["test"]
             first_card.setdefault((test["initializer"], test["property"]), card["anchor"])
     unsupported: dict[str, list[dict]] = {}
+    partly: dict[str, dict[str, list[str]]] = {}  # initializer -> case -> checks
     for test in data["tests"]:
         if test["outcome"] == "unsupported":
             unsupported.setdefault(test["initializer"], []).append(test)
+        for case, _ in test.get("unsupported_cases", ()):
+            checks = partly.setdefault(test["initializer"], {}).setdefault(case, [])
+            checks.append(test["nodeid"].split("::")[-1])
     row_outcomes = {
         row: sorted({o for c in matrix["cells"][row].values() for o in c["counts"]})
         for row in matrix["rows"]
@@ -232,6 +236,7 @@ def run_page(data: dict, results_link: str | None = None) -> str:
             first_card=first_card,
             pass_plots=_pass_plots(data, failing),
             unsupported=unsupported,
+            partly_unsupported=partly,
             row_outcomes=row_outcomes,
             row_labels=row_labels,
             headline=headline,
