@@ -15,6 +15,7 @@ across it) is exercised, never flagged:
 * :class:`JaxLikeFloat32`: ``jax.random.uniform`` (23 random mantissa bits: a grid of
   2^-23), and ``jax.random.truncated_normal``'s erf/erfinv route, clipped to the bounds.
 
+16-bit outputs are drawn in float32 and rounded (torch since 2.12, PyTorch #145498).
 float64 outputs, integer dtypes, Orthogonal and the deterministic initializers are the
 reference's own. Each is a conforming implementation: a failure of the suite against it
 is a false alarm.
@@ -28,7 +29,7 @@ import numpy as np
 from scipy import special
 
 from initializer_conformance import reference
-from initializer_conformance.reference import laws
+from initializer_conformance.reference import dtypes, laws
 
 from .reference_numpy import ReferenceAdapter
 
@@ -52,9 +53,13 @@ class Float32Port(ReferenceAdapter):
 
         def call(shape, dtype=None):
             shape = tuple(shape)
-            if init._check_dtype(dtype) != np.float32:
+            resolved = init._check_dtype(dtype)
+            if resolved.name not in ("float32", *dtypes.SIXTEEN_BIT):
                 return init(shape, dtype)
-            return np.asarray(self.draw(init.law(shape), init.rng(), shape), dtype=F32)
+            # 16-bit outputs: drawn in float32 and rounded, as torch does since 2.12
+            return np.asarray(self.draw(init.law(shape), init.rng(), shape), dtype=F32).astype(
+                resolved
+            )
 
         return call
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy import special
 
 from initializer_conformance import reference
+from initializer_conformance.reference import dtypes, laws
 from initializer_conformance.reference.bugs import BUGS
 
 from .reference_numpy import ReferenceAdapter
@@ -458,6 +460,53 @@ class TransposedDenseKernel(Mutant):
         def call(shape, dtype=None):
             shape = tuple(shape)
             return init(shape[::-1], dtype).T if len(shape) == 2 else init(shape, dtype)
+
+        return call
+
+
+class Clipped16Bit(Mutant):
+    """16-bit outputs of truncated normals clip to the bounds instead of redrawing
+    (a low-precision path written apart from the float32 one)."""
+
+    caught_by = "test_bounds"
+    diagnosis = BUGS["clipped_truncation"].cause
+
+    def mutate(self, name, config, init):
+        def call(shape, dtype=None):
+            resolved = init._check_dtype(dtype)
+            law = init.law(tuple(shape))
+            if resolved.name not in dtypes.SIXTEEN_BIT or not isinstance(law, laws.TruncatedNormal):
+                return init(shape, dtype)
+            z = np.clip(init.rng().standard_normal(tuple(shape)), -2, 2)
+            return np.asarray(law.loc + law.scale * z).astype(resolved)
+
+        return call
+
+
+class LowPrecisionInverseCDF(Mutant):
+    """16-bit truncated normals as torch's ``trunc_normal_`` before 2.12 drew them: the
+    uniform, erfinv and scaling in the 16-bit dtype, then a clamp (PyTorch #145498)."""
+
+    caught_by = "test_law"
+    diagnosis = BUGS["low_precision_arithmetic"].cause
+
+    def mutate(self, name, config, init):
+        def call(shape, dtype=None):
+            resolved = init._check_dtype(dtype)
+            law = init.law(tuple(shape))
+            if resolved.name not in dtypes.SIXTEEN_BIT or not isinstance(law, laws.TruncatedNormal):
+                return init(shape, dtype)
+
+            def low(x):  # one operation of 16-bit arithmetic: computed, then rounded
+                return np.asarray(x, dtype=np.float64).astype(resolved).astype(np.float64)
+
+            width = laws.TRUNCATION_WIDTH
+            lo, hi = low(2 * special.ndtr(-width) - 1), low(2 * special.ndtr(width) - 1)
+            u = low(lo + low(hi - lo) * low(init.rng().random(tuple(shape))))
+            z = low(special.erfinv(u))
+            x = low(low(z * low(law.scale * math.sqrt(2))) + law.loc)
+            a, b = law.support
+            return np.clip(x, low(a), low(b)).astype(resolved)
 
         return call
 

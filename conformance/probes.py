@@ -30,6 +30,19 @@ PROBES = {
     **{name: ({}, KERNEL) for name in PRESETS},
 }
 
+#: The families probed again in each 16-bit dtype (the same config and shape), against the
+#: law rounded to the dtype (reference/dtypes.py): where low-precision arithmetic bugs live
+#: (PyTorch #145498).
+LOW_PRECISION = dict.fromkeys(
+    ("float16", "bfloat16"),
+    ("RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling[normal]"),
+)
+
+#: Every probe: (name in PROBES, dtype).
+ALL_PROBES = [(name, "float32") for name in PROBES] + [
+    (name, dtype) for dtype, names in LOW_PRECISION.items() for name in names
+]
+
 RELATIVE_STD_ERROR = 0.01
 POWER = 0.99
 MARGIN = 1.3  # draw 30 % more than the normal-theory minimum (power 0.9995 by normal theory)

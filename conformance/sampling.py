@@ -19,6 +19,7 @@ import pytest
 
 from initializer_conformance import reference
 from initializer_conformance.conformance.run import current
+from initializer_conformance.reference import dtypes
 from initializer_conformance.reference.editions import Edition
 
 from . import guard
@@ -128,13 +129,14 @@ def as_output(out, shape: tuple[int, ...], where: str) -> np.ndarray:
             f"{where} returned {type(out).__name__}, which numpy.asarray cannot convert: "
             f"{type(error).__name__}: {error}"
         ) from error
-    if array.dtype == object or array.dtype.kind not in "biuf":
+    floating = array.dtype.kind == "f" or array.dtype.name in dtypes.SIXTEEN_BIT  # bfloat16: "V"
+    if array.dtype == object or not (floating or array.dtype.kind in "biu"):
         raise AssertionError(
             f"{where} returned a {type(out).__name__} of dtype {array.dtype}, "
             f"expected a numeric array"
         )
     _check_shape(array.shape, shape, where, out)
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
+    if floating and not np.isfinite(array).all():
         bad = int(np.size(array) - np.isfinite(array).sum())
         raise AssertionError(
             f"{where} returned {bad} non-finite values (NaN or Inf) of {array.size}"

@@ -9,6 +9,7 @@ approximate null distribution, valid over the whole range where it is used (see
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import special, stats
 
+from initializer_conformance.reference.dtypes import Rounded
 from initializer_conformance.reference.laws import ElementwiseLaw
 
 
@@ -60,21 +62,34 @@ def two_sided(cdf: float, sf: float) -> float:
 # -- goodness of fit -------------------------------------------------------------------------
 
 
-def goodness_of_fit(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> list[Verdict]:
-    """One-sample Kolmogorov-Smirnov and Cramér-von Mises tests against the law's exact CDF.
+def goodness_of_fit(x: np.ndarray, law: ElementwiseLaw | Rounded, alpha: float) -> list[Verdict]:
+    """One-sample Kolmogorov-Smirnov and Cramér-von Mises tests against the law's exact CDF;
+    for a 16-bit dtype's :class:`~initializer_conformance.reference.dtypes.Rounded` law,
+    also a chi-square test over its representable values (:func:`discrete_chisquare`).
 
     Both statistics are invariant under the probability integral transform, so the
     CDF is evaluated once and ``u = F(x)`` is tested against U(0, 1). KS looks at the
     largest gap between the ECDF and the CDF; CvM integrates the squared gap, and is
-    the more powerful of the two against changes of scale.
+    the more powerful of the two against changes of scale. For a discrete law ``u`` is
+    the randomized transform ``F(x-) + V·P(x)``, ``V ~ U(0, 1)``: exactly U(0, 1) under
+    the law (Brockwell 2007), so the tests stay exact; ``V`` is seeded by the sample's
+    bytes, so a verdict replays exactly.
     """
-    u = law.cdf(x)
+    discrete = isinstance(law, Rounded)
+    if discrete:
+        below, upto = law.cdf_sides(x)
+        digest = hashlib.blake2b(np.ascontiguousarray(x).tobytes(), digest_size=8).digest()
+        jitter = np.random.default_rng(int.from_bytes(digest, "little")).random(x.size)
+        u = below + (upto - below) * jitter
+    else:
+        u = law.cdf(x)
     ks = stats.kstest(u, "uniform")
     cvm = stats.cramervonmises(u, "uniform")
     w2 = float(cvm.statistic)
-    return [
+    on = " (randomized PIT)" if discrete else ""
+    verdicts = [
         Verdict(
-            "Kolmogorov-Smirnov",
+            f"Kolmogorov-Smirnov{on}",
             float(ks.statistic),
             float(ks.pvalue),
             alpha,
@@ -82,7 +97,7 @@ def goodness_of_fit(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> list[Ve
             f"max |ECDF - CDF| = {ks.statistic:.4g}",
         ),
         Verdict(
-            "Cramér-von Mises",
+            f"Cramér-von Mises{on}",
             w2,
             cramervonmises_pvalue(w2, float(cvm.pvalue)),
             alpha,
@@ -90,6 +105,61 @@ def goodness_of_fit(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> list[Ve
             f"W² = {w2:.4g}",
         ),
     ]
+    return [*verdicts, discrete_chisquare(x, law, alpha)] if discrete else verdicts
+
+
+#: Cells of the chi-square test hold at least this many expected values (Cochran's rule).
+MIN_EXPECTED = 5
+
+
+def cells_for(n: int) -> int:
+    """How many cells of equal mass the chi-square test cuts the law into for ``n`` values:
+    ``2·n^(2/5)`` (Mann and Wald's rule of thumb), 4 to 200: 105 cells for 20,000 values."""
+    return max(4, min(200, round(2 * n**0.4)))
+
+
+def discrete_chisquare(x: np.ndarray, law: Rounded, alpha: float) -> Verdict:
+    """Pearson's chi-square test of the counts of representable values against
+    :class:`~initializer_conformance.reference.dtypes.Rounded`.
+
+    Consecutive values are grouped into about :func:`cells_for` cells of equal mass (a
+    value of large mass is a cell of its own), and cells expecting fewer than
+    :data:`MIN_EXPECTED` values are merged with the next. A value the law gives no mass
+    counts on the nearest value it does (values outside the support are test_bounds'
+    finding). It sees what the randomized KS/CvM tests average out: values stuck on one
+    representable value, or spread over the wrong ones.
+    """
+    n = x.size
+    k = cells_for(n)
+    masses = law.masses
+    middle = np.cumsum(masses) - masses / 2
+    cell = np.minimum((middle * k).astype(np.int64), k - 1)
+    expected = np.bincount(cell, weights=masses, minlength=k) * n
+    merged = np.empty(k, dtype=np.int64)  # cell -> merged cell
+    index, pending = 0, 0.0
+    for c in range(k):
+        merged[c] = index
+        pending += expected[c]
+        if pending >= MIN_EXPECTED:
+            index, pending = index + 1, 0.0
+    if pending < MIN_EXPECTED and index > 0:  # a short last cell joins the one before
+        merged[merged == index] = index - 1
+    groups = int(merged.max()) + 1
+    expected = np.bincount(merged, weights=expected, minlength=groups)
+    # Each value counts on its nearest atom: where values may lie is test_bounds' business.
+    right = np.clip(np.searchsorted(law.values, x), 1, law.values.size - 1)
+    atom = right - (x - law.values[right - 1] < law.values[right] - x)
+    if law.values.size == 1:
+        atom = np.zeros(n, dtype=np.int64)
+    observed = np.bincount(merged[cell[atom]], minlength=groups).astype(np.float64)
+    dof = groups - 1
+    statistic = float(np.sum((observed - expected) ** 2 / expected)) if dof else 0.0
+    pvalue = float(stats.chi2.sf(statistic, dof)) if dof else 1.0
+    worst = int(np.argmax(np.abs(observed - expected) / np.sqrt(expected)))
+    effect = (
+        f"{groups} cells; worst: {observed[worst]:.0f} values where {expected[worst]:.1f} expected"
+    )
+    return Verdict(f"chi-square over {law.dtype} values", statistic, pvalue, alpha, n, effect)
 
 
 #: Up to this W², scipy's p-value (Csörgő and Faraway's finite-n correction of the limiting

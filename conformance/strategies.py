@@ -18,10 +18,12 @@ from hypothesis.extra.numpy import array_shapes
 
 from initializer_conformance import reference
 from initializer_conformance.conformance.run import current
+from initializer_conformance.reference import dtypes
 from initializer_conformance.reference.variance_scaling import MODES
 
-FLOAT_DTYPES = ("float32", "float64")  # where the law is tested (float16 rounds too coarsely)
-ALL_FLOAT_DTYPES = ("float16", "float32", "float64")
+#: Every floating dtype of the spec, each law-tested (a 16-bit dtype against the law rounded
+#: to its values: reference/dtypes.py).
+FLOAT_DTYPES = dtypes.FLOATS
 INT_DTYPES = ("int32", "int64")
 
 #: Largest output the strategies ask for, in elements.
@@ -165,12 +167,12 @@ def pinned(*examples: Case):
 
 
 #: The element-wise checks (law, scale, bounds): a 1x1 output, a conv kernel, tall and
-#: wide matrices, a scalar, a float64 rank-3 output.
+#: wide matrices in the 16-bit dtypes, a scalar, a float64 rank-3 output.
 ELEMENTWISE_EXAMPLES = (
     Case((1, 1), seed=1),
     Case((3, 3, 16, 32), seed=2),
-    Case((256, 8), seed=3),
-    Case((8, 256), seed=4),
+    Case((256, 8), "float16", seed=3),
+    Case((8, 256), "bfloat16", seed=4),
     Case((), seed=5),
     Case((5, 7, 3), "float64", seed=6),
 )

@@ -9,6 +9,7 @@ Keras 2 "Initializers" page, each with the exact law its output must follow.
 'Uniform[-0.117851, 0.117851) (mean=0, std=0.0680414)'
 """
 
+from . import dtypes
 from .base import DEFAULT_DTYPE, FLOAT_DTYPES, Initializer
 from .constants import Constant, Ones, Zeros
 from .distributions import RandomNormal, RandomUniform, TruncatedNormal
@@ -88,6 +89,7 @@ __all__ = [
     "FAN_SCALED",
     "DEFAULT_DTYPE",
     "FLOAT_DTYPES",
+    "dtypes",
     "TRUNCATED_NORMAL_STD_FACTOR",
     "TRUNCATION_WIDTH",
     *ALIASES,

@@ -6,8 +6,8 @@ and follows the law ``init.law(shape)``.
 
 Decisions:
 
-* dtype: random initializers accept only floating dtypes (float16, float32,
-  float64) and raise ``ValueError`` for any other; deterministic ones
+* dtype: random initializers accept only floating dtypes (float16, bfloat16,
+  float32, float64: ``reference/dtypes.py``) and raise ``ValueError`` for any other; deterministic ones
   (``Zeros``, ``Ones``, ``Constant``, ``Identity``) also accept integer dtypes
   and return the exact value converted as ``numpy`` converts it.
 * Draws are made in float64 and rounded once to the requested dtype.
@@ -25,11 +25,12 @@ import inspect
 
 import numpy as np
 
+from .dtypes import FLOATS, resolve
 from .editions import Edition, get_edition
 from .laws import Law
 
 DEFAULT_DTYPE = np.dtype("float32")
-FLOAT_DTYPES = tuple(np.dtype(d) for d in ("float16", "float32", "float64"))
+FLOAT_DTYPES = tuple(resolve(d) for d in FLOATS)
 
 
 def normalize_shape(shape) -> tuple[int, ...]:
@@ -97,7 +98,7 @@ class Initializer:
         raise NotImplementedError  # pragma: no cover
 
     def _check_dtype(self, dtype) -> np.dtype:
-        resolved = DEFAULT_DTYPE if dtype is None else np.dtype(dtype)
+        resolved = DEFAULT_DTYPE if dtype is None else resolve(dtype)
         if resolved in FLOAT_DTYPES:
             return resolved
         if self.accepts_integer_dtypes and resolved.kind in "iu":
@@ -105,7 +106,7 @@ class Initializer:
         allowed = "a floating or integer" if self.accepts_integer_dtypes else "a floating"
         raise ValueError(
             f"{type(self).__name__}: dtype must be {allowed} dtype "
-            f"(float16, float32, float64{', int*, uint*' if self.accepts_integer_dtypes else ''}), "
+            f"({', '.join(FLOATS)}{', int*, uint*' if self.accepts_integer_dtypes else ''}), "
             f"got {resolved.name}"
         )
 

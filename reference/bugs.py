@@ -221,6 +221,12 @@ BUGS: dict[str, Bug] = {
         ),
     ),
     "clipped_truncation": Bug("values beyond the bounds clipped to them instead of redrawn"),
+    # 16-bit outputs computed in 16-bit arithmetic (PyTorch #145498: trunc_normal_ on
+    # bfloat16/float16 drew its uniform and evaluated erfinv in the low precision)
+    "low_precision_arithmetic": Bug(
+        "the draw computed in the 16-bit dtype's own arithmetic (uniform, inverse CDF, "
+        "scaling), not in float32 and rounded once"
+    ),
     # defaults of another framework (torch.nn.init)
     "torch_normal_default": Bug(
         "torch's default std=1.0 used", _of(RandomNormal, lambda i: Normal(i.mean, 1.0))

@@ -4,7 +4,8 @@ Decision: the spec's laws are continuous, and an implementation returns them rou
 a dtype, computing in that dtype (``mean + std·z`` or ``minval + width·u`` in float32,
 say). Rounding happens on the scale of that arithmetic, never on the scale of the bound
 (the ulp of a bound of 0 is subnormal), so a conforming implementation may, with ``eps``
-the dtype's relative precision (2^-10, 2^-23, 2^-52 for float16, float32, float64) and
+the dtype's relative precision (2^-10, 2^-7, 2^-23, 2^-52 for float16, bfloat16, float32,
+float64) and
 ``scale`` the magnitude of its arithmetic (the larger finite bound in magnitude, else
 ``|mean| + 2·std``):
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import dtypes
 from .laws import ElementwiseLaw
 
 #: How far (in eps·scale) a conforming value may round across a finite bound.
@@ -32,9 +34,7 @@ SUPPORT_SLACK = 2
 BOUND_ATOM = 1
 
 
-def epsilon(dtype) -> float:
-    """The relative precision of ``dtype``: 2^-10 (float16), 2^-23 (float32), 2^-52 (float64)."""
-    return float(np.finfo(np.dtype(dtype)).eps)
+epsilon = dtypes.epsilon  # 2^-10, 2^-7, 2^-23, 2^-52 for float16, bfloat16, float32, float64
 
 
 def arithmetic_scale(law: ElementwiseLaw) -> float:

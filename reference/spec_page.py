@@ -28,7 +28,7 @@ from pathlib import Path
 
 from initializer_conformance import reference
 
-from . import base, editions, laws, registry, rounding
+from . import base, dtypes, editions, laws, registry, rounding
 from .distributions import RandomUniform, TruncatedNormal
 from .editions import DEFAULT_EDITION, EDITIONS, Edition
 from .matrices import Identity, Orthogonal
@@ -522,6 +522,10 @@ def _decisions_section() -> list[str]:
                 "invalid configuration and raises `ValueError`, not `TypeError`.",
                 f"- {_code(IDENTIFIER_ERRORS[4])} → {error_of(IDENTIFIER_ERRORS[4])}",
             ],
+        ),
+        (
+            "The law of an output in a 16-bit dtype",
+            [excerpt(dtypes, "The seed page's laws"), excerpt(dtypes, "Decision")],
         ),
     ]
     out = [
