@@ -25,7 +25,7 @@ import numpy as np
 from initializer_conformance import reference
 from initializer_conformance.conformance import stats
 from initializer_conformance.conformance.probes import MARGIN, POWER, PROBES, RELATIVE_STD_ERROR
-from initializer_conformance.conformance.run import FIXED_ALPHA
+from initializer_conformance.conformance.run import FIXED_ALPHA, Run
 from initializer_conformance.reference.laws import Normal, TruncatedNormal, Uniform
 
 from .runs import ROOT
@@ -104,9 +104,32 @@ FAMILIES = (
     "RandomNormal",
     "RandomUniform",
     "TruncatedNormal",
-    "VarianceScaling[normal]",
-    "VarianceScaling[uniform]",
+    "VarianceScaling[fan_out-normal]",
+    "VarianceScaling[fan_avg-uniform]",
 )
+
+
+#: Pooled sample sizes of one Hypothesis example: a scalar's 256 calls ... a full example.
+SAMPLE_SIZES = (256, 1_024, 4_096, 20_000)
+
+
+def sample_size_table() -> list[str]:
+    """A Markdown table: per law family and pooled n, the std errors one example detects."""
+    alpha = Run().hypothesis_alpha
+    laws = {
+        "normal": Normal(0.0, 1.0),
+        "uniform": Uniform(-1.0, 1.0),
+        "truncated normal": TruncatedNormal(0.0, 1.0),
+    }
+    rows = ["| law | " + " | ".join(f"n = {n:,}" for n in SAMPLE_SIZES) + " |"]
+    rows.append("|---|" + "---|" * len(SAMPLE_SIZES))
+    for name, law in laws.items():
+        cells = []
+        for n in SAMPLE_SIZES:
+            low, high = stats.detectable_std_errors(law, n, alpha, 0.9)
+            cells.append(f"−{low:.1%} / +{high:.1%}")
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return rows
 
 
 def main() -> None:
@@ -163,6 +186,14 @@ def main() -> None:
         + " | rejections at e=0 | time per replicate |",
         "|---|---|---|---|" + "---|" * len(EFFECTS) + "---|---|",
         *scale_rows,
+        "",
+        "## One Hypothesis example: the std error its variance test detects",
+        "",
+        f"An example pools n = min(20,000, 256 × output size) values; its tests run at alpha "
+        f"{Run().hypothesis_alpha:.3g} (profile `ci`). The relative std error detected with "
+        "power 0.9 (normal theory, `stats.detectable_std_errors`), too small / too large:",
+        "",
+        *sample_size_table(),
         "",
         "## Shape: detection rate of a wrong family with the right mean and variance",
         "",

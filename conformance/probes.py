@@ -9,39 +9,85 @@ relative error of the std with probability >= 0.99 at the fixed tier's alpha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from initializer_conformance.reference import PRESETS
 
 KERNEL = (3, 3, 64, 128)  # fan_in 576 != fan_out 1152, receptive field 9
+DENSE = (384, 640)  # a rank-2 Dense kernel: fan_in 384 != fan_out 640, no receptive field
 
 #: identifier -> (config, shape): non-default knobs, so that a wrong default shows too
-#: in the Hypothesis tier, and a wrong knob shows here.
+#: in the Hypothesis tier, and a wrong knob shows here. VarianceScaling: every mode x
+#: distribution, each at its own non-default scale.
 PROBES = {
     "RandomNormal": ({"mean": 0.25, "stddev": 1.5}, (512, 512)),
     "RandomUniform": ({"minval": -0.2, "maxval": 0.6}, (512, 512)),
     "TruncatedNormal": ({"mean": -1.0, "stddev": 0.5}, (512, 512)),
-    "VarianceScaling[normal]": (
-        {"scale": 2.0, "mode": "fan_out", "distribution": "normal"},
-        KERNEL,
-    ),
-    "VarianceScaling[uniform]": (
-        {"scale": 0.5, "mode": "fan_avg", "distribution": "uniform"},
-        KERNEL,
-    ),
+    **{
+        f"VarianceScaling[{mode}-{distribution}]": (
+            {"scale": scale, "mode": mode, "distribution": distribution},
+            KERNEL,
+        )
+        for (mode, distribution), scale in {
+            ("fan_in", "normal"): 3.0,
+            ("fan_out", "normal"): 2.0,
+            ("fan_avg", "normal"): 0.25,
+            ("fan_in", "uniform"): 1.5,
+            ("fan_out", "uniform"): 4.0,
+            ("fan_avg", "uniform"): 0.5,
+        }.items()
+    },
     **{name: ({}, KERNEL) for name in PRESETS},
 }
 
-#: The families probed again in each 16-bit dtype (the same config and shape), against the
-#: law rounded to the dtype (reference/dtypes.py): where low-precision arithmetic bugs live
-#: (PyTorch #145498).
-LOW_PRECISION = dict.fromkeys(
-    ("float16", "bfloat16"),
-    ("RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling[normal]"),
-)
 
-#: Every probe: (name in PROBES, dtype).
-ALL_PROBES = [(name, "float32") for name in PROBES] + [
-    (name, dtype) for dtype, names in LOW_PRECISION.items() for name in names
-]
+@dataclass(frozen=True)
+class Probe:
+    """One probe: the family ``name`` of :data:`PROBES`, in ``dtype``, on its shape or
+    on ``shape``."""
+
+    name: str
+    dtype: str = "float32"
+    shape: tuple[int, ...] | None = None
+
+    @property
+    def id(self) -> str:
+        """The test id: ``he_normal``, ``he_normal-dense``, ``RandomNormal-bfloat16``..."""
+        return "-".join(
+            [self.name]
+            + ([self.dtype] if self.dtype != "float32" else [])
+            + (["dense"] if self.shape == DENSE else [])
+        )
+
+    @property
+    def identifier(self) -> str:
+        return self.name.split("[")[0]
+
+    def case(self) -> tuple[dict, tuple[int, ...]]:
+        config, shape = PROBES[self.name]
+        return config, self.shape or shape
+
+
+#: Every probe: each family in float32 on its shape; the presets again on a Dense kernel
+#: (their fans there have no receptive field); the base families in float64 (a port that
+#: computes float64 in float32 and casts fails elsewhere, but a float64-only scale error
+#: shows only here); and in each 16-bit dtype, against the law rounded to the dtype
+#: (reference/dtypes.py), where low-precision arithmetic bugs live (PyTorch #145498).
+ALL_PROBES = (
+    [Probe(name) for name in PROBES]
+    + [Probe(name, shape=DENSE) for name in PRESETS]
+    + [
+        Probe(name, dtype)
+        for dtype in ("float64", "float16", "bfloat16")
+        for name in (
+            "RandomNormal",
+            "RandomUniform",
+            "TruncatedNormal",
+            "VarianceScaling[fan_out-normal]",
+            "VarianceScaling[fan_in-uniform]",
+        )
+    ]
+)
 
 RELATIVE_STD_ERROR = 0.01
 POWER = 0.99

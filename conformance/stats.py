@@ -315,3 +315,14 @@ def samples_for_scale_power(
     kurtosis = m4 / m2**2
     z = stats.norm.isf(alpha / 2) + stats.norm.isf(1 - power)
     return math.ceil((kurtosis - 1) * (z / (1 - (1 - relative_std_error) ** 2)) ** 2)
+
+
+def detectable_std_errors(law, n: int, alpha: float, power: float) -> tuple[float, float]:
+    """The relative std errors ``(too small, too large)`` that :func:`variance` detects
+    with ``power`` on ``n`` values (the normal theory of :func:`samples_for_scale_power`,
+    both directions); ``nan`` where no std that small can be told apart (n too small)."""
+    m2, m4, _ = central_moments(law)
+    z = stats.norm.isf(alpha / 2) + stats.norm.isf(1 - power)
+    change = z * math.sqrt((m4 / m2**2 - 1) / n)  # the relative change of the variance
+    low = 1 - math.sqrt(1 - change) if change < 1 else math.nan
+    return low, math.sqrt(1 + change) - 1

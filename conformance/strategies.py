@@ -117,20 +117,42 @@ def conv_kernels(min_rank: int = 3, max_rank: int = 5, max_side: int = 7, max_ch
     )
 
 
-def shapes(min_rank: int = 0, max_rank: int = 5, max_side: int = 64):
-    """Shapes of rank ``min_rank``..``max_rank`` with 1-sized dims, plus conv kernels."""
-    generic = array_shapes(min_dims=min_rank, max_dims=max_rank, min_side=1, max_side=max_side)
+#: The highest rank drawn. The spec's fans hold for every rank >= 3 (SPEC.md, "Fans"); ranks
+#: 6-8 are drawn with sides 1-4, so that their outputs stay within MAX_SIZE.
+MAX_RANK = 8
+
+
+def high_rank_shapes(min_rank: int = 6, max_rank: int = MAX_RANK):
+    """Shapes of rank 6-8 with sides 1-4 (a kernel of a 4-D or 5-D convolution and more)."""
+    return array_shapes(min_dims=min_rank, max_dims=max_rank, min_side=1, max_side=4)
+
+
+def shapes(min_rank: int = 0, max_rank: int = MAX_RANK, max_side: int = 64):
+    """Shapes of rank ``min_rank``..``max_rank`` with 1-sized dims, plus conv kernels; ranks
+    above 5 from :func:`high_rank_shapes`."""
+    generic = array_shapes(
+        min_dims=min_rank, max_dims=min(max_rank, 5), min_side=1, max_side=max_side
+    )
     kernels = conv_kernels(max(3, min_rank), max(3, max_rank)) if max_rank >= 3 else st.nothing()
-    return st.one_of(generic, kernels).filter(lambda s: math.prod(s) <= MAX_SIZE)
+    high = high_rank_shapes(max(6, min_rank), max_rank) if max_rank >= 6 else st.nothing()
+    return weighted({generic: 4, kernels: 4, high: 1}).filter(lambda s: math.prod(s) <= MAX_SIZE)
+
+
+def weighted(choices: dict):
+    """One of the strategies, drawn in proportion to their integer weights."""
+    return st.sampled_from([s for s, w in choices.items() for _ in range(w)]).flatmap(
+        lambda strategy: strategy
+    )
 
 
 def fan_shapes():
-    """Shapes where every fan mistake changes the law: ranks 1-5, ``in != out`` at
+    """Shapes where every fan mistake changes the law: ranks 1-8, ``in != out`` at
     rank >= 2, receptive field > 1 at rank >= 3."""
     dense = st.tuples(st.integers(1, 256), st.integers(1, 256)).filter(lambda s: s[0] != s[1])
-    kernels = conv_kernels(3, 5, max_side=5).filter(
-        lambda s: s[-2] != s[-1] and math.prod(s[:-2]) > 1
+    kernels = weighted(
+        {conv_kernels(3, 5, max_side=5): 3, conv_kernels(6, MAX_RANK, max_side=3): 1}
     )
+    kernels = kernels.filter(lambda s: s[-2] != s[-1] and math.prod(s[:-2]) > 1)
     return st.one_of(st.tuples(st.integers(2, 1024)), dense, kernels)
 
 
@@ -177,7 +199,7 @@ ELEMENTWISE_EXAMPLES = (
     Case((5, 7, 3), "float64", seed=6),
 )
 
-#: test_fans: fan_in != fan_out both ways, conv kernels of ranks 3-5, rank 1.
+#: test_fans: fan_in != fan_out both ways, conv kernels of ranks 3-5 and 7, rank 1.
 FAN_EXAMPLES = (
     Case((3, 3, 16, 32), seed=11),
     Case((64, 16), seed=12),
@@ -185,6 +207,7 @@ FAN_EXAMPLES = (
     Case((5, 2, 8), seed=14),
     Case((2, 3, 3, 4, 10), seed=15),
     Case((300,), seed=16),
+    Case((2, 1, 3, 2, 1, 12, 20), seed=17),
 )
 
 #: Orthogonal: 1x1, tall, wide, square float64, ranks 3 (flattened).

@@ -3,21 +3,15 @@
 Each probe draws the number of values at which the variance test detects a 1 %
 relative error of the std with probability >= 0.99 at the fixed tier's alpha
 (``stats.samples_for_scale_power``), then runs every element-wise check on it: in
-float32 for every family, and again in float16 and bfloat16 for the families of
-``probes.LOW_PRECISION``.
+float32 for every family, the presets again on a Dense kernel, and the base families in
+float64, float16 and bfloat16 (``probes.ALL_PROBES``).
 Seeds come from ``--conformance-seed``.
 """
 
 import pytest
 
 from initializer_conformance.conformance import assertions as check
-from initializer_conformance.conformance.probes import (
-    ALL_PROBES,
-    MARGIN,
-    POWER,
-    PROBES,
-    RELATIVE_STD_ERROR,
-)
+from initializer_conformance.conformance.probes import ALL_PROBES, MARGIN, POWER, RELATIVE_STD_ERROR
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, collect, derived_seed
 from initializer_conformance.conformance.stats import samples_for_scale_power
@@ -25,19 +19,16 @@ from initializer_conformance.reference import dtypes
 from initializer_conformance.reference.laws import Normal
 
 
-@pytest.mark.parametrize(
-    "probe, dtype", ALL_PROBES, ids=[p if d == "float32" else f"{p}-{d}" for p, d in ALL_PROBES]
-)
-def test_probe(probe, dtype):
-    identifier = probe.split("[")[0]
-    config, shape = PROBES[probe]
-    index = 1 + ALL_PROBES.index((probe, dtype))
+@pytest.mark.parametrize("probe", ALL_PROBES, ids=lambda probe: probe.id)
+def test_probe(probe):
+    config, shape = probe.case()
+    index = 1 + ALL_PROBES.index(probe)
     config = {**config, "seed": derived_seed(current().seed, index)}
-    ctx = Context(identifier, config, shape, dtype)
+    ctx = Context(probe.identifier, config, shape, probe.dtype)
     law = ctx.law()
-    exact = dtypes.in_dtype(law, dtype)
+    exact = dtypes.in_dtype(law, probe.dtype)
     n = int(MARGIN * samples_for_scale_power(exact, RELATIVE_STD_ERROR, FIXED_ALPHA, POWER))
-    sample = collect(identifier, config, shape, dtype, n, max_calls=1000)
+    sample = collect(probe.identifier, config, shape, probe.dtype, n, max_calls=1000)
     check.assert_scale(sample, law, ctx, FIXED_ALPHA)
     check.assert_law(sample, law, ctx, FIXED_ALPHA)
     check.assert_support(sample, law, ctx)
