@@ -16,6 +16,11 @@ callable raises it). See README.md, "Writing an adapter".
 This module resolves the ``--impl`` value: a built-in name, a name registered by
 an installed package under the entry-point group ``initializer_conformance.adapters``,
 or ``module:attribute`` (a class, instantiated without arguments, or an instance).
+
+Devices (``--device NAME``): a class whose constructor takes a ``device`` keyword is made
+as ``cls(device=NAME)``; it checks the device (``ValueError`` naming the devices this
+machine has) and states where it draws in its ``device`` attribute. An adapter without
+one draws on the CPU (:data:`DEFAULT_DEVICE`), the only device it may be asked for.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 ENTRY_POINT_GROUP = "initializer_conformance.adapters"
+#: Where an adapter draws unless ``--device`` says otherwise, and where an adapter that
+#: takes no device is taken to draw.
+DEFAULT_DEVICE = "cpu"
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ def _usage() -> str:
     )
 
 
-def _load_target(target: str, what: str):
+def _load_target(target: str, what: str, device: str | None = None):
     module_name, _, attribute = target.partition(":")
     try:
         module = importlib.import_module(module_name)
@@ -89,10 +97,22 @@ def _load_target(target: str, what: str):
             f"{what}: module {module_name!r} has no attribute {attribute!r}"
         ) from None
     if not isinstance(obj, type):
+        if device is not None:
+            _check_instance_device(obj, device, what)
         return obj
+    if device is not None and not takes_device(obj):
+        if device.lower() != DEFAULT_DEVICE:
+            raise AdapterError(
+                f"{what}: --device={device}: {_name(obj)} takes no device (its constructor has "
+                f"no `device` parameter), so it draws on the CPU only: run it without "
+                f"--device, or with --device={DEFAULT_DEVICE} (see README, 'Writing an adapter')"
+            )
+        device = None  # the adapter's own default, the CPU
     try:
-        return obj()
+        return obj() if device is None else obj(device=device)
     except Exception as error:
+        if device is not None and isinstance(error, ValueError):
+            raise AdapterError(f"{what}: --device={device}: {error}") from error
         needs = _required_parameters(obj)
         why = (
             f"its constructor needs {', '.join(needs)}"
@@ -104,6 +124,33 @@ def _load_target(target: str, what: str):
             f"makes an adapter class without arguments; to configure one, name an instance "
             f"instead (module:instance)"
         ) from error
+
+
+def takes_device(cls) -> bool:
+    """Whether the constructor of ``cls`` takes a ``device`` keyword (the device protocol)."""
+    try:
+        parameters = inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return False
+    p = parameters.get("device")
+    return p is not None and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+
+
+def device_of(adapter) -> str:
+    """Where ``adapter`` draws: its ``device`` attribute, else :data:`DEFAULT_DEVICE`."""
+    device = getattr(adapter, "device", None)
+    return DEFAULT_DEVICE if device is None else str(device)
+
+
+def _check_instance_device(adapter, device: str, what: str) -> None:
+    """An instance is used as it was made: ``--device`` must be where it draws."""
+    stated = device_of(adapter)
+    if device.lower() != stated.lower():
+        raise AdapterError(
+            f"{what}: --device={device}: {_name(adapter)} draws on {stated!r}, and the suite "
+            f"uses an instance as it was made: make it on that device "
+            f"(e.g. MyAdapter(device={device!r})), or name its class instead"
+        )
 
 
 def _not_on_path(module_name: str, error: BaseException) -> str:
@@ -143,8 +190,9 @@ def _required_parameters(cls) -> list[str]:
     ]
 
 
-def load_adapter(impl: str | None):
-    """Return the adapter object named by ``impl``; :class:`AdapterError` if impossible."""
+def load_adapter(impl: str | None, device: str | None = None):
+    """Return the adapter object named by ``impl``, made on ``device`` (``None``: its
+    default); :class:`AdapterError` if impossible."""
     if not impl:
         raise AdapterError(f"--impl is required: which implementation to test? {_usage()}")
     if impl in BUILTINS:
@@ -154,14 +202,14 @@ def load_adapter(impl: str | None):
                 f"--impl={impl}: the framework module {builtin.requires!r} is not installed; "
                 f"install it with: {builtin.install}"
             )
-        adapter = _load_target(builtin.target, f"--impl={impl}")
+        adapter = _load_target(builtin.target, f"--impl={impl}", device)
     elif ":" in impl:
-        adapter = _load_target(impl, f"--impl={impl}")
+        adapter = _load_target(impl, f"--impl={impl}", device)
     else:
         registered = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
         if impl not in registered:
             raise AdapterError(f"unknown --impl={impl!r}; {_usage()}")
-        adapter = _load_target(registered[impl].value, f"--impl={impl} (entry point)")
+        adapter = _load_target(registered[impl].value, f"--impl={impl} (entry point)", device)
     check_protocol(adapter, impl)
     return adapter
 

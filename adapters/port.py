@@ -17,6 +17,10 @@ framework's refusals translated. A random initializer asked for an integer dtype
 the framework refuses it with one of :attr:`Port.rejections`, raises the spec's
 ``ValueError``; a ``NotImplementedError`` the framework raises for a floating dtype stays
 one ("unsupported"), with the port's name, the initializer and the dtype.
+
+The device: ``Port(device="cuda")`` is what ``--device cuda`` makes; the port checks the
+device when it is made (:meth:`Port.check_device`, a ``ValueError`` naming the devices
+this machine has), and ``build`` places its draws on ``self.device``.
 """
 
 from __future__ import annotations
@@ -59,6 +63,18 @@ Draw = Callable[[tuple[int, ...], Any], Any]
 REJECTIONS: tuple[type[BaseException], ...] = (NotImplementedError, TypeError, RuntimeError)
 
 
+def no_such_device(framework: str, name: str, reason, devices: list[str]) -> ValueError:
+    """The error of a port asked for a device it cannot draw on (``reason``: a message or
+    the framework's exception, of which the first sentence is kept), naming the devices
+    this machine has. ``--device`` turns it into a usage error, before any test."""
+    text = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
+    text = text.split(". ")[0]
+    return ValueError(
+        f"{framework} cannot draw on device {name!r} on this machine ({text}); devices "
+        f"here: {', '.join(devices) or 'none'}"
+    )
+
+
 def dtype_name(dtype) -> str:
     """The NumPy name of the dtype asked for (``None``: float32, the Keras default)."""
     if dtype is None:
@@ -85,6 +101,25 @@ class Port:
     known_deviations: ClassVar[dict] = {}
     #: What the framework raises when it refuses a dtype (see :data:`REJECTIONS`).
     rejections: ClassVar[tuple[type[BaseException], ...]] = REJECTIONS
+    #: Where the port draws when no device is asked for: the framework's CPU.
+    default_device: ClassVar[str] = "cpu"
+
+    def __init__(self, device: str | None = None):
+        """``device``: where the draws are made (``--device``; ``None``: the CPU), as the
+        framework names it. Checked here, before any test, by :meth:`check_device`."""
+        self.device: str = self.default_device if device is None else self.check_device(str(device))
+
+    def check_device(self, device: str) -> str:
+        """``device`` in the port's canonical spelling (what ``--device`` replays it with),
+        or ``ValueError`` naming the devices this machine has if the port cannot draw
+        there. The kit's default: the CPU only, for a port that does not place its draws
+        (its framework's default device); the framework ports override it."""
+        if device.strip().lower() != self.default_device.lower():
+            raise ValueError(
+                f"{self.name} does not place its draws on a device: it takes no device "
+                f"but {self.default_device!r}, got {device!r}"
+            )
+        return self.default_device
 
     def version(self) -> str:
         raise NotImplementedError

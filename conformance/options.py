@@ -10,6 +10,7 @@ reference to list them.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,9 @@ import pytest
 DEFAULT_SEED = 20_261_129
 DEFAULT_CALL_TIMEOUT = 60.0  # seconds
 DEFAULT_MEMORY_LIMIT = 6 * 2**30  # bytes
+#: The environment variable that gives ``--device`` when the option is not on the command
+#: line (a CI job's matrix sets it once for every command of the job).
+DEVICE_ENV = "INITIALIZER_CONFORMANCE_DEVICE"
 
 #: Hypothesis profiles: name -> max_examples per property test.
 PROFILES = {"quick": 5, "ci": 25, "thorough": 200}
@@ -53,6 +57,15 @@ def add(parser) -> None:
         choices=sorted(PROFILES),
         help="how many Hypothesis examples per property: "
         + ", ".join(f"{k}={v}" for k, v in PROFILES.items()),
+    )
+    group.addoption(
+        "--device",
+        default=None,
+        metavar="NAME",
+        help="the device the adapter draws on, as its framework names it (torch: cuda, "
+        "cuda:1, mps; jax, mlx, paddle: gpu; tinygrad: CUDA, METAL, CL, CPU:X86, ...); "
+        f"default: ${DEVICE_ENV}, else the adapter's own (the CPU). An adapter that "
+        "takes no device draws on the CPU only",
     )
     group.addoption(
         "--call-timeout",
@@ -128,6 +141,7 @@ class Options:
     profile: str
     call_timeout: float
     memory_limit: int
+    device: str | None = None  # None: the adapter's default device
 
 
 def parse(config) -> Options:
@@ -139,7 +153,21 @@ def parse(config) -> Options:
         profile=config.getoption("--conformance-profile"),
         call_timeout=_timeout(config.getoption("--call-timeout")),
         memory_limit=_size(config.getoption("--memory-limit")),
+        device=_device(config.getoption("--device")),
     )
+
+
+def _device(value: str | None) -> str | None:
+    """``--device``, else the environment's :data:`DEVICE_ENV`, else ``None`` (checked by
+    the adapter, which alone knows its framework's devices)."""
+    source = "--device"
+    if value is None:
+        source, value = DEVICE_ENV, os.environ.get(DEVICE_ENV)
+        if not value:  # unset or empty: the adapter's default
+            return None
+    if not value.strip():
+        raise pytest.UsageError(f"{source} must name a device (e.g. cpu, cuda), got {value!r}")
+    return value.strip()
 
 
 def _seed(value) -> int:

@@ -41,7 +41,7 @@ def make_run(config) -> Run:
     describe none (bad values, an adapter that cannot be loaded, unknown deviations)."""
     values = options.parse(config)
     try:
-        adapter = adapters.load_adapter(values.impl)
+        adapter = adapters.load_adapter(values.impl, values.device)
     except adapters.AdapterError as error:
         raise pytest.UsageError(str(error)) from None
     try:
@@ -66,6 +66,7 @@ def make_run(config) -> Run:
         profile=values.profile,
         call_timeout=values.call_timeout,
         memory_limit=values.memory_limit,
+        device=adapters.device_of(adapter),
         deviations=entries,
         invocation_dir=Path(config.invocation_params.dir),
         command=os.environ.pop(COMMAND_LINE, None)
@@ -180,7 +181,8 @@ class Suite:
     def pytest_report_header(self, config):
         run = self.run
         return [
-            f"conformance: impl={run.impl} -> {adapters.describe(run.adapter)}",
+            f"conformance: impl={run.impl} -> {adapters.describe(run.adapter)}, "
+            f"device={run.device}",
             f"conformance: edition={run.edition.name} ({run.edition.title}), "
             f"seed={run.seed}, profile={run.profile} ({run.max_examples} examples/property), "
             f"false-alarm budget {FALSE_ALARM_BUDGET:g}",

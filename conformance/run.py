@@ -33,6 +33,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from initializer_conformance.adapters import DEFAULT_DEVICE
 from initializer_conformance.conformance.options import (
     DEFAULT_CALL_TIMEOUT,
     DEFAULT_MEMORY_LIMIT,
@@ -92,6 +93,8 @@ class Run:
     profile: str = "ci"
     call_timeout: float = DEFAULT_CALL_TIMEOUT  # seconds per adapter call (guard.py); 0: none
     memory_limit: int = DEFAULT_MEMORY_LIMIT  # resident bytes per test process; 0: none
+    #: Where the adapter draws, as it names it (``--device``; "cpu" for one that takes none).
+    device: str = DEFAULT_DEVICE
     deviations: list = field(default_factory=list)  # conformance.deviations.Deviation
     spent: list[tuple[str, float]] = field(default_factory=list)  # (test name, alpha), this process
     ledger: Counter = field(default_factory=Counter)  # alpha -> tests, whole run (controller)
@@ -128,8 +131,8 @@ class Run:
     ) -> str:
         """The command that replays the check ``name`` (e.g. ``test_fans[VarianceScaling]``)
         of the test module ``module`` (its ``__name__``) at ``path``, exactly, from the
-        directory the run started in: same adapter, edition, seed and profile, writing no
-        report. A known deviation is replayed as the failure it is
+        directory the run started in: same adapter, device, edition, seed and profile,
+        writing no report. A known deviation is replayed as the failure it is
         (``--ignore-known-deviations``).
 
         A checkout's suite run with ``pytest conformance`` from the checkout is replayed
@@ -151,6 +154,8 @@ class Run:
             options.append(f"--call-timeout={self.call_timeout:g}")
         if self.memory_limit != DEFAULT_MEMORY_LIMIT:
             options.append(f"--memory-limit={self.memory_limit}")
+        if self.device.lower() != DEFAULT_DEVICE:
+            options.append(f"--device={shlex.quote(self.device)}")
         if deviation:
             options.append("--ignore-known-deviations")
         return " ".join([*head, *options, "--no-report"])

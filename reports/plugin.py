@@ -392,6 +392,7 @@ class ReportPlugin:
                 "version": version,
                 "description": adapters.describe(run.adapter),
             },
+            "device": run.device,
             "edition": run.edition.name,
             "seed": run.seed,
             "profile": run.profile,
