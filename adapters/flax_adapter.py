@@ -53,6 +53,9 @@ Seeds: ``seed=int`` -> a fresh ``nnx.Rngs(params=seed)`` per call, its first
 ``nnx.Rngs(params=<os.urandom>)`` and each call takes its next ``params()`` key, as
 successive layers of one model do: unseeded calls and instances differ.
 
+Device: as in the JAX adapter (``FlaxAdapter(device="gpu")``, ``--device``): every call
+runs under ``jax.default_device``, the ``nnx.Rngs`` keys included.
+
 dtypes: importing this adapter imports ``adapters.jax_adapter``, which turns on
 ``jax_enable_x64`` (process-wide) so that ``float64`` is really float64.
 

@@ -56,6 +56,14 @@ instance takes a base key seeded from ``os.urandom`` when made, and each call us
 ``jax.random.fold_in(base, call_index)``: unseeded calls and instances differ.
 (``os.urandom`` only seeds the key; every number is drawn by ``jax.random``.)
 
+Device: ``JaxAdapter(device=...)`` (``--device``): a JAX platform, ``cpu`` (the default,
+whatever JAX's default backend is), ``gpu``, ``tpu``, with ``:i`` for the i-th device of
+the platform (``gpu:1``). Every call runs under ``jax.default_device(d)``, so the key,
+the sampler and its result live there (GPU random bits come from the same threefry
+keys, but the samplers' arithmetic is compiled for the GPU); ``numpy.asarray`` copies the
+result to the host. A platform or index this machine lacks is a ``ValueError`` when the
+adapter is made, naming the devices it has.
+
 dtypes: the adapter sets ``jax.config.update("jax_enable_x64", True)`` when
 imported, else JAX silently returns float32 for ``float64`` (and int32 for
 ``int64``). This is process-wide: it changes JAX's default dtypes for other code in
@@ -91,7 +99,34 @@ import numpy as np  # noqa: E402
 
 from .declarations import declare, fans_undefined_below_rank_2  # noqa: E402
 from .keras_api import ALIASES, KERAS3_ALIASES, PRESETS  # noqa: E402
-from .port import Port  # noqa: E402
+from .port import Port, no_such_device  # noqa: E402
+
+PLATFORMS = ("cpu", "gpu", "tpu")
+
+
+def jax_devices() -> list[str]:
+    """The devices of every platform JAX can use here, as ``--device`` names them."""
+    names = []
+    for platform in PLATFORMS:
+        try:
+            found = jax.devices(platform)
+        except RuntimeError:  # no such backend here
+            continue
+        names += [platform] if len(found) == 1 else [f"{platform}:{i}" for i in range(len(found))]
+    return names
+
+
+def jax_device(name: str):
+    """The JAX device ``platform[:i]`` names (``i``: its position in ``jax.devices(platform)``),
+    or ``ValueError`` naming the devices JAX has here."""
+    platform, _, index = name.strip().lower().partition(":")
+    try:
+        position, found = int(index or 0), jax.devices(platform)
+        if not 0 <= position < len(found):
+            raise IndexError(f"{len(found)} {platform} device(s), no {platform}:{position}")
+        return found[position]
+    except (RuntimeError, ValueError, IndexError) as error:
+        raise no_such_device("jax", name, error, jax_devices()) from None
 
 
 def canonical_dtype(dtype):
@@ -137,7 +172,11 @@ class JaxAdapter(Port):
     )
 
     def version(self) -> str:
-        return f"jax {jax.__version__}, jaxlib {jaxlib.__version__} ({jax.default_backend()})"
+        return f"jax {jax.__version__}, jaxlib {jaxlib.__version__} ({self.device})"
+
+    def check_device(self, device: str) -> str:
+        jax_device(device)
+        return device.strip().lower()
 
     # -- what differs between JAX and Flax -------------------------------------------------
 
@@ -211,7 +250,13 @@ class JaxAdapter(Port):
         seed = kwargs.pop("seed", None)
         init = self.initializer(name, kwargs)
         next_key = self.key_source(seed)
-        return lambda shape, dtype: np.asarray(init(next_key(), shape, canonical_dtype(dtype)))
+        device = jax_device(self.device)
+
+        def draw(shape, dtype):
+            with jax.default_device(device):
+                return np.asarray(init(next_key(), shape, canonical_dtype(dtype)))
+
+        return draw
 
 
 class JaxKeras3Adapter(JaxAdapter):

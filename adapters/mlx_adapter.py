@@ -75,10 +75,18 @@ i.e. the global PRNG, which MLX seeds from the clock at start-up and which advan
 every draw: unseeded calls and instances differ. (MLX arrays are lazy, but the key is
 split when the graph is built, so evaluating later does not change the values.)
 
+Device
+------
+``MlxAdapter(device=...)`` (``--device``): ``cpu`` (the default) or ``gpu`` (Metal on
+macOS, CUDA on Linux builds that have it), with ``:i`` for the i-th device of the kind.
+Every call runs under ``mx.stream(d)``, so the arrays are made and the random kernels
+run there. A device this machine lacks (``mx.is_available``) is a ``ValueError`` when the
+adapter is made, naming the devices it has.
+
 dtypes
 ------
 The dtype name maps to the ``mlx.core`` dtype of the same name (``float64`` exists on
-the CPU device only; this adapter runs on MLX's default device, the CPU on Linux).
+the CPU device only: on the GPU a float64 draw fails, and the suite sees it).
 MLX rejects integer dtypes in ``R.normal``/``R.uniform``/``R.truncated_normal`` with
 ``ValueError`` itself. ``I.orthogonal`` does not: it computes in float32 and casts, so
 for an integer dtype it returns the orthogonal matrix truncated to integers (zeros); the
@@ -115,7 +123,7 @@ from .declarations import (
     fans_undefined_below_rank_2,
     untruncated_normal_presets,
 )
-from .port import Port, dtype_name
+from .port import Port, dtype_name, no_such_device
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 _DTYPES = {
@@ -145,6 +153,33 @@ def mlx_dtype(dtype):
     if name not in _DTYPES:
         raise ValueError(f"mlx adapter: no MLX dtype for {dtype!r}")
     return _DTYPES[name]
+
+
+_KINDS = {"cpu": mx.cpu, "gpu": mx.gpu}
+
+
+def mlx_devices() -> list[str]:
+    """The devices MLX can use here, as ``--device`` names them."""
+    names = []
+    for kind, device_type in _KINDS.items():
+        count = mx.device_count(device_type) if mx.is_available(mx.Device(device_type)) else 0
+        names += [kind] if count == 1 else [f"{kind}:{i}" for i in range(count)]
+    return names
+
+
+def mlx_device(name: str) -> mx.Device:
+    """The MLX device ``kind[:i]`` names, or ``ValueError`` naming the devices MLX has here."""
+    kind, _, index = name.strip().lower().partition(":")
+    try:
+        position = int(index or 0)
+        if kind not in _KINDS:
+            raise ValueError(f"no device kind {kind!r}, MLX has {' and '.join(_KINDS)}")
+        device = mx.Device(_KINDS[kind], position)
+        if position < 0 or not mx.is_available(device):
+            raise ValueError("not available")
+    except ValueError as error:
+        raise no_such_device("mlx", name, error, mlx_devices()) from None
+    return device
 
 
 def mlx_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -290,13 +325,18 @@ class MlxAdapter(Port):
     )
 
     def version(self) -> str:
-        return f"mlx {mx.__version__} ({mx.default_device()})"
+        return f"mlx {mx.__version__} ({mlx_device(self.device)})"
+
+    def check_device(self, device: str) -> str:
+        mlx_device(device)
+        return device.strip().lower()
 
     def build(self, name: str, kwargs: dict):
         seed = kwargs.pop("seed", None)
         fill = BUILDERS[name](**kwargs)
+        device = mlx_device(self.device)
 
-        def draw(shape, dtype):
+        def draw_here(shape, dtype):
             d = mlx_dtype(dtype)
             native = mx.zeros(mlx_shape(shape), dtype=d)
             try:
@@ -312,5 +352,9 @@ class MlxAdapter(Port):
             out = to_keras_layout(out)
             mx.eval(out)
             return np.asarray(out)
+
+        def draw(shape, dtype):
+            with mx.stream(device):
+                return draw_here(shape, dtype)
 
         return draw

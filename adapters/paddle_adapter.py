@@ -69,6 +69,16 @@ before the parameter is created. This reseeds Paddle's *global* default CPU gene
 user. ``seed=None`` -> the global generator as it stands, which advances on every draw:
 unseeded calls and instances differ.
 
+Device
+------
+``PaddleAdapter(device=...)`` (``--device``): a Paddle place, ``cpu`` (the default),
+``gpu``, ``gpu:1``, ``xpu:0``, ... Every call runs under ``paddle.device.device_guard(d)``,
+so the parameter is created, initialized and permuted there (and ``paddle.seed`` seeds
+that device's generator too); ``.numpy()`` copies it to the host. A device this machine
+lacks (not ``cpu``, not in ``paddle.device.get_available_device()``, or one this build
+of Paddle was not compiled for) is a ``ValueError`` when the adapter is made, naming the
+devices it has.
+
 dtypes
 ------
 The dtype name is passed to ``create_parameter`` as is (Paddle accepts NumPy dtype
@@ -96,6 +106,7 @@ Edition: ``keras2`` (the seed page; Paddle makes no claim about Keras).
 from __future__ import annotations
 
 import math
+import re
 import sys
 import warnings
 
@@ -113,7 +124,7 @@ with warnings.catch_warnings():  # "No ccache found" from paddle.utils.cpp_exten
     import paddle.nn.initializer as I
 
 from .declarations import declare, deviating, untruncated_normal_presets
-from .port import Port, dtype_name
+from .port import Port, dtype_name, no_such_device
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 FLOATING = ("float16", "bfloat16", "float32", "float64")
@@ -122,6 +133,29 @@ FLOATING = ("float16", "bfloat16", "float32", "float64")
 def paddle_dtype(dtype) -> str:
     """A dtype name Paddle accepts (``None``: float32, the Keras default)."""
     return dtype_name(dtype)
+
+
+def paddle_devices() -> list[str]:
+    """The devices Paddle can use here, as ``--device`` names them."""
+    return ["cpu", *paddle.device.get_available_device()]
+
+
+def check_paddle_device(name: str) -> str:
+    """``name`` in Paddle's spelling if this machine has that device (``gpu`` for the
+    current GPU, ``gpu:i``), else ``ValueError`` naming the devices it has."""
+    device = name.strip().lower()
+    available = paddle_devices()
+    try:
+        paddle.device.device_guard(device)  # Paddle's parsing ('gpu' in a CPU build raises)
+    except (ValueError, RuntimeError) as error:
+        # paddle 3.3 formats a match object into its message ("should not be <re.Match ...>")
+        reason = re.sub(
+            r"<re\.Match object; span=\(\d+, \d+\), match=('[^']*')>", r"\1", str(error)
+        )
+        raise no_such_device("paddle", name, reason, available) from None
+    if device in available or any(d.partition(":")[0] == device for d in available):
+        return device
+    raise no_such_device("paddle", name, "not in paddle.device.get_available_device()", available)
 
 
 def paddle_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -217,13 +251,16 @@ class PaddleAdapter(Port):
     )
 
     def version(self) -> str:
-        return f"paddle {paddle.__version__} ({paddle.device.get_device().upper()})"
+        return f"paddle {paddle.__version__} ({self.device.upper()})"
+
+    def check_device(self, device: str) -> str:
+        return check_paddle_device(device)
 
     def build(self, name: str, kwargs: dict):
         seed = kwargs.pop("seed", None)
         make_initializer = BUILDERS[name](**kwargs)
 
-        def draw(shape, dtype):
+        def draw_here(shape, dtype):
             pdtype = paddle_dtype(dtype)
             native = paddle_shape(shape)
             initializer = make_initializer(native, pdtype)
@@ -236,10 +273,13 @@ class PaddleAdapter(Port):
             except RuntimeError as error:
                 if pdtype in FLOATING and "NotFound" in str(error):  # no kernel for the dtype
                     raise NotImplementedError(
-                        f"no {dtype} kernel on {paddle.device.get_device()}: "
-                        f"{str(error).splitlines()[0]}"
+                        f"no {dtype} kernel on {self.device}: {str(error).splitlines()[0]}"
                     ) from error
                 raise
             return to_keras_layout(param).numpy()
+
+        def draw(shape, dtype):
+            with paddle.device.device_guard(self.device):
+                return draw_here(shape, dtype)
 
         return draw

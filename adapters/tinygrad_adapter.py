@@ -78,8 +78,23 @@ Device
 When this adapter is imported before tinygrad, it sets ``DEV=CPU`` in the environment
 (tinygrad 0.14 reads ``DEV``; the old ``CPU=1`` is rejected by an assertion), so the
 default device is the CPU, whose default renderer compiles each kernel with ``clang``
-(``apt-get install clang``). It also passes ``device="CPU"`` to every creation call that
-takes one; ``version()`` names the device and renderer in use.
+(``apt-get install clang``). It passes the adapter's device to every creation call that
+takes one (``Tensor.eye`` takes none: its result is moved there); ``version()`` names the
+device and renderer in use.
+
+``TinygradAdapter(device=...)`` (``--device``) takes tinygrad 0.14's names: a device
+(``CPU``, ``CUDA``, ``NV``, ``AMD``, ``METAL``, ``CL``, ``QCOM``, ``WEBGPU``, ``PYTHON``: the
+Python emulator), with ``:i`` for its i-th instance, and ``:RENDERER`` for the renderer
+that compiles its kernels. ``CLANG`` and ``LLVM`` are no longer devices in 0.14 but
+renderers of ``CPU`` (``CPU:CLANG``, the default; ``CPU:LLVM``; ``CPU:X86``, tinygrad's own
+x86 assembler; ``CPU:LVP``, Mesa's lavapipe); a renderer is chosen per call with
+``Context(DEV="CPU:X86")`` (tinygrad's ``DEV=CPU:X86``). Names are case-insensitive
+(``cpu`` is ``CPU``). The random bits are tinygrad's threefry on every device, but the
+floating-point transforms are compiled by each renderer (on this CPU, ``CPU:X86`` and
+``CPU:CLANG`` differ by an ulp in some normal values). When the adapter is made, the device
+is opened and a small normal drawn there: a device or renderer this machine lacks, or one
+that cannot compile tinygrad's kernels (``CPU:LLVM`` with LLVM 14), is a ``ValueError``
+naming the devices it has (with their renderers).
 
 dtypes
 ------
@@ -102,6 +117,7 @@ Edition: ``keras2`` (the seed page; tinygrad makes no claim about Keras).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import math
 import os
@@ -110,13 +126,57 @@ import sys
 if "tinygrad" not in sys.modules:
     os.environ["DEV"] = "CPU"  # read by tinygrad at import: the CPU device (clang)
 
-from tinygrad import Device, Tensor, dtypes
+from tinygrad import Context, Device, Tensor, dtypes
 
 from .declarations import declare, deviating, untruncated_normal_presets
-from .port import Port, dtype_name
+from .port import Port, dtype_name, no_such_device
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
-DEVICE = "CPU"
+DEVICE = "CPU"  # the default device
+
+
+def tinygrad_target(name: str) -> tuple[str, str | None]:
+    """``(device, renderer)`` of a device name, upper-cased: ``CPU`` -> ``("CPU", None)``,
+    ``CUDA:1`` -> ``("CUDA:1", None)``, ``CPU:X86`` -> ``("CPU", "X86")``."""
+    base, *rest = name.strip().upper().split(":")
+    indices = [part for part in rest if part.isdigit()]
+    renderers = [part for part in rest if not part.isdigit()]
+    if not base or not all(rest) or len(indices) > 1 or len(renderers) > 1:
+        raise ValueError(f"not a tinygrad device name: {name!r} (DEVICE[:INDEX][:RENDERER])")
+    return base + "".join(f":{i}" for i in indices), (renderers[0] if renderers else None)
+
+
+def on_renderer(device: str, renderer: str | None):
+    """The context in which ``device``'s kernels are compiled by ``renderer`` (tinygrad's
+    ``DEV=DEVICE:RENDERER``); ``None``: tinygrad's own choice."""
+    if renderer is None:
+        return contextlib.nullcontext()
+    return Context(DEV=f"{device.split(':')[0]}:{renderer}")
+
+
+def tinygrad_devices() -> list[str]:
+    """The devices tinygrad can open here, each with the renderers it knows."""
+    names = []
+    for device in Device.get_available_devices():
+        opened = Device[device]
+        renderers = [opened._renderer_name(r) for r in opened.renderers]
+        names.append(f"{device} (renderers {', '.join(renderers)})")
+    return names
+
+
+def check_tinygrad_device(name: str) -> str:
+    """``name`` as the adapter spells it, once a small normal was drawn there; else
+    ``ValueError`` naming the devices tinygrad can open here."""
+    try:
+        device, renderer = tinygrad_target(name)
+        if device in ("CLANG", "LLVM"):
+            raise ValueError(f"tinygrad 0.14's {device} is a renderer of CPU: CPU:{device}")
+        with on_renderer(device, renderer):
+            Tensor.randn(4, device=device).numpy()  # opens the device, compiles, runs
+    except Exception as error:  # tinygrad's failures have many types (see the docstring)
+        raise no_such_device("tinygrad", name, error, tinygrad_devices()) from None
+    return device + (f":{renderer}" if renderer else "")
+
 
 _DTYPE_NAMES = (
     "float16",
@@ -168,41 +228,41 @@ def keras_fans(shape: tuple[int, ...]) -> tuple[float, float]:
     return shape[1] * receptive, shape[0] * receptive
 
 
-# -- samplers: (native shape, dtype) -> tinygrad Tensor ------------------------------------
+# -- samplers: (native shape, dtype, device) -> tinygrad Tensor ----------------------------
 
 
-def truncated_standard_normal(shape, d) -> Tensor:
+def truncated_standard_normal(shape, d, dev) -> Tensor:
     """N(0, 1) truncated to [-2, 2] by rejection: redraw what falls outside."""
-    x = Tensor.randn(*shape, dtype=d, device=DEVICE).realize()
+    x = Tensor.randn(*shape, dtype=d, device=dev).realize()
     while True:
         outside = (x.abs() > 2.0).realize()
         if not outside.any().item():
             return x
-        x = outside.where(Tensor.randn(*shape, dtype=d, device=DEVICE), x).realize()
+        x = outside.where(Tensor.randn(*shape, dtype=d, device=dev), x).realize()
 
 
 def _truncated_normal(mean, stddev):
-    return lambda shape, d: truncated_standard_normal(shape, d) * stddev + mean
+    return lambda shape, d, dev: truncated_standard_normal(shape, d, dev) * stddev + mean
 
 
 def _variance_scaling(scale, mode, distribution):
     check_variance_scaling(scale, mode, distribution)  # tinygrad has no VarianceScaling
 
-    def draw(shape, d):
+    def draw(shape, d, dev):
         fan_in, fan_out = keras_fans(shape)
         n = divisor(mode, fan_in, fan_out)
         if distribution == "normal":
-            return truncated_standard_normal(shape, d) * (
+            return truncated_standard_normal(shape, d, dev) * (
                 math.sqrt(scale / n) / TRUNCATED_NORMAL_STD_FACTOR
             )
         limit = math.sqrt(3.0 * scale / n)
-        return Tensor.uniform(*shape, low=-limit, high=limit, dtype=d, device=DEVICE)
+        return Tensor.uniform(*shape, low=-limit, high=limit, dtype=d, device=dev)
 
     return draw
 
 
 def _orthogonal(gain):
-    def draw(shape, d):
+    def draw(shape, d, dev):
         raise NotImplementedError(
             "tinygrad has no orthogonal initializer; composing one from Tensor.qr costs "
             "17 s for a first 4x4 matrix and 508 s for a first 256x256 one on this CPU "
@@ -213,42 +273,42 @@ def _orthogonal(gain):
 
 
 def _identity(gain):
-    def draw(shape, d):
+    def draw(shape, d, dev):
         # Tensor.eye takes (n, m), not a shape: the port checks the shape.
         if len(shape) != 2 or shape[0] != shape[1]:
             raise ValueError(f"Identity: the shape must be 2-D and square, got {shape!r}")
-        return (Tensor.eye(shape[0], dtype=d).to(DEVICE) * gain).cast(d)
+        return (Tensor.eye(shape[0], dtype=d).to(dev) * gain).cast(d)
 
     return draw
 
 
 BUILDERS = {
-    "Zeros": lambda: lambda shape, d: Tensor.zeros(*shape, dtype=d, device=DEVICE),
-    "Ones": lambda: lambda shape, d: Tensor.ones(*shape, dtype=d, device=DEVICE),
-    "Constant": lambda value: lambda shape, d: Tensor.full(shape, value, dtype=d, device=DEVICE),
+    "Zeros": lambda: lambda shape, d, dev: Tensor.zeros(*shape, dtype=d, device=dev),
+    "Ones": lambda: lambda shape, d, dev: Tensor.ones(*shape, dtype=d, device=dev),
+    "Constant": lambda value: lambda shape, d, dev: Tensor.full(shape, value, dtype=d, device=dev),
     "RandomNormal": lambda mean, stddev: (
-        lambda shape, d: Tensor.normal(*shape, mean=mean, std=stddev, dtype=d, device=DEVICE)
+        lambda shape, d, dev: Tensor.normal(*shape, mean=mean, std=stddev, dtype=d, device=dev)
     ),
     "RandomUniform": lambda minval, maxval: (
-        lambda shape, d: Tensor.uniform(*shape, low=minval, high=maxval, dtype=d, device=DEVICE)
+        lambda shape, d, dev: Tensor.uniform(*shape, low=minval, high=maxval, dtype=d, device=dev)
     ),
     "TruncatedNormal": _truncated_normal,
     "VarianceScaling": _variance_scaling,
     "glorot_uniform": lambda: (
-        lambda shape, d: Tensor.glorot_uniform(*shape, dtype=d, device=DEVICE)
+        lambda shape, d, dev: Tensor.glorot_uniform(*shape, dtype=d, device=dev)
     ),
     "glorot_normal": lambda: _variance_scaling(1.0, "fan_avg", "normal"),
     "he_uniform": lambda: (
-        lambda shape, d: Tensor.kaiming_uniform(*shape, a=0.0, dtype=d, device=DEVICE)
+        lambda shape, d, dev: Tensor.kaiming_uniform(*shape, a=0.0, dtype=d, device=dev)
     ),
     "he_normal": lambda: (
-        lambda shape, d: Tensor.kaiming_normal(*shape, a=0.0, dtype=d, device=DEVICE)
+        lambda shape, d, dev: Tensor.kaiming_normal(*shape, a=0.0, dtype=d, device=dev)
     ),
     "lecun_uniform": lambda: (
-        lambda shape, d: Tensor.kaiming_uniform(*shape, a=1.0, dtype=d, device=DEVICE)
+        lambda shape, d, dev: Tensor.kaiming_uniform(*shape, a=1.0, dtype=d, device=dev)
     ),
     "lecun_normal": lambda: (
-        lambda shape, d: Tensor.kaiming_normal(*shape, a=1.0, dtype=d, device=DEVICE)
+        lambda shape, d, dev: Tensor.kaiming_normal(*shape, a=1.0, dtype=d, device=dev)
     ),
     "Orthogonal": _orthogonal,
     "Identity": _identity,
@@ -259,6 +319,7 @@ class TinygradAdapter(Port):
     """The Keras 2 initializers through tinygrad's ``Tensor`` methods (see the module docstring)."""
 
     name = "tinygrad"
+    default_device = DEVICE
     rejections = ()  # tinygrad refuses no dtype: the port checks them itself (see "dtypes")
 
     #: Confirmed deviations of tinygrad itself from the Keras 2 page, each reproduced by a
@@ -294,17 +355,22 @@ class TinygradAdapter(Port):
     )
 
     def version(self) -> str:
-        device = Device[DEVICE]
-        renderer = type(device.renderer).__name__.removesuffix("Renderer").upper()
+        device, renderer = tinygrad_target(self.device)
+        with on_renderer(device, renderer):
+            used = type(Device[device].renderer).__name__.removesuffix("Renderer").upper()
         return (
-            f"tinygrad {importlib.metadata.version('tinygrad')} ({DEVICE}, {renderer}; "
+            f"tinygrad {importlib.metadata.version('tinygrad')} ({device}, {used}; "
             f"default device {Device.DEFAULT})"
         )
+
+    def check_device(self, device: str) -> str:
+        return check_tinygrad_device(device)
 
     def build(self, name: str, kwargs: dict):
         seed = kwargs.pop("seed", None)
         sample = BUILDERS[name](**kwargs)
         random = self.is_random(name)
+        device, renderer = tinygrad_target(self.device)
 
         def draw(shape, dtype):
             d = tinygrad_dtype(dtype)
@@ -313,6 +379,7 @@ class TinygradAdapter(Port):
                 raise ValueError(f"{name}: a floating dtype is required, got {dtype}")
             if seed is not None:
                 Tensor.manual_seed(seed)  # the global generator (see "Seeds")
-            return to_keras_layout(sample(tinygrad_shape(shape), d)).numpy()
+            with on_renderer(device, renderer):
+                return to_keras_layout(sample(tinygrad_shape(shape), d, device)).numpy()
 
         return draw

@@ -54,12 +54,23 @@ would hide it among "unsupported" features.
 
 Seeds
 -----
-``seed=int``: a fresh ``torch.Generator().manual_seed(seed)`` per call, passed as
+``seed=int``: a fresh ``torch.Generator(device=d).manual_seed(seed)`` per call, passed as
 ``generator=`` (every random ``torch.nn.init`` function accepts it in torch >= 2.1),
 so equal seeds give equal values and the global RNG is untouched.
 ``seed=None``: ``generator=None``, i.e. torch's global default generator, as a torch
 user would (torch 2.13 seeds it from the OS at import: ``torch.initial_seed()``
 differs between processes), so unseeded calls and instances differ.
+
+Device
+------
+``TorchAdapter(device=...)`` (``--device``): any device string ``torch.device`` takes
+(``cpu`` by default, ``cuda``, ``cuda:1``, ``mps``, ``xpu``, ...). The tensor is
+allocated there (``torch.empty(..., device=d)``), the generator of a seeded call is
+made there (``torch.Generator(device=d)``: CUDA's Philox generator, not the CPU's
+Mersenne Twister, so the same seed gives other values on another device), and the
+result is copied to the host (``.cpu()``) for NumPy. The device is checked when the
+adapter is made, by a small seeded draw on it: a device this machine lacks is a
+``ValueError`` naming the devices it has.
 
 dtypes
 ------
@@ -94,7 +105,7 @@ import torch.nn.init as I
 
 from .declarations import declare, fans_undefined_below_rank_2, untruncated_normal_presets
 from .keras_api import ALIASES, KERAS3_ALIASES
-from .port import Port, dtype_name
+from .port import Port, dtype_name, no_such_device
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 _DTYPES = {
@@ -120,6 +131,33 @@ def torch_dtype(dtype) -> torch.dtype:
     if name not in _DTYPES:
         raise ValueError(f"torch adapter: no torch dtype for {dtype!r}")
     return _DTYPES[name]
+
+
+def torch_devices() -> list[str]:
+    """The devices torch can draw on here: the CPU, and each device of the accelerator."""
+    names = ["cpu"]
+    accelerator = getattr(torch, "accelerator", None)  # torch >= 2.6
+    if accelerator is not None and accelerator.is_available():
+        kind = accelerator.current_accelerator().type
+        names += [f"{kind}:{i}" for i in range(accelerator.device_count())]
+    elif torch.cuda.is_available():
+        names += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    return names
+
+
+def check_torch_device(name: str) -> str:
+    """``name`` as ``torch.device`` spells it, if torch can draw there (a seeded normal
+    brought to the host); else ``ValueError`` naming the devices it can draw on."""
+    try:
+        device = torch.device(name.strip().lower())
+        module = getattr(torch, device.type, None)  # torch.cuda, torch.mps, torch.xpu, ...
+        if not getattr(module, "is_available", lambda: True)():
+            raise RuntimeError(f"torch.{device.type}.is_available() is False")
+        generator = torch.Generator(device=device).manual_seed(0)
+        torch.empty(2, device=device).normal_(generator=generator).cpu()
+    except (RuntimeError, AssertionError, ValueError) as error:
+        raise no_such_device("torch", name, error, torch_devices()) from None
+    return str(device)
 
 
 def torch_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -239,16 +277,21 @@ class TorchAdapter(Port):
     )
 
     def version(self) -> str:
-        return f"torch {torch.__version__}"
+        return f"torch {torch.__version__}" + ("" if self.device == "cpu" else f" ({self.device})")
+
+    def check_device(self, device: str) -> str:
+        return check_torch_device(device)
 
     def build(self, name: str, kwargs: dict):
         seed = kwargs.pop("seed", None)
         fill = _fill_builders(self.distributions)[name](**kwargs)
+        device = torch.device(self.device)
 
         def draw(shape, dtype):
-            native = torch.empty(torch_shape(shape), dtype=torch_dtype(dtype))
-            fill(native, None if seed is None else torch.Generator().manual_seed(seed))
-            return to_keras_layout(native).numpy()
+            native = torch.empty(torch_shape(shape), dtype=torch_dtype(dtype), device=device)
+            generator = None if seed is None else torch.Generator(device=device).manual_seed(seed)
+            fill(native, generator)
+            return to_keras_layout(native).cpu().numpy()
 
         return draw
 
