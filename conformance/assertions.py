@@ -156,11 +156,6 @@ def assert_scale(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float
     )
 
 
-#: The window around a bound where the point-mass test counts values, in eps·scale: twice
-#: the rounding a conforming value may have there (reference/rounding.py).
-BOUND_WINDOW = 2 * rounding.SUPPORT_SLACK
-
-
 def assert_support(sample: Sample, law: ElementwiseLaw, ctx: Context) -> None:
     """Nothing outside the law's support (deterministic: a conforming draw never is),
     beyond the rounding a conforming implementation may do (``reference/rounding.py``:
@@ -192,26 +187,20 @@ def assert_support(sample: Sample, law: ElementwiseLaw, ctx: Context) -> None:
 def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) -> None:
     """No excess of values at a finite bound (clipping instead of redrawing piles them there).
 
-    Counts the values within ``BOUND_WINDOW·eps·scale`` of each bound and compares, by a
-    one-sided binomial test, with what a conforming implementation may put there
-    (``reference/rounding.py``): the law's own mass in that window plus an atom of
-    ``BOUND_ATOM·eps`` on the bound itself.
+    Counts the values near each bound (``rounding.at_bound``: within twice the support
+    slack, or on the bound's own value in a 16-bit dtype) and compares, by a one-sided
+    binomial test, with what a conforming implementation may put there: the law's own
+    mass there plus an atom of ``BOUND_ATOM·eps`` on the bound itself.
     Clipping a normal at ±2 std puts 2.3 % on each bound, 10^5 times that allowance in
     float32.
     """
     __tracebackhide__ = True
     x = sample.values
-    eps, scale = rounding.epsilon(ctx.dtype), rounding.arithmetic_scale(law)
-    window = BOUND_WINDOW * eps * scale
     verdicts, at_bounds = [], 0
     for bound in law.support:
         if not np.isfinite(bound):
             continue
-        p0 = min(
-            1.0,
-            float(law.dist.cdf(bound + window) - law.dist.cdf(bound - window))
-            + rounding.BOUND_ATOM * eps,
-        )
+        window, p0 = rounding.at_bound(law, ctx.dtype, bound)
         k = int(np.count_nonzero(np.abs(x - bound) <= window))
         at_bounds += k
         verdicts.append(

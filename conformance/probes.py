@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from initializer_conformance.conformance import assertions as check
+from initializer_conformance.conformance.run import FIXED_ALPHA
 from initializer_conformance.reference import PRESETS
+from initializer_conformance.reference.laws import Normal
 
 KERNEL = (3, 3, 64, 128)  # fan_in 576 != fan_out 1152, receptive field 9
 DENSE = (384, 640)  # a rank-2 Dense kernel: fan_in 384 != fan_out 640, no receptive field
@@ -92,3 +95,18 @@ ALL_PROBES = (
 RELATIVE_STD_ERROR = 0.01
 POWER = 0.99
 MARGIN = 1.3  # draw 30 % more than the normal-theory minimum (power 0.9995 by normal theory)
+
+
+def check_probe(sample, law, ctx, alpha: float | None = None) -> None:
+    """Every element-wise check of a probe's sample (``test_probe``, and the power
+    benchmark, which measures these very checks): scale, law, support, and the tail mass
+    (normal laws) or point masses at the bounds (bounded ones)."""
+    __tracebackhide__ = True
+    alpha = FIXED_ALPHA if alpha is None else alpha
+    check.assert_scale(sample, law, ctx, alpha)
+    check.assert_law(sample, law, ctx, alpha)
+    check.assert_support(sample, law, ctx)
+    if isinstance(law, Normal):
+        check.assert_tail_mass(sample, law, ctx, alpha)
+    else:
+        check.assert_no_point_mass(sample, law, ctx, alpha)

@@ -10,13 +10,17 @@ Seeds come from ``--conformance-seed``.
 
 import pytest
 
-from initializer_conformance.conformance import assertions as check
-from initializer_conformance.conformance.probes import ALL_PROBES, MARGIN, POWER, RELATIVE_STD_ERROR
+from initializer_conformance.conformance.probes import (
+    ALL_PROBES,
+    MARGIN,
+    POWER,
+    RELATIVE_STD_ERROR,
+    check_probe,
+)
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, collect, derived_seed
 from initializer_conformance.conformance.stats import samples_for_scale_power
 from initializer_conformance.reference import dtypes
-from initializer_conformance.reference.laws import Normal
 
 
 @pytest.mark.parametrize("probe", ALL_PROBES, ids=lambda probe: probe.id)
@@ -29,10 +33,4 @@ def test_probe(probe):
     exact = dtypes.in_dtype(law, probe.dtype)
     n = int(MARGIN * samples_for_scale_power(exact, RELATIVE_STD_ERROR, FIXED_ALPHA, POWER))
     sample = collect(probe.identifier, config, shape, probe.dtype, n, max_calls=1000)
-    check.assert_scale(sample, law, ctx, FIXED_ALPHA)
-    check.assert_law(sample, law, ctx, FIXED_ALPHA)
-    check.assert_support(sample, law, ctx)
-    if isinstance(law, Normal):
-        check.assert_tail_mass(sample, law, ctx, FIXED_ALPHA)
-    else:
-        check.assert_no_point_mass(sample, law, ctx, FIXED_ALPHA)
+    check_probe(sample, law, ctx)

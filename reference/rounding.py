@@ -16,6 +16,10 @@ float64) and
   ``minval`` itself has that probability, and a clamp after ``mean + std·z`` lands
   exactly on a bound.
 
+In a 16-bit dtype the output's law is exact (the law rounded once, computed in float32:
+``reference/dtypes.py``), so the allowance at a bound is that of the float32 arithmetic:
+a bound's rounded value may hold its exact mass plus ``BOUND_ATOM`` times float32's eps.
+
 Anything more is a finding: clipping a normal at ±2 std puts 2.3 % of the values on each
 bound (10^5 times the float32 allowance), and a value that leaks through a truncation
 lies far outside.
@@ -49,3 +53,24 @@ def arithmetic_scale(law: ElementwiseLaw) -> float:
 def support_slack(law: ElementwiseLaw, dtype) -> float:
     """How far across a finite bound a conforming value of ``law`` in ``dtype`` may lie."""
     return SUPPORT_SLACK * epsilon(dtype) * arithmetic_scale(law)
+
+
+def at_bound(law: ElementwiseLaw, dtype, bound: float) -> tuple[float, float]:
+    """``(window, probability)``: values within ``window`` of the finite ``bound`` count as
+    on it, and a conforming implementation puts at most ``probability`` there.
+
+    float32 and float64: the window is twice the support slack, and the probability the
+    law's mass in it plus the atom ``BOUND_ATOM·eps``. A 16-bit dtype, whose law is
+    tested exactly (``reference/dtypes.py``): the window holds the bound's own rounded
+    value, and the probability is that value's exact mass plus the atom of the float32
+    arithmetic the value was computed in (``BOUND_ATOM`` times float32's eps), so that a
+    fraction of clipped values far below the dtype's eps is seen."""
+    if dtype in dtypes.SIXTEEN_BIT:
+        exact = dtypes.Rounded(law, dtype)
+        on_grid = float(np.float64(bound).astype(dtypes.resolve(dtype)).astype(np.float64))
+        window = abs(on_grid - bound)
+        mass = exact.probability(np.abs(exact.values - bound) <= window)
+        return window, min(1.0, mass + BOUND_ATOM * epsilon("float32"))
+    window = 2 * support_slack(law, dtype)
+    mass = float(law.cdf(bound + window) - law.cdf(bound - window))
+    return window, min(1.0, mass + BOUND_ATOM * epsilon(dtype))
