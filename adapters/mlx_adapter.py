@@ -123,7 +123,7 @@ from .declarations import (
     fans_undefined_below_rank_2,
     untruncated_normal_presets,
 )
-from .port import Port, dtype_name, no_such_device
+from .port import Port, bfloat16_array, dtype_name, no_such_device
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 _DTYPES = {
@@ -351,6 +351,8 @@ class MlxAdapter(Port):
                 out = out.astype(mx.float64)
             out = to_keras_layout(out)
             mx.eval(out)
+            if out.dtype == mx.bfloat16:  # NumPy takes it as float32, exactly (port.py)
+                return bfloat16_array(np.asarray(out.astype(mx.float32)))
             return np.asarray(out)
 
         def draw(shape, dtype):

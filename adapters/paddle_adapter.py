@@ -124,7 +124,7 @@ with warnings.catch_warnings():  # "No ccache found" from paddle.utils.cpp_exten
     import paddle.nn.initializer as I
 
 from .declarations import declare, deviating, untruncated_normal_presets
-from .port import Port, dtype_name, no_such_device
+from .port import Port, bfloat16_array, dtype_name, no_such_device
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 FLOATING = ("float16", "bfloat16", "float32", "float64")
@@ -263,10 +263,10 @@ class PaddleAdapter(Port):
         def draw_here(shape, dtype):
             pdtype = paddle_dtype(dtype)
             native = paddle_shape(shape)
-            initializer = make_initializer(native, pdtype)
             if seed is not None:
                 paddle.seed(seed)  # the global default generator (see "Seeds")
             try:
+                initializer = make_initializer(native, pdtype)  # Identity computes here
                 param = paddle.create_parameter(
                     list(native), pdtype, default_initializer=initializer
                 )
@@ -276,7 +276,10 @@ class PaddleAdapter(Port):
                         f"no {dtype} kernel on {self.device}: {str(error).splitlines()[0]}"
                     ) from error
                 raise
-            return to_keras_layout(param).numpy()
+            host = to_keras_layout(param).numpy()
+            if param.dtype == paddle.bfloat16:  # .numpy() gives its bits as uint16 (port.py)
+                return bfloat16_array(host)
+            return host
 
         def draw(shape, dtype):
             with paddle.device.device_guard(self.device):

@@ -30,6 +30,8 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
+from initializer_conformance.reference import dtypes as reference_dtypes
+
 from .keras_api import ALIASES, RANDOM, bind, canonical
 
 
@@ -87,9 +89,22 @@ def is_floating(dtype) -> bool:
     if dtype is None:
         return True
     try:
-        return np.dtype(dtype).kind == "f"
-    except TypeError:  # a name NumPy does not know (e.g. "bfloat16" without ml_dtypes)
+        return reference_dtypes.is_floating(dtype)
+    except TypeError:  # a name NumPy does not know
         return "float" in str(dtype)
+
+
+def bfloat16_array(host: np.ndarray) -> np.ndarray:
+    """A framework's bfloat16 output as NumPy's bfloat16 (``ml_dtypes``), bit for bit.
+
+    NumPy has no bfloat16 of its own, so frameworks hand theirs over as raw 16-bit
+    patterns (paddle's uint16; torch's ``view(torch.int16)``) or as float32 (mlx, tinygrad),
+    which holds every bfloat16 exactly. Call it only on an array the framework made in
+    bfloat16: a float32 array made in float32 would be rounded, hiding a wrong dtype."""
+    bfloat16 = reference_dtypes.resolve("bfloat16")
+    if host.dtype in (np.uint16, np.int16):
+        return host.view(bfloat16)
+    return host.astype(bfloat16)
 
 
 class Port:

@@ -121,6 +121,7 @@ import contextlib
 import importlib.metadata
 import math
 import os
+import subprocess
 import sys
 
 if "tinygrad" not in sys.modules:
@@ -129,7 +130,7 @@ if "tinygrad" not in sys.modules:
 from tinygrad import Context, Device, Tensor, dtypes
 
 from .declarations import declare, deviating, untruncated_normal_presets
-from .port import Port, dtype_name, no_such_device
+from .port import Port, bfloat16_array, dtype_name, no_such_device
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 DEVICE = "CPU"  # the default device
@@ -380,6 +381,20 @@ class TinygradAdapter(Port):
             if seed is not None:
                 Tensor.manual_seed(seed)  # the global generator (see "Seeds")
             with on_renderer(device, renderer):
-                return to_keras_layout(sample(tinygrad_shape(shape), d, device)).numpy()
+                try:
+                    out = to_keras_layout(sample(tinygrad_shape(shape), d, device))
+                    host = out.numpy()
+                except subprocess.CalledProcessError as error:
+                    if d != dtypes.bfloat16:
+                        raise
+                    # tinygrad has bfloat16, but its C renderer emits code clang rejects
+                    # for some kernels (seen: truncated normal, full): a missing kernel.
+                    raise NotImplementedError(
+                        f"tinygrad's {device} backend fails to compile this bfloat16 kernel "
+                        f"(clang: {str(error.stderr or error)[:200]})"
+                    ) from error
+            if out.dtype == dtypes.bfloat16:  # NumPy takes it as float32, exactly (port.py)
+                return bfloat16_array(host)
+            return host
 
         return draw

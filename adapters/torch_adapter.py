@@ -105,7 +105,7 @@ import torch.nn.init as I
 
 from .declarations import declare, fans_undefined_below_rank_2, untruncated_normal_presets
 from .keras_api import ALIASES, KERAS3_ALIASES
-from .port import Port, dtype_name, no_such_device
+from .port import Port, bfloat16_array, dtype_name, no_such_device
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
 _DTYPES = {
@@ -291,7 +291,10 @@ class TorchAdapter(Port):
             native = torch.empty(torch_shape(shape), dtype=torch_dtype(dtype), device=device)
             generator = None if seed is None else torch.Generator(device=device).manual_seed(seed)
             fill(native, generator)
-            return to_keras_layout(native).cpu().numpy()
+            host = to_keras_layout(native).cpu()
+            if host.dtype == torch.bfloat16:  # NumPy takes it as its bits (port.py)
+                return bfloat16_array(host.view(torch.int16).numpy())
+            return host.numpy()
 
         return draw
 
