@@ -18,6 +18,35 @@ returns) goes through :func:`call`.
 Both cost about 4 us per call (a run makes some 600,000 calls): the signal handler is
 installed once, and only the timer is set per call.
 
+**One timeout per code path**, not one per check: a call that timed out is remembered
+(``Run.timeouts``), and a later call of the same *code path* fails at once
+(:class:`KnownHang`, an error of that check) with a message naming the first timeout (its
+check, its call, the limit). Without it, an initializer that never returns cost the limit
+in every check that uses it (more than 15 for ``RandomNormal``: over a quarter of an hour
+at the default 60 s). The code path (:class:`CodePath`) is
+
+* the adapter method: ``make``, or a call of the initializer that ``make`` returned;
+* the initializer, by its spec name (an alias is the same initializer);
+* the config's values that are not numbers (e.g. ``VarianceScaling``'s ``distribution``
+  and ``mode``): a port has one sampler per distribution, and a hang in one says nothing
+  of the others.
+
+Not in it: the seed (one sampler, other numbers), the config's numbers (data, not
+branches), the shape and the dtype. Each would cost another timeout for the same hang,
+as the checks differ in exactly these. Counted on the calls of a whole run (of the suite
+of 241 checks): keyed on the whole config but the seed, a ``RandomNormal`` that hangs
+costs 2 timeouts (``test_probe`` sets ``mean`` and ``stddev``), keyed on the dtype as
+well 6; keyed as above, 1 for every initializer but ``VarianceScaling`` (3 if its calls
+hang: the defaults, and the two distributions ``test_probe`` sets; 7 if ``make`` hangs,
+which the invalid configs of ``test_spec_value_error`` reach too). The price: a check
+whose call would have returned (another shape, an integer dtype) is an error too; its
+reproduce command replays it alone, in a new run that remembers nothing. A callable the
+guard did not see ``make`` return is remembered as the very same call only.
+
+The memory is the run's, not the process's: two sessions in one process share none of
+it. Under xdist each worker has its own run, so each worker pays at most one timeout per
+code path.
+
 A fault is an :class:`AdapterFault`, a ``BaseException``: the adapter's own ``except
 Exception`` cannot swallow it, and Hypothesis does not replay (shrink) a test that
 hung, which would cost the time limit again for every replay. pytest records it as an
@@ -26,11 +55,16 @@ error of that check, with its message, and the run goes on.
 
 from __future__ import annotations
 
+import functools
+import numbers
 import signal
 import sys
 import threading
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from initializer_conformance.conformance.run import current
+from initializer_conformance import reference
+from initializer_conformance.conformance.run import Run, current
 
 
 class AdapterFault(BaseException):
@@ -42,8 +76,42 @@ class CallTimeout(AdapterFault):
     pass
 
 
+class KnownHang(CallTimeout):
+    """A call whose code path already timed out in this run: not made again."""
+
+
 class MemoryLimitExceeded(AdapterFault):
     pass
+
+
+@dataclass(frozen=True)
+class CodePath:
+    """What a call runs in the adapter, as far as the guard can tell: the key of the
+    run's memory of timeouts (see the module docstring)."""
+
+    method: str  # "make", or "call": a call of the initializer that make returned
+    initializer: str  # its spec name; for a callable make was not seen to return, the call
+    choices: tuple[tuple[str, str], ...] = ()  # the config's non-numbers, seed aside (reprs)
+    known: bool = True  # False: a callable make was not seen to return
+
+    def __str__(self) -> str:
+        if not self.known:
+            return "this very call"
+        initializer = self.initializer
+        if self.choices:
+            initializer += f"({', '.join(f'{name}={value}' for name, value in self.choices)})"
+        if self.method == "make":
+            return f"adapter.make of {initializer}, whatever the seed and numbers"
+        return (
+            f"calls of the {initializer} that adapter.make returns, whatever the seed, "
+            f"numbers, shape and dtype"
+        )
+
+
+class FirstTimeout(NamedTuple):
+    check: str  # the pytest node id of the check that met it
+    call: str  # the call, as the guard describes it
+    seconds: float  # the limit it exceeded
 
 
 def _rusage_peak() -> int | None:
@@ -122,12 +190,74 @@ def _timer_usable(seconds: float) -> bool:
     )
 
 
+def _making(run: Run, function, args) -> tuple[str, dict] | None:
+    """``(identifier, a copy of the config)`` if ``function(*args)`` is the adapter's
+    ``make``, else ``None``. A copy: the adapter may change the dict it is given."""
+    make = getattr(run.adapter, "make", None)
+    if make is not None and function == make and len(args) == 2 and isinstance(args[1], dict):
+        return args[0], dict(args[1])
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _spec_name(identifier, edition) -> str:
+    """The spec name of ``identifier``, or its repr if it is none (cached: looking it up
+    builds the edition's table of identifiers)."""
+    try:
+        return reference.canonical_name(identifier, edition)
+    except ValueError:
+        return repr(identifier)
+
+
+def _initializer(run: Run, identifier, config: dict) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """``(spec name, non-numeric config values but the seed)`` of a made initializer."""
+    try:
+        name = _spec_name(identifier, run.edition)
+    except TypeError:  # unhashable: no identifier of the spec
+        name = repr(identifier)
+    choices = tuple(
+        sorted(
+            (str(key), repr(value))
+            for key, value in config.items()
+            if key != "seed" and (isinstance(value, bool) or not isinstance(value, numbers.Number))
+        )
+    )
+    return name, choices
+
+
+def code_path(run: Run, what: str, function, making: tuple[str, dict] | None) -> CodePath:
+    """The code path of the call ``what`` (``function``, made by ``making`` if it is the
+    adapter's ``make``): a call of an initializer is traced to the ``make`` that returned
+    it, among the last ones (``Run.made``)."""
+    if making is not None:
+        return CodePath("make", *_initializer(run, *making))
+    for made, identifier, config in reversed(run.made):
+        if made is function:
+            return CodePath("call", *_initializer(run, identifier, config))
+    return CodePath("call", what, known=False)
+
+
+def _refuse_known_hang(run: Run, what: str, path: CodePath) -> None:
+    first = run.timeouts.get(path)
+    if first is not None:
+        raise KnownHang(
+            f"{what} was not called: the same code path ({path}) did not return within "
+            f"{first.seconds:g} s (--call-timeout) in {first.check}, as {first.call}: it "
+            f"hangs or is far too slow (each code path is given the limit once per run "
+            f"and test process)"
+        )
+
+
 def call(what: str, function, *args):
     """``function(*args)``, a call into the adapter described by ``what``, under the
-    run's limits."""
+    run's limits; at once a :class:`KnownHang` if its code path already timed out."""
     global _running
     _check_memory(what, "before")
-    seconds = current().call_timeout
+    run = current()
+    making = _making(run, function, args)
+    if run.timeouts:  # the code path is worked out only once a call has timed out (~5 us)
+        _refuse_known_hang(run, what, code_path(run, what, function, making))
+    seconds = run.call_timeout
     timed = _timer_usable(seconds)
     if timed:
         if signal.getsignal(signal.SIGALRM) is not _expired:  # installed once per process
@@ -136,6 +266,12 @@ def call(what: str, function, *args):
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         result = function(*args)
+    except CallTimeout as fault:
+        if not isinstance(fault, KnownHang):
+            check = getattr(run.item, "nodeid", "(not run by pytest)")
+            path = code_path(run, what, function, making)
+            run.timeouts.setdefault(path, FirstTimeout(check, what, seconds))
+        raise
     except Exception as error:  # the traceback shows the adapter's frames; say which call
         error.add_note(f"(raised by the adapter in {what})")
         raise
@@ -143,5 +279,7 @@ def call(what: str, function, *args):
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             _running = None
+    if making is not None:
+        run.made.append((result, *making))
     _check_memory(what, "after")
     return result

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +95,10 @@ class Run:
     memory_limit: int = DEFAULT_MEMORY_LIMIT  # resident bytes per test process; 0: none
     #: Where the adapter draws, as it names it (``--device``; "cpu" for one that takes none).
     device: str = DEFAULT_DEVICE
+    #: guard.py: the first timeout of each code path in this process (a later call of it
+    #: fails at once), and the last initializers the adapter made (their calls' code path).
+    timeouts: dict = field(default_factory=dict)
+    made: deque = field(default_factory=lambda: deque(maxlen=8))
     deviations: list = field(default_factory=list)  # conformance.deviations.Deviation
     spent: list[tuple[str, float]] = field(default_factory=list)  # (test name, alpha), this process
     ledger: Counter = field(default_factory=Counter)  # alpha -> tests, whole run (controller)

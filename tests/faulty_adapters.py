@@ -1,9 +1,9 @@
 """Faulty adapters: ports that misbehave in each way the suite must survive.
 
 Used by ``tests/test_robustness.py`` as ``--impl=tests.faulty_adapters:NAME``. Each is
-the reference adapter except for :data:`FAULTY` (``he_uniform``), whose calls
-misbehave; the other initializers stay correct, which shows that the run goes on past
-the fault. Not mutants (``adapters/mutants.py``): a mutant draws from a wrong law, a
+the reference adapter except for :data:`FAULTY` (``he_uniform``, unless it says
+otherwise), whose calls misbehave; the other initializers stay correct, which shows that
+the run goes on past the fault. Not mutants (``adapters/mutants.py``): a mutant draws from a wrong law, a
 faulty adapter breaks the protocol.
 """
 
@@ -20,7 +20,10 @@ FAULTY = "he_uniform"
 
 
 class Faulty(ReferenceAdapter):
-    """Base: ``make`` returns ``self.fault(init)`` for :data:`FAULTY`."""
+    """Base: ``make`` returns ``self.fault(init)`` for :attr:`faulty` (:data:`FAULTY`
+    unless a subclass says otherwise)."""
+
+    faulty = FAULTY
 
     @property
     def name(self) -> str:
@@ -28,7 +31,7 @@ class Faulty(ReferenceAdapter):
 
     def make(self, identifier, config):
         init = super().make(identifier, config)
-        if reference.canonical_name(identifier) != FAULTY:
+        if reference.canonical_name(identifier) != self.faulty:
             return init
         return lambda shape, dtype=None: self.fault(init, tuple(shape), dtype)
 
@@ -92,6 +95,28 @@ class WrongDtype(Faulty):
 class Hangs(Faulty):
     def fault(self, init, shape, dtype):
         time.sleep(3600)
+
+
+class NormalHangs(Hangs):
+    """Every call of what ``make`` returns for ``RandomNormal`` (under any alias or config)
+    sleeps for an hour: one initializer that hangs in every check that uses it."""
+
+    faulty = "RandomNormal"
+
+
+class UniformSamplerHangs(ReferenceAdapter):
+    """``VarianceScaling`` hangs in its calls with ``distribution="uniform"`` only: one
+    sampler of an initializer that has several."""
+
+    name = "faulty-UniformSamplerHangs"
+
+    def make(self, identifier, config):
+        init = super().make(identifier, config)
+        if reference.canonical_name(identifier) == "VarianceScaling" and (
+            config.get("distribution") == "uniform"
+        ):
+            return lambda shape, dtype=None: time.sleep(3600)
+        return init
 
 
 class BusyLoops(Faulty):

@@ -8,10 +8,15 @@ what went wrong, and pass the checks of the healthy initializers.
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
 from benchmarks.runs import ROOT, suite_command, suite_process
+from initializer_conformance.conformance import guard
+from initializer_conformance.conformance.run import Run, activate
+from initializer_conformance.conformance.sampling import generate
+from tests.faulty_adapters import UniformSamplerHangs
 
 #: A fast subset: the faulty initializer and a healthy one, in three properties.
 SUBSET = (
@@ -21,11 +26,11 @@ SUBSET = (
 )
 
 
-def faulty_run(tmp_path, fault: str, *args: str):
+def faulty_run(tmp_path, fault: str, *args: str, subset: tuple[str, ...] = SUBSET):
     """``(process, {test id: test})`` of a subset run against ``faulty_adapters:fault``."""
     report = tmp_path / "results.json"
     result = suite_process(
-        f"--impl=tests.faulty_adapters:{fault}", *SUBSET, "--report-json", str(report), *args
+        f"--impl=tests.faulty_adapters:{fault}", *subset, "--report-json", str(report), *args
     )
     assert report.exists(), result.stdout[-3000:] + result.stderr[-3000:]
     tests = {t["nodeid"].split("::")[-1]: t for t in json.loads(report.read_text())["tests"]}
@@ -94,6 +99,128 @@ def test_a_hanging_call_is_an_error_after_the_time_limit(tmp_path, fault):
     # No replay of a hung call: Hypothesis reports the first one at once.
     assert tests["test_law[he_uniform]"]["duration"] < 5
     _healthy_pass(tests)
+
+
+#: Every check that calls RandomNormal (also as the alias random_normal), and a healthy
+#: initializer's; but the check that calls the adapter in fresh processes, outside the
+#: guard (test_seeds.py: test_unseeded_differs_across_processes, its own time limit).
+NORMAL_SUBSET = (
+    "-k",
+    "(RandomNormal or random_normal or glorot_uniform) and not across_processes",
+    "--conformance-profile=quick",
+)
+
+
+def _timeouts(tests) -> tuple[list, list]:
+    """``(timeouts, calls refused as known hangs)`` among the results ``tests``."""
+    return (
+        [t for t in tests if t.get("exception") == "CallTimeout"],
+        [t for t in tests if t.get("exception") == "KnownHang"],
+    )
+
+
+def test_a_hanging_initializer_costs_one_timeout_per_run(tmp_path):
+    """RandomNormal never returns: the first check that calls it pays the time limit,
+    every later one is an error at once that names it; the other initializers pass."""
+    timeout = 3  # s
+    start = time.perf_counter()
+    result, tests = faulty_run(
+        tmp_path, "NormalHangs", f"--call-timeout={timeout}", subset=NORMAL_SUBSET
+    )
+    elapsed = time.perf_counter() - start
+    assert result.returncode == 1, result.stdout[-3000:]
+    errors = [t for t in tests.values() if t["outcome"] == "error"]
+    assert all("glorot_uniform" not in t["nodeid"] for t in errors), errors
+    first, known = _timeouts(errors)
+    assert len(errors) >= 10 and len(first) == 1 and len(known) == len(errors) - 1, [
+        t["message"] for t in errors
+    ]
+    (check,) = first
+    call = check["message"].split(": ", 1)[1].split(" did not return within ")[0]
+    assert f"did not return within {timeout} s (--call-timeout)" in check["message"]
+    assert check["duration"] >= timeout
+    for t in known:
+        assert "was not called: the same code path (calls of the RandomNormal that" in t["message"]
+        assert (
+            f"did not return within {timeout} s (--call-timeout) in {check['nodeid']}, "
+            f"as {call}: it hangs" in t["message"]
+        ), t
+        assert t["duration"] < timeout / 2, t
+    # The errors cost one time limit in all; one per check would have cost
+    # len(errors) * timeout (> 30 s), more than the whole run takes.
+    assert sum(t["duration"] for t in errors) < 2 * timeout, errors
+    assert elapsed < len(errors) * timeout, elapsed
+    healthy = {k: t["outcome"] for k, t in tests.items() if "glorot_uniform" in k}
+    assert set(healthy.values()) <= {"pass", "skipped"}, healthy
+    assert list(healthy.values()).count("pass") >= 10, healthy
+
+
+def test_the_code_path_is_the_initializer_and_the_config_but_its_numbers():
+    """Same initializer and distribution, other seed, numbers, shape, dtype: refused at
+    once. Another distribution or mode: called. A new run: called again."""
+    run = Run(adapter=UniformSamplerHangs(), impl="UniformSamplerHangs", call_timeout=0.5)
+    activate(run)
+    try:
+        with pytest.raises(guard.CallTimeout) as hung:
+            generate("VarianceScaling", {"distribution": "uniform", "seed": 1}, (4, 6), "float32")
+        assert not isinstance(hung.value, guard.KnownHang)
+        first = "adapter.make('VarianceScaling', {'distribution': 'uniform', 'seed': 1})((4, 6), "
+        for config, shape, dtype in [
+            ({"distribution": "uniform", "seed": 2, "scale": 3.0}, (2, 2, 3, 5), "float64"),
+            ({"distribution": "uniform", "seed": None}, (7,), "int32"),
+        ]:
+            start = time.perf_counter()
+            with pytest.raises(guard.KnownHang, match="in \\(not run by pytest\\), as ") as known:
+                generate("VarianceScaling", config, shape, dtype)
+            assert time.perf_counter() - start < run.call_timeout / 2
+            assert f"as {first}'float32'): it hangs" in str(known.value)
+            assert "(calls of the VarianceScaling(distribution='uniform') that" in str(known.value)
+        # The other samplers of the same initializer are still tested.
+        out = generate("VarianceScaling", {"distribution": "normal", "seed": 1}, (4, 6), "float32")
+        assert out.shape == (4, 6)
+        with pytest.raises(guard.CallTimeout) as hung:  # another mode: another code path
+            generate(
+                "VarianceScaling", {"distribution": "uniform", "mode": "fan_out"}, (4, 6), "float32"
+            )
+        assert not isinstance(hung.value, guard.KnownHang) and len(run.timeouts) == 2
+    finally:
+        activate(None)
+    activate(Run(adapter=UniformSamplerHangs(), impl="UniformSamplerHangs", call_timeout=0.5))
+    try:
+        with pytest.raises(guard.CallTimeout) as hung:
+            generate("VarianceScaling", {"distribution": "uniform", "seed": 1}, (4, 6), "float32")
+        assert not isinstance(hung.value, guard.KnownHang)
+    finally:
+        activate(None)
+
+
+TWO_HANGING_RUNS = """
+import sys, pytest
+for report in sys.argv[1:]:
+    pytest.main(["conformance", "--impl=tests.faulty_adapters:NormalHangs", "-q",
+                 "-p", "no:cacheprovider", "-p", "no:xdist", "--call-timeout=1",
+                 "-k", "test_identifier_resolves and (RandomNormal or random_normal)",
+                 "--report-json", report])
+"""
+
+
+def test_two_sessions_in_one_process_do_not_share_their_timeouts(tmp_path):
+    """Each session pays its own first timeout: remembered by the process, the second
+    session's RandomNormal would be refused at once."""
+    reports = [tmp_path / "first.json", tmp_path / "second.json"]
+    result = subprocess.run(
+        [sys.executable, "-c", TWO_HANGING_RUNS, *map(str, reports)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    for report in reports:
+        assert report.exists(), result.stdout[-3000:] + result.stderr[-3000:]
+        tests = json.loads(report.read_text())["tests"]
+        first, known = _timeouts(tests)
+        assert len(tests) == 2 and len(first) == 1 and len(known) == 1, tests
+        assert first[0]["nodeid"].endswith("[RandomNormal]")
 
 
 def _run_measured(tmp_path, *args: str, held: int = 0):
