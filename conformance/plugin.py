@@ -131,7 +131,7 @@ class Suite:
         # The alphas a test spent travel with its report, so that the controller of an
         # xdist run (which runs no test itself) can add up the whole run's ledger.
         start = len(self.run.spent)
-        self.run.item, self.run.unsupported = item, []
+        self.run.item, self.run.unsupported, self.run.supported = item, [], 0
         try:
             outcome = yield
         finally:

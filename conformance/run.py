@@ -110,6 +110,7 @@ class Run:
     #: The current test's unsupported cases, one per rejected example: (identifier,
     #: case, message), e.g. ("RandomUniform", "RandomUniform in float64", "...").
     unsupported: list[tuple[str, str, str]] = field(default_factory=list)
+    supported: int = 0  # the current test's adapter calls that returned
 
     def __repr__(self) -> str:
         return (

@@ -39,7 +39,7 @@ def faulty_run(tmp_path, fault: str, *args: str, subset: tuple[str, ...] = SUBSE
 
 def _healthy_pass(tests) -> None:
     healthy = {k: t["outcome"] for k, t in tests.items() if "glorot_uniform" in k}
-    assert len(healthy) == 7 and set(healthy.values()) == {"pass"}, healthy
+    assert len(healthy) == 8 and set(healthy.values()) == {"pass"}, healthy
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,8 @@ def test_a_list_or_wrong_dtype_fails_the_dtype_check_saying_so(tmp_path):
     assert "dtype float64 (the adapter returned a list, which has no dtype" in failure["longrepr"]
     _, tests = faulty_run(tmp_path, "WrongDtype")  # float64, whatever was asked
     assert [k for k, t in tests.items() if t["outcome"] != "pass"] == [
-        f"test_dtype[he_uniform-{dtype}]" for dtype in ("float16", "float32", "int32", "int64")
+        f"test_dtype[he_uniform-{dtype}]"
+        for dtype in ("float16", "bfloat16", "float32", "int32", "int64")
     ]
     assert "dtype float64" in tests["test_dtype[he_uniform-float32]"]["longrepr"]
 
@@ -94,7 +95,7 @@ def test_a_hanging_call_is_an_error_after_the_time_limit(tmp_path, fault):
     result, tests = faulty_run(tmp_path, fault, "--call-timeout=0.5")
     assert result.returncode == 1
     faulty = [t for k, t in tests.items() if "he_uniform" in k]
-    assert len(faulty) == 7 and all(t["outcome"] == "error" for t in faulty), faulty
+    assert len(faulty) == 8 and all(t["outcome"] == "error" for t in faulty), faulty
     assert all("did not return within 0.5 s (--call-timeout)" in t["message"] for t in faulty)
     # No replay of a hung call: Hypothesis reports the first one at once.
     assert tests["test_law[he_uniform]"]["duration"] < 5
@@ -259,7 +260,7 @@ def test_the_memory_of_the_process_that_started_the_suite_is_not_counted(tmp_pat
         tmp_path, "--impl=numpy", *SUBSET, "--memory-limit=512MiB", held=768 * 2**20
     )
     assert result.returncode == 0, result.stdout[-3000:]
-    assert {t["outcome"] for t in tests} == {"pass"} and len(tests) == 14
+    assert {t["outcome"] for t in tests} == {"pass"} and len(tests) == 16
     assert peak < 512 * 2**20, peak / 2**20
 
 
