@@ -40,7 +40,11 @@ def untruncated_normal_presets(where: str, names=NORMAL_PRESETS) -> dict:
     """The normal presets ``names`` draw an untruncated normal (of the right std), where
     Keras truncates at 2 std; matched by the suite's own diagnosis of the failure."""
     return deviating(
-        [f"test_{test}[{name}]" for test in ("law", "bounds", "probe") for name in names],
+        [
+            f"test_{test}[{name}]"
+            for test in ("law", "bounds", "probe", "moments")
+            for name in names
+        ],
         f"{where} draw an untruncated normal of the right std (by design); Keras truncates",
         "likely cause: untruncated normal where a truncated one is specified",
     )

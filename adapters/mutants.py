@@ -511,6 +511,173 @@ class LowPrecisionInverseCDF(Mutant):
         return call
 
 
+# -- structure: precision, resolution, recycled values, tails, dependence, large Haar -----------
+
+
+def _drawn_elementwise(init) -> bool:
+    return isinstance(init, reference.base.RandomInitializer) and init.elementwise
+
+
+class Float64ComputedInFloat32(Mutant):
+    """float64 outputs are computed in float32 and cast (as MLX's uniform sampler and
+    tinygrad's Box-Muller do): float64 weights with float32 precision."""
+
+    caught_by = "test_float64_precision"
+
+    def mutate(self, name, config, init):
+        if not isinstance(init, reference.base.RandomInitializer):
+            return init
+
+        def call(shape, dtype=None):
+            if init._check_dtype(dtype) != np.float64:
+                return init(shape, dtype)
+            return init(shape, "float32").astype(np.float64)
+
+        return call
+
+
+class TenBitLevels(Mutant):
+    """Element-wise values on 1,024 levels: the law's inverse CDF at a 10-bit uniform (a
+    generator that keeps 10 random bits; PyTorch's test_trunc_normal_unique_values)."""
+
+    caught_by = "test_repeats"
+    levels = 1024
+
+    def mutate(self, name, config, init):
+        if not _drawn_elementwise(init):
+            return init
+
+        def call(shape, dtype=None):
+            resolved = init._check_dtype(dtype)
+            law = init.law(tuple(shape))
+            grid = law.dist.ppf((np.arange(self.levels) + 0.5) / self.levels)
+            k = init.rng().integers(0, self.levels, size=tuple(shape))
+            return np.asarray(grid[k]).astype(resolved)
+
+        return call
+
+
+class RecycledBlock(Mutant):
+    """Element-wise outputs of more than 1,000 values repeat one block of 1,000 drawn
+    values (a buffer of draws reused to fill a large shape)."""
+
+    caught_by = "test_repeats"
+    block = 1000
+
+    def mutate(self, name, config, init):
+        if not _drawn_elementwise(init):
+            return init
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            resolved = init._check_dtype(dtype)
+            if math.prod(shape) <= self.block:
+                return init(shape, dtype)
+            values = init.law(shape).sample(init.rng(), (self.block,))
+            return np.resize(values, math.prod(shape)).reshape(shape).astype(resolved)
+
+        return call
+
+
+class ShapeCachedOutputs(Mutant):
+    """Element-wise outputs of more than 4,096 values are cached by shape and dtype: every
+    later call of a shape returns the first call's values, whatever its seed."""
+
+    caught_by = "test_repeats"
+    large = 4096
+
+    def mutate(self, name, config, init):
+        if not _drawn_elementwise(init):
+            return init
+        cache = self.__dict__.setdefault("_cache", {})
+        knobs = repr(sorted((k, v) for k, v in config.items() if k != "seed"))
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            if math.prod(shape) <= self.large:
+                return init(shape, dtype)
+            key = (name, knobs, shape, init._check_dtype(dtype).name)
+            if key not in cache:
+                cache[key] = init(shape, dtype)
+            return cache[key].copy()
+
+        return call
+
+
+class StudentTNormal(Mutant):
+    """Untruncated normal laws draw a Student-t of 50 degrees of freedom scaled to the
+    right std: the right mean and std, heavier tails (kurtosis 3.13 instead of 3)."""
+
+    caught_by = "test_moments"
+    nu = 50
+
+    def mutate(self, name, config, init):
+        if not _drawn_elementwise(init):
+            return init
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            law = init.law(shape)
+            if not isinstance(law, reference.laws.Normal):
+                return init(shape, dtype)
+            t = init.rng().standard_t(self.nu, size=shape)
+            x = law.loc + law.scale * math.sqrt((self.nu - 2) / self.nu) * t
+            return np.asarray(x).astype(init._check_dtype(dtype))
+
+        return call
+
+
+class SignFollowsMagnitude(Mutant):
+    """Element-wise values whose sign (about the mean) is + where the previous value lies
+    farther from the mean than the median distance, - elsewhere: the law of every value
+    and every linear correlation are exact, neighbours are not independent."""
+
+    caught_by = "test_serial_dependence"
+
+    def mutate(self, name, config, init):
+        if not _drawn_elementwise(init):
+            return init
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            resolved = init._check_dtype(dtype)
+            law = init.law(shape)
+            d = np.ravel(law.sample(init.rng(), shape)) - law.mean
+            median = float(law.centered.ppf(0.75))  # of |x - mean|, the law being symmetric
+            d[1:] = np.where(np.abs(d[:-1]) > median, 1.0, -1.0) * np.abs(d[1:])
+            return np.asarray(law.mean + d).reshape(shape).astype(resolved)
+
+        return call
+
+
+class OrthogonalStackedBlocks(Mutant):
+    """Orthogonal matrices of more than 16 entries whose long side is a multiple of the
+    short one are independent square Haar blocks stacked and scaled (as per-gate
+    initialisations of an LSTM kernel (units, 4·units) are): orthonormal, each block
+    Haar, the whole not Haar (every row of the tall form has norm² 1/4 exactly)."""
+
+    caught_by = "test_orthogonal_haar_large"
+
+    def mutate(self, name, config, init):
+        if name != "Orthogonal":
+            return init
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            resolved = init._check_dtype(dtype)
+            law = init.law(shape)
+            long, short = max(law.rows, law.cols), min(law.rows, law.cols)
+            if long * short <= 16 or long == short or long % short:
+                return init(shape, dtype)
+            rng, block = init.rng(), reference.laws.HaarOrthogonal((short, short), 1.0)
+            blocks = [block.sample(rng, (short, short)) for _ in range(long // short)]
+            q = np.concatenate(blocks) / math.sqrt(long // short)
+            q = q if law.rows >= law.cols else q.T
+            return np.asarray(law.gain * q).reshape(shape).astype(resolved)
+
+        return call
+
+
 MUTANTS = {
     cls.__name__: cls
     for cls in Mutant.__subclasses__() + LawMutant.__subclasses__()

@@ -18,7 +18,13 @@ import numpy as np
 from scipy import special, stats
 
 from initializer_conformance.reference.dtypes import Rounded
-from initializer_conformance.reference.laws import ElementwiseLaw
+from initializer_conformance.reference.laws import (
+    TRUNCATION_WIDTH,
+    ElementwiseLaw,
+    Normal,
+    TruncatedNormal,
+    Uniform,
+)
 
 
 @dataclass(frozen=True)
@@ -326,3 +332,259 @@ def detectable_std_errors(law, n: int, alpha: float, power: float) -> tuple[floa
     change = z * math.sqrt((m4 / m2**2 - 1) / n)  # the relative change of the variance
     low = 1 - math.sqrt(1 - change) if change < 1 else math.nan
     return low, math.sqrt(1 + change) - 1
+
+
+# -- structure of one output (test_structure.py) ----------------------------------------------
+
+
+def coinciding_pairs(x: np.ndarray) -> tuple[int, int]:
+    """``(pairs, distinct)``: the number of pairs of equal values among ``x`` (a value seen
+    ``c`` times makes ``c·(c - 1)/2`` pairs) and the number of distinct values."""
+    _, counts = np.unique(np.ravel(x), return_counts=True)
+    counts = counts.astype(np.int64)
+    return int(np.sum(counts * (counts - 1) // 2)), int(counts.size)
+
+
+def excess_events(k: int, expected: float, alpha: float, what: str, effect: str = "") -> Verdict:
+    """One-sided test of an excess of rare events: ``P(Poisson(expected) >= k)``.
+
+    For counts of rare coincidences among many values (pairs of equal values, values on a
+    narrower dtype's grid): each is a sum of many nearly independent indicators of small
+    probability, so Poisson (Le Cam: the error is at most the sum of the squared
+    probabilities, below 1e-6 here). ``expected`` is an upper bound under the null, so the
+    test is conservative."""
+    pvalue = float(stats.poisson.sf(k - 1, expected)) if k > 0 else 1.0
+    return Verdict(
+        f"Poisson (excess {what})",
+        float(k),
+        pvalue,
+        alpha,
+        k,
+        effect or f"{k} observed; at most {expected:.4g} expected",
+    )
+
+
+def _even_moment(law: ElementwiseLaw, k: int) -> float:
+    """``E[(x - mean)^k]`` for even ``k``: in closed form for the spec's three families
+    (scipy integrates a uniform's numerically, 30 ms a moment), else the law's own."""
+    if isinstance(law, Normal):
+        return law.scale**k * math.prod(range(k - 1, 0, -2))
+    if isinstance(law, Uniform):
+        return ((law.high - law.low) / 2) ** k / (k + 1)
+    if isinstance(law, TruncatedNormal):  # m_k = (k - 1)·m_{k-2} - 2·a^(k-1)·φ(a)/Z
+        a = TRUNCATION_WIDTH
+        tail = 2 * stats.norm.pdf(a) / (stats.norm.cdf(a) - stats.norm.cdf(-a))
+        moment = 1.0
+        for j in range(2, k + 1, 2):
+            moment = (j - 1) * moment - a ** (j - 1) * tail
+        return float(law.scale**k * moment)
+    return law.central_moment(k)
+
+
+def _polynomial_moments(law: ElementwiseLaw, coefficients: dict[int, float]) -> tuple:
+    """``(mean, variance, third central moment)`` of ``f(y) = Σ c_k·y^k`` for ``y`` a value
+    of the centred (symmetric) law, from its central moments (up to order ``3·max k``)."""
+    top = 3 * max(coefficients)
+    m = {k: (0.0 if k % 2 else _even_moment(law, k)) for k in range(1, top + 1)}
+    m[0] = 1.0
+
+    def expect(power: int) -> float:
+        total = {0: 1.0}
+        for _ in range(power):
+            step: dict[int, float] = {}
+            for a, ca in total.items():
+                for b, cb in coefficients.items():
+                    step[a + b] = step.get(a + b, 0.0) + ca * cb
+            total = step
+        return sum(c * m[k] for k, c in total.items())
+
+    e1, e2, e3 = expect(1), expect(2), expect(3)
+    return e1, e2 - e1 * e1, e3 - 3 * e1 * e2 + 2 * e1**3
+
+
+@lru_cache(maxsize=512)
+def _shape_moments(law: ElementwiseLaw) -> tuple:
+    m2, m4 = _even_moment(law, 2), _even_moment(law, 4)
+    c = 2 * m4 / m2
+    return (
+        _polynomial_moments(law, {3: 1.0, 1: -3 * m2}),
+        _polynomial_moments(law, {4: 1.0, 2: -c}),
+    )
+
+
+def skewness_kurtosis(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
+    """Skewness and kurtosis of the values against the law's, jointly (chi-square of 2).
+
+    About the spec's mean ``μ``, with ``m_k`` the law's central moments and ``y = x - μ``:
+    skewness by ``S3 = Σ (y³ - 3·m2·y)``, kurtosis by ``S4 = Σ (y⁴ - 2·(m4/m2)·y²)``.
+    Both are insensitive, to first order, to an error of the centre or the scale (the
+    derivatives of their means vanish there): a wrong std is test_scale's finding, and
+    these see the *shape* (a Student-t of the right std, a mixture of normals). Their null
+    moments are exact (from the law's central moments up to order 12): ``S3`` is
+    symmetric (normal, error O(1/n)), ``S4``'s p-value is the Pearson III law of its first
+    three moments (as :func:`variance`), turned into a normal score; the two are
+    uncorrelated for a symmetric law, so ``z3² + z4²`` is chi-square of 2 degrees.
+    """
+    n = x.size
+    y = np.asarray(x, dtype=np.float64) - law.mean
+    (_, var3, _), (mean4, var4, third4) = _shape_moments(law)
+    y2 = y * y
+    m2_law, m4_law = _even_moment(law, 2), _even_moment(law, 4)
+    z3 = float(np.sum(y2 * y - 3 * m2_law * y)) / math.sqrt(n * var3)
+    c = 2 * m4_law / m2_law
+    z = (float(np.sum(y2 * y2 - c * y2)) - n * mean4) / math.sqrt(n * var4)
+    null = stats.pearson3(third4 / var4**1.5 / math.sqrt(n))
+    z4 = float(stats.norm.isf(null.sf(z)) if z > 0 else stats.norm.ppf(null.cdf(z)))
+    z4 = max(min(z4, 38.0), -38.0)  # a p-value below 1e-300 is a normal score of 37
+    statistic = z3 * z3 + z4 * z4
+    d = y - y.mean()  # the effect is the sample's own skewness and kurtosis
+    d2 = d * d
+    m2 = float(np.mean(d2))
+    skew = float(np.mean(d2 * d)) / m2**1.5 if m2 > 0 else 0.0
+    kurt = float(np.mean(d2 * d2)) / m2**2 if m2 > 0 else 0.0
+    law_kurt = m4_law / m2_law**2
+    return Verdict(
+        "skewness and kurtosis (chi-square, 2 df)",
+        statistic,
+        float(stats.chi2.sf(statistic, 2)),
+        alpha,
+        n,
+        f"skewness {skew:+.4f} (law 0, z = {z3:+.2f}), kurtosis {kurt:.4f} "
+        f"(law {law_kurt:.4f}, z = {z4:+.2f})",
+    )
+
+
+def quantile_codes(x: np.ndarray, law: ElementwiseLaw, bins: int) -> np.ndarray:
+    """The index of the law's ``bins``-quantile cell each value falls in (equal mass)."""
+    u = law.cdf(np.asarray(x, dtype=np.float64))
+    return np.minimum((u * bins).astype(np.int64), bins - 1)
+
+
+def serial_independence(sequences: list[np.ndarray], bins: int, alpha: float, what: str) -> Verdict:
+    """Are successive values independent? A chi-square test of the table of transitions
+    ``(c_i, c_{i+1})`` between the cells ``c`` (0 .. bins - 1) along the last axis of
+    each array of ``sequences``.
+
+    The transitions overlap (each value is the end of one and the start of the next), so
+    this is Anderson and Goodman's (1957) test of order 0 against order 1 of a Markov
+    chain: the expected counts are estimated from the margins and the statistic is
+    asymptotically chi-square of ``(r - 1)(c - 1)`` degrees for the ``r`` rows and ``c``
+    columns that occur. It sees any dependence of a value's cell on its predecessor's,
+    linear or not (the sign of a value set by the size of the one before has zero
+    correlation and a chi-square of thousands). ``sequences`` may hold several tables'
+    worth (rows and columns): their statistics and degrees add up, independent in the
+    limit (they share no pair of values).
+    """
+    statistic, df, pairs, worst = 0.0, 0, 0, (0.0, "")
+    for sequence in sequences:
+        codes = np.asarray(sequence, dtype=np.int64)
+        table = np.bincount(
+            (codes[..., :-1] * bins + codes[..., 1:]).ravel(), minlength=bins * bins
+        ).reshape(bins, bins)
+        table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0].astype(np.float64)
+        total = table.sum()
+        if total == 0 or min(table.shape) < 2:
+            continue
+        expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / total
+        cells = (table - expected) ** 2 / expected
+        statistic += float(cells.sum())
+        df += (table.shape[0] - 1) * (table.shape[1] - 1)
+        pairs += int(total)
+        if cells.max() > worst[0]:
+            i, j = np.unravel_index(int(np.argmax(cells)), cells.shape)
+            worst = (
+                float(cells.max()),
+                f"; worst cell: {int(table[i, j])} transitions where {expected[i, j]:.1f} expected",
+            )
+    if df == 0:
+        return Verdict(f"chi-square of transitions ({what})", 0.0, 1.0, alpha, pairs, "no table")
+    return Verdict(
+        f"chi-square of transitions, {bins}x{bins} law quantiles ({what})",
+        statistic,
+        float(stats.chi2.sf(statistic, df)),
+        alpha,
+        pairs,
+        f"{df} degrees of freedom, Cramér's V = "
+        f"{math.sqrt(statistic / (pairs * (bins - 1))):.4f}{worst[1]}",
+    )
+
+
+# -- Haar orthogonal matrices (test_orthogonal.py) ----------------------------------------------
+
+
+def eigenangle_cdf(t: np.ndarray, n: int, det: int) -> np.ndarray:
+    """CDF on [0, π] of one non-trivial eigenangle of a Haar matrix of O(n) with
+    determinant ``det``, picked at random among its angles (the one-point density divided
+    by their number).
+
+    The eigenvalues of Q in O(n) are ``e^{±iθ_j}`` plus the real ones its determinant and
+    parity force (``+1`` for SO(2N+1); ``-1`` for O⁻(2N+1); ``±1`` for O⁻(2N+2)). The
+    angles form a determinantal process whose one-point density is the sum of the squared
+    orthonormal functions of the group (Weyl's density; Katz and Sarnak 1999):
+    SO(2N): ``1, √2·cos jθ`` (j < N); SO(2N+1): ``√2·sin (j + ½)θ`` (j < N);
+    O⁻(2N+2): ``√2·sin jθ`` (1 <= j <= N), all over ``π``; O⁻(2N+1) = -SO(2N+1)
+    (θ -> π - θ). Not uniform for small n: SO(3)'s rotation angle has density
+    ``(1 - cos θ)/π``.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    half = n // 2
+    if n % 2 == 0 and det > 0:  # SO(2N)
+        j = np.arange(1, half)[:, None]
+        return (half * t + np.sum(np.sin(2 * j * t) / (2 * j), axis=0)) / (half * np.pi)
+    if n % 2 == 1 and det > 0:  # SO(2N+1)
+        j = np.arange(half)[:, None]
+        return np.sum(t - np.sin((2 * j + 1) * t) / (2 * j + 1), axis=0) / (half * np.pi)
+    if n % 2 == 1:  # O⁻(2N+1)
+        return 1.0 - eigenangle_cdf(np.pi - t, n, +1)
+    j = np.arange(1, half)[:, None]  # O⁻(2N+2): N = half - 1 angles
+    return np.sum(t - np.sin(2 * j * t) / (2 * j), axis=0) / ((half - 1) * np.pi)
+
+
+def eigenangles(q: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """``(angles, det, eigenvalues)`` of a square orthogonal ``q``: its non-trivial
+    eigenangles in [0, π] (one per conjugate pair; the eigenvalues ±1 that the determinant
+    and the parity force are left out), the sign of its determinant, and all eigenvalues.
+    Robust to a pair so close to ±1 that it came out as two real eigenvalues."""
+    n = q.shape[0]
+    values = np.linalg.eigvals(q)
+    det = 1 if np.prod(values).real > 0 else -1
+    angles = np.sort(np.abs(np.angle(values)))
+    if det > 0 and n % 2 == 1:
+        angles = angles[1:]  # the eigenvalue 1
+    if det < 0:
+        angles = angles[:-1]  # the eigenvalue -1
+        if n % 2 == 0:
+            angles = angles[1:]  # and 1
+    return angles[0::2], det, values
+
+
+def haar_traces(eigenvalues: list[np.ndarray], powers: int, alpha: float) -> Verdict:
+    """The traces of the first powers of Haar orthogonal matrices, against their law.
+
+    For Q Haar on O(n), ``(tr Q, tr Q², ..., tr Q^k)`` are, as n grows, independent
+    normals with mean ``η_j`` (1 for even j, 0 for odd) and variance ``j`` (Diaconis and
+    Shahshahani 1994): their joint moments equal the normal ones up to total degree
+    about n/2, and the approach is super-exponential (Johansson 1997), so at n = 256 and
+    k = 8 the law is normal to any precision a test can see. The statistic
+    ``Σ_draws Σ_j (tr Q^j - η_j)² / j`` is then chi-square of ``draws·k`` degrees. The
+    traces are the Fourier modes of the eigenangles' empirical law: a matrix that is too
+    close to I, a QR without its sign fix (tr Q about -9 at n = 256), a random walk that
+    has not mixed, all move them by far more than 1.
+    """
+    j = np.arange(1, powers + 1)
+    eta = (j % 2 == 0).astype(np.float64)
+    traces = np.array([[np.sum(v**p).real for p in j] for v in eigenvalues])
+    statistic = float(np.sum((traces - eta) ** 2 / j))
+    df = traces.size
+    mean = traces.mean(axis=0)
+    return Verdict(
+        f"chi-square of tr Q^j - η_j, j = 1..{powers} (Diaconis-Shahshahani)",
+        statistic,
+        float(stats.chi2.sf(statistic, df)),
+        alpha,
+        len(traces),
+        f"{df} degrees of freedom; mean tr Q = {mean[0]:+.3f} (law 0, sd "
+        f"{1 / math.sqrt(len(traces)):.3f}), mean tr Q² = {mean[1]:+.3f} (law 1)"
+        if powers >= 2
+        else f"{df} degrees of freedom",
+    )

@@ -29,55 +29,148 @@ def test_orthogonal_orthonormal(case):
 
 #: shape -> draws. A tall, a wide, a square and a rank-3 shape.
 HAAR_SHAPES = {(3, 3): 1500, (6, 2): 1500, (2, 5): 1500, (2, 2, 3): 1500}
+#: shape -> draws, more than 16 entries each: a square (the eigenvalues), a tall and a
+#: rank-3 wide one (the Stiefel law), each long side 4 times its short side.
+LARGE_HAAR_SHAPES = {(256, 256): 24, (512, 128): 64, (2, 64, 512): 64}
+#: Powers of Q whose traces are tested (Diaconis-Shahshahani), square shapes from 64 on.
+TRACE_POWERS, TRACE_MIN_SIZE = 8, 64
+GAIN = 1.5
 
 
-@pytest.mark.parametrize("shape", HAAR_SHAPES, ids=lambda s: "x".join(map(str, s)))
-def test_orthogonal_haar(shape):
-    """Haar distribution, on many seeded draws: the signs of the diagonal entries are
-    independent fair coins, and Q[0, 0]² / gain² ~ Beta(1/2, (m - 1)/2) with m the length
-    of the orthonormal columns (rows, for a wide matrix)."""
-    draws, gain = HAAR_SHAPES[shape], 1.5
-    config = {
-        "gain": gain,
-        "seed": derived_seed(current().seed, 100 + list(HAAR_SHAPES).index(shape)),
-    }
+def _draws(shape, draws: int, offset: int):
+    """``(ctx, law, matrices)``: ``draws`` outputs with seeds derived from the run's seed,
+    as ``(rows, cols)`` matrices divided by the gain (float64)."""
+    config = {"gain": GAIN, "seed": derived_seed(current().seed, offset)}
     ctx = Context("Orthogonal", config, shape, "float64")
     law = ctx.law()
-    rows, cols = law.rows, law.cols
     mats = np.stack(
         [
             generate(
                 "Orthogonal", {**config, "seed": derived_seed(config["seed"], i)}, shape, "float64"
-            ).reshape(rows, cols)
-            / gain
+            ).reshape(law.rows, law.cols)
+            / GAIN
             for i in range(draws)
         ]
     )
+    return ctx, law, mats
+
+
+def _ks(values: np.ndarray, cdf, what: str, effect: str) -> stats.Verdict:
+    ks = scipy_stats.kstest(values, cdf)
+    return stats.Verdict(
+        f"Kolmogorov-Smirnov ({what})",
+        float(ks.statistic),
+        float(ks.pvalue),
+        FIXED_ALPHA,
+        values.size,
+        effect,
+    )
+
+
+def _haar_verdicts(mats: np.ndarray) -> tuple[list[stats.Verdict], list[str]]:
+    """The tests of the Haar law on ``draws`` matrices ``(draws, rows, cols)``, and what
+    each says it tested.
+
+    Every shape: the signs of the diagonal entries are fair coins, and ``Q[0,0]²`` follows
+    Beta(1/2, (m - 1)/2), m the length of the orthonormal columns (rows, if wide).
+    Square: the determinant is ±1 with probability 1/2 each; the eigenangles follow the
+    exact one-point law of O(n) (:func:`stats.eigenangle_cdf`, pooled over the draws:
+    the angles of one matrix repel each other, so every count has at most a binomial
+    variance and the KS p-value is conservative); from n = 64 on, the traces of Q..Q^8
+    (Diaconis-Shahshahani). Tall or wide: the squared norm of the last row of the tall
+    form (the projection of a fixed direction on the random column space) follows
+    Beta(k/2, (m - k)/2); it is exactly 1/4 for four stacked square blocks.
+    """
+    draws, rows, cols = mats.shape
     diagonal = np.diagonal(mats, axis1=1, axis2=2)
     positive = int((diagonal > 0).sum())
     m = max(rows, cols)
-    corner = mats[:, 0, 0] ** 2
-    beta = scipy_stats.beta(0.5, (m - 1) / 2) if m > 1 else None
     verdicts = [stats.count(positive, diagonal.size, 0.5, FIXED_ALPHA, "positive diagonal entries")]
-    if beta is not None:
-        ks = scipy_stats.kstest(corner, beta.cdf)
+    tested = ["diagonal signs fair coins"]
+    if m > 1:
+        corner = mats[:, 0, 0] ** 2
+        beta = scipy_stats.beta(0.5, (m - 1) / 2)
         verdicts.append(
-            stats.Verdict(
-                f"Kolmogorov-Smirnov (Q[0,0]² ~ Beta(1/2, {(m - 1) / 2:g}))",
-                float(ks.statistic),
-                float(ks.pvalue),
-                FIXED_ALPHA,
-                draws,
+            _ks(
+                corner,
+                beta.cdf,
+                f"Q[0,0]² ~ Beta(1/2, {(m - 1) / 2:g})",
                 f"mean Q[0,0]² = {corner.mean():.4g} (expected {1 / m:.4g})",
             )
         )
+        tested.append("Q[0,0]² ~ Beta(1/2, (m-1)/2)")
+    if rows == cols:
+        angles, dets, eigenvalues = [], [], []
+        for q in mats:
+            a, det, values = stats.eigenangles(q)
+            dets.append(det)
+            eigenvalues.append(values)
+            angles.append(stats.eigenangle_cdf(a, rows, det))
+        positive_det = sum(d > 0 for d in dets)
+        verdicts.append(stats.count(positive_det, draws, 0.5, FIXED_ALPHA, "determinants +1"))
+        u = np.concatenate(angles)
+        if u.size:
+            verdicts.append(
+                _ks(
+                    u,
+                    "uniform",
+                    f"eigenangles of O({rows}), exact one-point law, pooled",
+                    f"{u.size} angles; mean CDF value {u.mean():.4f} (expected 0.5)",
+                )
+            )
+        tested.append("det ±1 fair; eigenangles as under Haar O(n)")
+        if rows >= TRACE_MIN_SIZE:
+            verdicts.append(stats.haar_traces(eigenvalues, TRACE_POWERS, FIXED_ALPHA))
+            tested.append(f"tr Q^j ~ N(η_j, j), j <= {TRACE_POWERS}")
+    else:
+        tall = mats if rows > cols else np.swapaxes(mats, 1, 2)
+        k = tall.shape[2]
+        last = np.sum(tall[:, -1, :] ** 2, axis=1)
+        projection = scipy_stats.beta(k / 2, (m - k) / 2)
+        verdicts.append(
+            _ks(
+                last,
+                projection.cdf,
+                f"|last row of the tall form|² ~ Beta({k / 2:g}, {(m - k) / 2:g})",
+                f"mean {last.mean():.4g} (expected {k / m:.4g}), std {last.std():.3g} "
+                f"(expected {projection.std():.3g})",
+            )
+        )
+        tested.append("|projection of a fixed direction|² ~ Beta(k/2, (m-k)/2)")
+    return verdicts, tested
+
+
+def _judge_haar(shape, draws: int, offset: int) -> None:
+    __tracebackhide__ = True
+    ctx, law, mats = _draws(shape, draws, offset)
+    verdicts, tested = _haar_verdicts(mats)
+    positive = int((np.diagonal(mats, axis1=1, axis2=2) > 0).sum())
     judge(
         "orthogonality",
         "Orthogonal: not Haar-distributed",
         ctx=ctx,
         verdicts=verdicts,
-        expected=f"{law.formula}; diagonal signs fair coins; Q[0,0]² ~ Beta(1/2, (m-1)/2)",
-        observed=f"{draws} draws with derived seeds; {positive} of {diagonal.size} diagonal "
-        f"entries positive",
+        expected=f"{law.formula}; {'; '.join(tested)}",
+        observed=f"{draws} draws with derived seeds; {positive} of "
+        f"{draws * min(law.rows, law.cols)} diagonal entries positive",
         causes=(),
     )
+
+
+@pytest.mark.parametrize("shape", HAAR_SHAPES, ids=lambda s: "x".join(map(str, s)))
+def test_orthogonal_haar(shape):
+    """Haar distribution, on many seeded draws of a small shape: the signs of the diagonal
+    entries are independent fair coins, Q[0, 0]² / gain² ~ Beta(1/2, (m - 1)/2) with m the
+    length of the orthonormal columns (rows, for a wide matrix); the determinant and the
+    eigenangles (square), the projection of a fixed direction (tall, wide)."""
+    _judge_haar(shape, HAAR_SHAPES[shape], 100 + list(HAAR_SHAPES).index(shape))
+
+
+@pytest.mark.parametrize("shape", LARGE_HAAR_SHAPES, ids=lambda s: "x".join(map(str, s)))
+def test_orthogonal_haar_large(shape):
+    """The Haar law where small shapes cannot see it: a port whose large matrices take
+    another path (a QR without the sign fix, square blocks stacked) passes every test of
+    the small shapes. 256×256: determinant, eigenangles and the traces of Q..Q^8;
+    512×128 and (2, 64, 512) (128×512, wide): diagonal signs, Q[0,0]², and the projection
+    of a fixed direction on the column space."""
+    _judge_haar(shape, LARGE_HAAR_SHAPES[shape], 110 + list(LARGE_HAAR_SHAPES).index(shape))

@@ -173,3 +173,129 @@ def test_the_mean_test_of_constant_values():
     law = Normal(0.0, 1.0)
     assert stats.mean(np.zeros(100), law, ALPHA).passed
     assert not stats.mean(np.full(100, 0.5), law, ALPHA).passed
+
+
+# -- structure of one output and the Haar law (test_structure.py, test_orthogonal.py) --------
+
+
+def test_coinciding_pairs_counts_every_pair_of_equal_values():
+    assert stats.coinciding_pairs(np.array([1.0, 2.0, 1.0, 1.0, 3.0, 2.0])) == (4, 3)
+    assert stats.coinciding_pairs(np.arange(10.0)) == (0, 10)
+
+
+def test_excess_events():
+    assert stats.excess_events(0, 0.06, ALPHA, "rare").passed
+    assert stats.excess_events(3, 0.06, ALPHA, "rare").passed  # p = 3.5e-5
+    assert not stats.excess_events(5, 0.06, ALPHA, "rare").passed  # p = 6e-9
+    assert stats.excess_events(30_500, 30_000, ALPHA, "pairs").passed  # 2.9 sd
+    assert not stats.excess_events(31_200, 30_000, ALPHA, "pairs").passed  # 6.9 sd: p = 3e-12
+
+
+@pytest.mark.parametrize("name", LAWS)
+def test_skewness_and_kurtosis_accept_the_law_and_ignore_its_centre_and_scale(name):
+    law = LAWS[name]
+    x = draw(law, n=400_000, seed=6)
+    assert stats.skewness_kurtosis(x, law, ALPHA).passed
+    # a 2 % scale error and a 1 % shift are test_scale's findings, not a wrong shape
+    shifted = law.mean + 1.02 * (x - law.mean) + 0.01 * law.std
+    assert not stats.variance(shifted, law, ALPHA).passed
+    assert stats.skewness_kurtosis(shifted, law, ALPHA).passed
+
+
+def test_skewness_and_kurtosis_reject_tails_of_the_wrong_weight():
+    law = Normal(0.0, 1.0)
+    rng = np.random.default_rng(7)
+    student = rng.standard_t(50, 400_000) * np.sqrt(48 / 50)  # std 1, kurtosis 3.13
+    verdict = stats.skewness_kurtosis(student, law, ALPHA)
+    assert not verdict.passed and "kurtosis 3.1" in verdict.effect
+    mixture = rng.standard_normal(400_000) * np.where(rng.random(400_000) < 0.5, 0.9, 1.0863)
+    assert not stats.skewness_kurtosis(mixture, law, ALPHA).passed  # std 1, kurtosis 3.05
+    uniform = Uniform(-1.0, 1.0)  # a triangular law (sum of two uniforms) of the same std
+    triangular = (rng.uniform(-1, 1, 400_000) + rng.uniform(-1, 1, 400_000)) / np.sqrt(2)
+    assert not stats.skewness_kurtosis(triangular, uniform, ALPHA).passed
+    skewed = rng.gamma(400, size=400_000)  # skewness 0.1
+    assert not stats.skewness_kurtosis((skewed - 400) / 20, law, ALPHA).passed
+
+
+@pytest.mark.parametrize("name", LAWS)
+def test_skewness_and_kurtosis_are_calibrated(name):
+    law = LAWS[name]
+    rng = np.random.default_rng(8)
+    pvalues = np.array(
+        [stats.skewness_kurtosis(law.sample(rng, (5000,)), law, 0.01).pvalue for _ in range(600)]
+    )
+    assert scipy_stats.kstest(pvalues, "uniform").pvalue > 1e-4
+    assert (pvalues < 0.01).mean() < 0.025
+
+
+def _cells(x, law=LAWS["normal"]):
+    """Quantile cells of the outputs ``x`` (outputs, rows, cols) along rows and columns."""
+    codes = stats.quantile_codes(x, law, 8)
+    return [codes.reshape(len(codes), -1), codes.transpose(0, 2, 1).reshape(len(codes), -1)]
+
+
+def test_serial_independence_accepts_independent_values_and_is_calibrated():
+    law = LAWS["normal"]
+    rng = np.random.default_rng(9)
+    assert stats.serial_independence(_cells(law.sample(rng, (4, 256, 512))), 8, ALPHA, "").passed
+    pvalues = np.array(
+        [
+            stats.serial_independence(_cells(law.sample(rng, (2, 64, 64))), 8, 0.01, "").pvalue
+            for _ in range(400)
+        ]
+    )
+    assert scipy_stats.kstest(pvalues, "uniform").pvalue > 1e-4
+    assert (pvalues < 0.01).mean() < 0.025
+
+
+def test_serial_independence_sees_dependence_without_correlation():
+    law = LAWS["normal"]
+    rng = np.random.default_rng(10)
+    d = law.sample(rng, (2 * 256 * 512,)) - law.mean
+    d[1:] = np.where(np.abs(d[:-1]) > law.centered.ppf(0.75), 1.0, -1.0) * np.abs(d[1:])
+    x = (law.mean + d).reshape(2, 256, 512)
+    assert stats.correlation(x[..., :-1], x[..., 1:], ALPHA, "lag 1").passed  # r = 0
+    verdict = stats.serial_independence(_cells(x), 8, ALPHA, "")
+    assert not verdict.passed and verdict.statistic > 10_000
+
+
+def _haar(rng, n):
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 6])
+def test_eigenangles_follow_the_exact_law_of_small_orthogonal_groups(n):
+    """The one-point law of O(n)'s eigenangles, exact for every n (one angle picked at
+    random per draw: independent values); uniform would be wrong (SO(3): density
+    (1 - cos θ)/π)."""
+    rng = np.random.default_rng(11)
+    u, rotation = [], []
+    for _ in range(3000):
+        angles, det, values = stats.eigenangles(_haar(rng, n))
+        assert angles.size == (n - (n % 2 == 1) - 2 * (det < 0 and n % 2 == 0)) // 2
+        assert np.isclose(np.prod(values).real, det)
+        if angles.size:
+            angle = rng.choice(angles)
+            u.append(stats.eigenangle_cdf(angle, n, det))
+            if det > 0:
+                rotation.append(angle / np.pi)
+    assert scipy_stats.kstest(np.array(u), "uniform").pvalue > 1e-4
+    if n == 3:
+        assert scipy_stats.kstest(np.array(rotation), "uniform").pvalue < 1e-10
+
+
+@pytest.mark.parametrize("n, det", [(4, 1), (4, -1), (5, 1), (5, -1), (256, 1), (256, -1)])
+def test_eigenangle_cdf_is_a_cdf(n, det):
+    t = np.linspace(0, np.pi, 2001)
+    cdf = stats.eigenangle_cdf(t, n, det)
+    assert cdf[0] == pytest.approx(0, abs=1e-12) and cdf[-1] == pytest.approx(1, abs=1e-12)
+    assert np.all(np.diff(cdf) >= -1e-12)
+
+
+def test_haar_traces_accept_haar_and_reject_a_qr_without_the_sign_fix():
+    rng = np.random.default_rng(12)
+    haar = [np.linalg.eigvals(_haar(rng, 64)) for _ in range(24)]
+    assert stats.haar_traces(haar, 8, ALPHA).passed
+    no_fix = [np.linalg.eigvals(np.linalg.qr(rng.standard_normal((64, 64)))[0]) for _ in range(24)]
+    assert not stats.haar_traces(no_fix, 8, ALPHA).passed  # tr Q about -4.5 at n = 64
