@@ -101,6 +101,14 @@ Validation: Keras's own (``scale <= 0``, unknown ``mode``/``distribution``,
 ``Orthogonal`` of rank < 2, ``Identity`` not 2-D, unknown identifier: all
 ``ValueError``).
 
+Serialization (the optional API, ``adapters/keras_serialization.py``): Keras's own
+``K.deserialize``, ``K.serialize``, ``get_config``, ``type(init).from_config`` and
+``K.get``, untranslated. Keras 3's saving format and its classes for the six functions
+depart from the spec's by design; ``Identity`` has no ``get_config`` (a round trip loses
+the gain), a ``Constant`` without a value cannot be deserialized (``KeyError: 'value'``),
+and ``deserialize`` of an unknown class name returns the name: all declared below, each
+with a reproduction.
+
 Edition: ``keras2`` (the seed page) by default, so that where Keras 3 departs from
 Keras 2 (``reference/editions.py``, edition ``keras3``) the run says so.
 ``KerasKeras3Adapter`` (``--impl=initializer_conformance.adapters.keras_adapter:KerasKeras3Adapter``) is the
@@ -119,6 +127,7 @@ import numpy as np
 from .declarations import declare, deviating, keras3_rules, sixteen_bit_draws
 from .keras_api import RANDOM
 from .keras_family import KerasFamily
+from .keras_serialization import KerasSerialization, serialization_deviations
 
 BACKEND = keras.backend.backend()
 
@@ -148,6 +157,54 @@ KERAS3_EVERY_EDITION = deviating(
     "(tensorflow: TypeError)",
     "Identity: wrong dtype|TypeError",
 )
+
+#: How a reproduction of a serialization finding starts (``K``: ``keras.initializers``).
+EXAMPLE = 'python -c "import keras; K = keras.initializers;'
+
+#: Keras 3's serialization bugs (the spec's serialization: conformance/test_serialization.py).
+KERAS3_SERIALIZATION = {
+    **deviating(
+        [
+            *(
+                f"test_{test}[Constant]"
+                for test in (
+                    "get_config",
+                    "config_round_trip",
+                    "serialize_round_trip",
+                    "serialized_form",
+                    "get_resolves",
+                )
+            ),
+            "test_get_resolves[constant]",
+        ],
+        "Constant.from_config reads config['value']: a Constant without a value (its "
+        "default) cannot be deserialized, so get('constant') and deserialize({'class_name': "
+        "'Constant', 'config': {}}) raise KeyError: 'value' (Dense(bias_initializer="
+        f"'constant') fails). Reproduce: {EXAMPLE} K.get('constant')\"",
+        "KeyError: 'value'",
+    ),
+    **deviating(
+        ["test_get_config[Identity]"],
+        "Identity has no get_config: its config is {} whatever the gain, so a saved Identity "
+        f"comes back with gain 1. Reproduce: {EXAMPLE} i = K.Identity(gain=2.0); "
+        'print(i.get_config(), K.Identity.from_config(i.get_config())((2, 2)))" prints {} '
+        "and the identity",
+        r"(?m)^\s*observed: differs from the spec in: gain missing \(the spec: [-+.\de]+\)$",
+    ),
+    **deviating(
+        ["test_config_round_trip[Identity]", "test_serialize_round_trip[Identity]"],
+        "Identity has no get_config, so a round trip returns gain 1 (see test_get_config"
+        f"[Identity]). Reproduce: {EXAMPLE} i = K.Identity(gain=2.0); "
+        'print(K.deserialize(K.serialize(i))((2, 2)))" prints the identity',
+        r"(?m)^\s*observed: values: \d+ of \d+ entries differ",
+    ),
+    **deviating(
+        ["test_serialization_value_error[get({'class_name': 'Zeros'})]"],
+        "get accepts a serialized initializer without 'config' (the class with its "
+        f"defaults). Reproduce: {EXAMPLE} print(K.get({{'class_name': 'Zeros'}}))\"",
+        "invalid input accepted",
+    ),
+}
 
 INTEGER_DTYPE_CHECKS = ("int32", "int64")
 
@@ -229,7 +286,7 @@ BY_BACKEND: dict[str, dict] = {
 }
 
 
-class KerasAdapter(KerasFamily):
+class KerasAdapter(KerasFamily, KerasSerialization):
     """``keras.initializers`` of Keras 3 on the backend Keras was imported with."""
 
     name = f"keras-{BACKEND}"
@@ -238,7 +295,11 @@ class KerasAdapter(KerasFamily):
     #: Confirmed deviations of Keras 3 on this backend from the Keras 2 page, each narrowed
     #: by ``match``: Keras 3's design changes, those of every edition, those of the backend.
     known_deviations = declare(
-        keras3_rules("Keras 3"), KERAS3_EVERY_EDITION, BY_BACKEND.get(BACKEND, {})
+        keras3_rules("Keras 3"),
+        KERAS3_EVERY_EDITION,
+        BY_BACKEND.get(BACKEND, {}),
+        KERAS3_SERIALIZATION,
+        *serialization_deviations("Keras 3", EXAMPLE, axes=True, edition="keras2"),
     )
 
     def version(self) -> str:
@@ -254,4 +315,9 @@ class KerasKeras3Adapter(KerasAdapter):
     name = f"keras-{BACKEND}-keras3"
     edition = "keras3"
     #: Edition keras3 allows Keras 3's design changes: only the others remain.
-    known_deviations = declare(KERAS3_EVERY_EDITION, BY_BACKEND.get(BACKEND, {}))
+    known_deviations = declare(
+        KERAS3_EVERY_EDITION,
+        BY_BACKEND.get(BACKEND, {}),
+        KERAS3_SERIALIZATION,
+        *serialization_deviations("Keras 3", EXAMPLE, axes=True, edition="keras3"),
+    )

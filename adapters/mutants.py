@@ -678,6 +678,47 @@ class OrthogonalStackedBlocks(Mutant):
         return call
 
 
+# -- serialization (the adapter's optional API: conformance/test_serialization.py) ---------------
+
+
+class IdentityConfigWithoutGain(Mutant):
+    """Identity's get_config leaves out the gain (Keras 3.15.1's Identity has no get_config):
+    an Identity rebuilt from its config has gain 1."""
+
+    caught_by = "test_config_round_trip"
+
+    def get_config(self, init):
+        config = super().get_config(init)
+        if isinstance(init, reference.Identity):
+            config.pop("gain", None)
+        return config
+
+
+class SerializedWithoutSeed(Mutant):
+    """serialize writes the hyper-parameters but not the seed: a seeded initializer comes back
+    unseeded, and draws other values."""
+
+    caught_by = "test_serialize_round_trip"
+
+    def serialize(self, init):
+        data = super().serialize(init)
+        data["config"].pop("seed", None)
+        return data
+
+
+class DeserializeUnknownReturnsName(Mutant):
+    """deserialize of an unknown class_name returns the name instead of raising (as Keras 3
+    and tf_keras do): a typo in a saved config surfaces later, as a str called on a shape."""
+
+    caught_by = "test_serialization_value_error"
+
+    def deserialize(self, data):
+        known = reference.identifiers(self.edition)
+        if isinstance(data, dict) and data.get("class_name") not in known:
+            return data.get("class_name")
+        return super().deserialize(data)
+
+
 MUTANTS = {
     cls.__name__: cls
     for cls in Mutant.__subclasses__() + LawMutant.__subclasses__()

@@ -39,7 +39,10 @@ from .keras_api import ALIASES, RANDOM, bind, canonical
 class Adapter(Protocol):
     """How the suite reaches an implementation (README, "Writing an adapter").
 
-    ``known_deviations`` and ``edition`` are optional attributes.
+    ``known_deviations`` and ``edition`` are optional attributes; the serialization API
+    (``get``, ``serialize``, ``deserialize``, ``get_config``, ``from_config``: see
+    :class:`Serialization`) is five optional methods. A check that needs one the adapter
+    lacks (or that raises ``NotImplementedError``) is recorded as unsupported, never a pass.
     """
 
     name: str
@@ -52,6 +55,51 @@ class Adapter(Protocol):
         """``init(shape, dtype)`` returning anything ``numpy.asarray`` takes, in Keras layout;
         ``NotImplementedError`` for what the framework lacks, ``ValueError`` for what the
         spec calls invalid (here or from ``init``)."""
+        ...
+
+
+@runtime_checkable
+class Serialization(Adapter, Protocol):
+    """An adapter with the optional serialization API (``conformance/test_serialization.py``):
+    the framework's own ``deserialize``, ``serialize``, ``get_config``, ``from_config`` and
+    ``get``, one line each in a port whose framework has them.
+
+    Decision: the methods take and return the framework's initializer objects, which the
+    suite never looks into. It makes them only with ``deserialize``, ``from_config`` and
+    ``get``, reads them only with ``serialize`` and ``get_config``, and calls them as it
+    calls what ``make`` returns (``init(shape, dtype)``, values in Keras layout) to compare
+    an initializer's values with its round trip's. They are kept apart from ``make``, whose
+    callable needs no config: a port wraps its framework's object once, for calling, and a
+    port without the API changes nothing. An initializer is made from a seed-page name and
+    a config as the spec makes it, ``deserialize({"class_name": name, "config": config})``
+    (the six functions, ``he_normal`` ..., have no class in the spec); ``from_config``
+    rebuilds one as Keras does, with the class of an instance
+    (``type(init).from_config(config)``). Configs and serialized forms are plain dicts,
+    compared exactly with the spec's (the reference's ``get_config`` and ``serialize``).
+    """
+
+    def deserialize(self, data: dict) -> Callable[..., Any]:
+        """The initializer ``{"class_name": ..., "config": ...}`` describes (``class_name``: a
+        seed-page name, or what ``serialize`` wrote); ``ValueError`` for what the spec calls
+        invalid."""
+        ...
+
+    def serialize(self, init: Any) -> dict:
+        """``{"class_name": ..., "config": ...}``: what ``deserialize`` reads back."""
+        ...
+
+    def get_config(self, init: Any) -> dict:
+        """``init``'s config: every keyword argument of its constructor, defaults too."""
+        ...
+
+    def from_config(self, init: Any, config: dict) -> Callable[..., Any]:
+        """An initializer of ``init``'s class made from ``config``:
+        ``type(init).from_config(config)``; ``ValueError`` for an invalid config."""
+        ...
+
+    def get(self, identifier: Any) -> Callable[..., Any]:
+        """The initializer a string identifier names, with its defaults (a dict: as
+        ``deserialize``); ``ValueError`` for what the spec cannot interpret."""
         ...
 
 

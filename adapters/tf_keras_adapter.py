@@ -72,6 +72,13 @@ would be reported as "unsupported"; every other exception surfaces unchanged.
 Validation: tf_keras's own (``scale <= 0``, unknown ``mode``/``distribution``,
 ``Orthogonal`` rank < 2, ``Identity`` not 2-D, unknown identifier: ``ValueError``).
 
+Serialization (the optional API, ``adapters/keras_serialization.py``): tf_keras's own
+``K.deserialize``, ``K.serialize``, ``get_config``, ``type(init).from_config`` and
+``K.get``, untranslated. Its saving format (``module``, ``registered_name``), its classes
+for the six functions (config: the seed only) and ``distribution='truncated_normal'``
+depart from the spec's; ``deserialize`` of an unknown class name returns the name, and
+accepts a dict without ``config``: all declared below, each with a reproduction.
+
 Edition: ``keras2`` (the seed page). ``TfKerasKeras3Adapter``
 (``--impl=initializer_conformance.adapters.tf_keras_adapter:TfKerasKeras3Adapter``) is the same adapter
 claiming edition ``keras3``: tf_keras 2.x already has the Keras 3 vocabulary
@@ -86,9 +93,13 @@ import tf_keras
 
 from .declarations import declare, deviating, keras3_rules, sixteen_bit_draws
 from .keras_family import KerasFamily
+from .keras_serialization import KerasSerialization, serialization_deviations
 
 K = tf_keras.initializers
 
+
+#: How a reproduction of a serialization finding starts (``K``: ``tf_keras.initializers``).
+EXAMPLE = 'python -c "import tf_keras; K = tf_keras.initializers;'
 
 #: Deviations that no edition of the spec allows.
 EVERY_EDITION = {
@@ -116,7 +127,7 @@ SIXTEEN_BIT_DRAWS = sixteen_bit_draws(
 )
 
 
-class TfKerasAdapter(KerasFamily):
+class TfKerasAdapter(KerasFamily, KerasSerialization):
     """``tf_keras.initializers`` (Keras 2 on TensorFlow; see the module docstring)."""
 
     name = "tf_keras"
@@ -124,7 +135,12 @@ class TfKerasAdapter(KerasFamily):
 
     #: Confirmed deviations of tf_keras from the Keras 2 page, each narrowed by ``match``:
     #: tf_keras 2.x already follows Keras 3's rules (edition keras3), and a few of its own.
-    known_deviations = declare(keras3_rules("tf_keras"), EVERY_EDITION, SIXTEEN_BIT_DRAWS)
+    known_deviations = declare(
+        keras3_rules("tf_keras"),
+        EVERY_EDITION,
+        SIXTEEN_BIT_DRAWS,
+        *serialization_deviations("tf_keras", EXAMPLE, axes=False, edition="keras2"),
+    )
 
     def version(self) -> str:
         return f"{self.name} {tf_keras.__version__} (tensorflow {tf.__version__})"
@@ -136,4 +152,8 @@ class TfKerasKeras3Adapter(TfKerasAdapter):
     name = "tf_keras-keras3"
     edition = "keras3"
     #: Edition keras3 allows the Keras 3 vocabulary: only the others remain.
-    known_deviations = declare(EVERY_EDITION, SIXTEEN_BIT_DRAWS)
+    known_deviations = declare(
+        EVERY_EDITION,
+        SIXTEEN_BIT_DRAWS,
+        *serialization_deviations("tf_keras", EXAMPLE, axes=False, edition="keras3"),
+    )
