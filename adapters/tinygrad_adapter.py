@@ -359,6 +359,12 @@ class TinygradAdapter(Port):
             "(chi-square 426 on 199 degrees of freedom in float16), and float16 truncated "
             "normals with values exactly on the bound (22 per 262,144 on 0)",
         ),
+        deviating(
+            ["test_float64_precision[*]"],
+            "tinygrad draws float64 weights at float32 resolution: its uniforms have float32 "
+            "resolution and its normals are a float32 Box-Muller transform cast to float64",
+            "likely cause: float64 (output computed in float32 and cast|values on a coarse grid)",
+        ),
     )
 
     def version(self) -> str:
