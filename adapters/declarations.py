@@ -42,7 +42,7 @@ def untruncated_normal_presets(where: str, names=NORMAL_PRESETS) -> dict:
     return deviating(
         [
             f"test_{test}[{name}]"
-            for test in ("law", "bounds", "probe", "moments")
+            for test in ("law", "bounds", "probe", "calls", "moments")
             for name in names
         ],
         f"{where} draw an untruncated normal of the right std (by design); Keras truncates",

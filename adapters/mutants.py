@@ -464,6 +464,131 @@ class TransposedDenseKernel(Mutant):
         return call
 
 
+# -- calls and seeds: how values are drawn, not their law -------------------------------------
+
+
+def _elementwise_random(init) -> bool:
+    return isinstance(init, reference.base.RandomInitializer) and init.elementwise
+
+
+def _widened(init, shape, dtype, factor: float):
+    """The reference's output for ``shape``, its deviations from the mean times ``factor``."""
+    out = init(shape, dtype)  # the reference's dtype validation and rounding
+    mean = init.law(tuple(shape)).mean
+    return (mean + factor * (out.astype(np.float64) - mean)).astype(out.dtype)
+
+
+class UnseededWiderLaw(Mutant):
+    """Unseeded instances draw with 3x the std (seed=None takes another code path)."""
+
+    caught_by = "test_calls"
+    diagnosis = BUGS["unseeded_law"].cause
+
+    def mutate(self, name, config, init):
+        if config.get("seed") is not None or not _elementwise_random(init):
+            return init
+        return lambda shape, dtype=None: _widened(init, shape, dtype, 3.0)
+
+
+class LaterCallsWiderLaw(Mutant):
+    """The second and later calls of one instance draw with 3x the std (state carried from
+    call to call), seeded or not."""
+
+    caught_by = "test_calls"
+    diagnosis = BUGS["later_calls_law"].cause
+
+    def mutate(self, name, config, init):
+        if not _elementwise_random(init):
+            return init
+        calls = [0]
+
+        def call(shape, dtype=None):
+            calls[0] += 1
+            return _widened(init, shape, dtype, 1.0 if calls[0] == 1 else 3.0)
+
+        return call
+
+
+class OverlappingSeedStreams(Mutant):
+    """Seeds 2k and 2k+1 share one stream, offset by one element (seeded with seed // 2).
+
+    The generator is seeded with seed // 2 and the output starts at its element seed % 2."""
+
+    caught_by = "test_seed_distinct_independent"
+    diagnosis = BUGS["related_seed_streams"].cause
+
+    def mutate(self, name, config, init):
+        if not _elementwise_random(init) or init.seed is None:
+            return init
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            dtype = init._check_dtype(dtype)
+            size, offset = math.prod(shape), init.seed % 2
+            stream = init.law(shape).sample(np.random.default_rng(init.seed // 2), (size + 1,))
+            return np.asarray(stream[offset : offset + size]).reshape(shape).astype(dtype)
+
+        return call
+
+
+class SeedRotatedStreams(Mutant):
+    """Seeds 2k and 2k+1 draw one stream of uniforms, rotated by (3 - √3)/6 for the odd one.
+
+    The seed's low bit only shifts a shared stream modulo 1 (a Cranley-Patterson rotation),
+    by the amount at which the uniforms' linear correlation is zero: each output follows
+    the law (through its quantile function), and the two are functions of one another."""
+
+    caught_by = "test_seed_distinct_independent"
+    diagnosis = BUGS["related_seed_streams"].cause
+    rotation = (3 - math.sqrt(3)) / 6
+
+    def mutate(self, name, config, init):
+        if not _elementwise_random(init) or init.seed is None:
+            return init
+
+        def call(shape, dtype=None):
+            shape, dtype = tuple(shape), init._check_dtype(dtype)
+            u = np.random.default_rng(init.seed // 2).random(shape)
+            u = (u + self.rotation * (init.seed % 2)) % 1.0
+            return np.asarray(init.law(shape).dist.ppf(u)).astype(dtype)
+
+        return call
+
+
+class SeededCallReseedsGlobal(Mutant):
+    """A seeded call runs numpy.random.seed(seed) first (as ports did to make legacy
+    np.random draws reproducible), clobbering the user's global random state."""
+
+    caught_by = "test_seeded_calls_leave_global_state"
+    diagnosis = BUGS["global_state_touched"].cause
+
+    def mutate(self, name, config, init):
+        if config.get("seed") is None or not isinstance(init, reference.base.RandomInitializer):
+            return init
+
+        def call(shape, dtype=None):
+            np.random.seed(config["seed"] % 2**32)
+            return init(shape, dtype)
+
+        return call
+
+
+class UnseededFixedProcessSeed(Mutant):
+    """Unseeded instances draw from one generator seeded with a constant when the process
+    starts (a default key 0): fresh within a process, the same weights in every run."""
+
+    caught_by = "test_unseeded_differs_across_processes"
+    diagnosis = BUGS["fixed_process_seed"].cause
+    _stream = np.random.default_rng(0)
+
+    def mutate(self, name, config, init):
+        if config.get("seed") is not None or not isinstance(init, reference.base.RandomInitializer):
+            return init
+        stream = type(self)._stream
+        init.rng = lambda: stream
+        return init
+
+
 class Clipped16Bit(Mutant):
     """16-bit outputs of truncated normals clip to the bounds instead of redrawing
     (a low-precision path written apart from the float32 one)."""

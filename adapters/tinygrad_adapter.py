@@ -71,7 +71,8 @@ generator (``Tensor._seed``, one key and counter per device). ``seed=int`` ->
 ``Tensor.manual_seed(seed)`` right before the draw: this resets the global generator of
 the process (every device), as a tinygrad user would. ``seed=None`` -> the global
 generator as it stands (tinygrad seeds it with ``int(time.time())`` at import and advances
-the counter on every draw): unseeded calls and instances differ.
+the counter on every draw): unseeded calls and instances differ, but two processes started
+in the same second draw the same values (a known deviation).
 
 Device
 ------
@@ -330,7 +331,7 @@ class TinygradAdapter(Port):
         deviating(
             [
                 f"test_{test}[glorot_uniform]"
-                for test in ("law", "scale", "bounds", "fans", "probe")
+                for test in ("law", "scale", "bounds", "fans", "probe", "calls")
             ],
             "Tensor.glorot_uniform uses sqrt(6 / (shape[0] + prod(shape[1:]))): right for "
             "rank 2, but a conv kernel's fan_out lacks the receptive field, a rank-1 "
@@ -352,6 +353,12 @@ class TinygradAdapter(Port):
         ),
         untruncated_normal_presets(
             "Tensor.kaiming_normal (he_normal, lecun_normal)", names=("he_normal", "lecun_normal")
+        ),
+        deviating(
+            ["test_unseeded_differs_across_processes[*]"],
+            "tinygrad seeds its global generator with int(time.time()) at import (Tensor._seed): "
+            "processes started in the same second draw the same unseeded values",
+            "two fresh processes drew identical unseeded values",
         ),
         sixteen_bit_draws(
             "tinygrad's Tensor.rand/randn in float16/bfloat16",

@@ -291,6 +291,11 @@ class TorchAdapter(Port):
     def version(self) -> str:
         return f"torch {torch.__version__}" + ("" if self.device == "cpu" else f" ({self.device})")
 
+    def seed_global(self, seed: int) -> None:
+        """``torch.manual_seed(seed)``: the global generator, from which unseeded draws come
+        (the suite checks that a seeded call leaves it alone)."""
+        torch.manual_seed(seed)
+
     def check_device(self, device: str) -> str:
         return check_torch_device(device)
 

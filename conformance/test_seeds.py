@@ -1,9 +1,22 @@
-"""Seeds: same seed, same values; distinct seeds, independent values; no seed, fresh values."""
+"""Seeds: same seed, same values; distinct seeds, independent values; no seed, fresh values
+(also across processes); seeded calls leave the global random state alone.
+
+Only ``test_seed_distinct_independent`` is statistical: 3 tests per random initializer (33)
+at the fixed tier's alpha, each a Bonferroni family over the 7 pairs of
+:data:`SEED_PAIRS`. Every other check is exact and cannot fail a conforming port.
+The values of unseeded instances and of later calls are law-tested in ``test_calls.py``."""
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance import stats
+from initializer_conformance.conformance import dependence, stats
 from initializer_conformance.conformance.assertions import fail, judge
 from initializer_conformance.conformance.identifiers import RANDOM
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
@@ -14,7 +27,9 @@ from initializer_conformance.conformance.sampling import (
     derived_seed,
     generate,
     make,
+    unsupported,
 )
+from initializer_conformance.reference.bugs import BUGS
 
 SHAPE = (32, 64)
 
@@ -66,29 +81,94 @@ def test_seed_repeated_calls(identifier):
         )
 
 
+#: Outputs compared by pairs of distinct seeds: 4096 values each (64 per cell of the rank
+#: table, see ``conformance/dependence.py``).
+PAIR_SHAPE = (64, 64)
+
+#: How two seeds may relate, and the seed-derivation bug each pair exposes: ``s`` is odd and
+#: below 2^30, ``t`` below 2^16 (both derived from the run's seed, per initializer).
+SEED_PAIRS = {
+    "s and s + 1 (s odd)": lambda s, t: (s, s + 1),  # 2k+1, 2k+2: a stream offset by seed
+    "s and s XOR 1": lambda s, t: (s, s ^ 1),  # 2k+1, 2k: seed // 2
+    "s and 2s": lambda s, t: (s, 2 * s),  # a seed shifted into the state
+    "0 and 1": lambda s, t: (0, 1),  # the smallest seeds (0 is a seed: keras #19361)
+    "2^31 - 2 and 2^31 - 1": lambda s, t: (2**31 - 2, 2**31 - 1),  # near int32's limit
+    "t and t + 2^30 (bit 30 only)": lambda s, t: (t, t + 2**30),  # a seed cut to 30 bits
+    "t and t + 0x7fff0000 (bits 16-30 only)": lambda s, t: (t, t + 0x7FFF_0000),  # to 16 bits
+}
+
+
+def seed_pairs(identifier: str) -> dict[str, tuple[int, int]]:
+    """The pairs of :data:`SEED_PAIRS` for ``identifier`` in this run."""
+    s = (_seed(identifier, 2) % 2**30) | 1
+    t = _seed(identifier, 3) % 2**16
+    return {label: pair(s, t) for label, pair in SEED_PAIRS.items()}
+
+
 @pytest.mark.parametrize("identifier", RANDOM)
 def test_seed_distinct_independent(identifier):
-    """Distinct seeds give different, uncorrelated values."""
-    seeds = _seed(identifier, 2), _seed(identifier, 3)
-    a, b = (generate(identifier, {"seed": s}, SHAPE, "float32") for s in seeds)
-    ctx = Context(identifier, {"seed": list(seeds)}, SHAPE, "float32")
-    if np.array_equal(a, b):
-        fail(
-            "seeds",
-            f"{identifier}: distinct seeds, identical values",
-            ctx=ctx,
-            expected="different values",
-            observed="identical arrays (the seed is ignored?)",
-        )
-    verdict = stats.correlation(a, b, FIXED_ALPHA, "outputs of two seeds")
+    """Distinct seeds give different and independent values, however the two seeds relate
+    (:data:`SEED_PAIRS`): no shared values (overlapping streams), no linear correlation, no
+    dependence in the table of rank octiles (any function of the other, monotone or not).
+    Each of the three is one test of the family of pairs (Bonferroni: smallest p-value
+    times 7) at the fixed tier's alpha: 3 tests per initializer."""
+    pairs = seed_pairs(identifier)
+    outputs = {
+        seed: generate(identifier, {"seed": seed}, PAIR_SHAPE, "float32").astype(np.float64)
+        for pair in pairs.values()
+        for seed in pair
+    }
+    ctx = Context(identifier, {"seed": sorted(outputs)}, PAIR_SHAPE, "float32")
+    for label, (s1, s2) in pairs.items():
+        if np.array_equal(outputs[s1], outputs[s2]):
+            fail(
+                "seeds",
+                f"{identifier}: distinct seeds, identical values",
+                ctx=ctx,
+                expected=f"different values for seeds {s1} and {s2}",
+                observed=f"identical arrays for seeds {s1} and {s2} ({label})",
+                causes=[
+                    f"{BUGS['related_seed_streams'].cause}: seeds {s1} and {s2} ({label}) "
+                    f"give the same stream (bits of the seed are dropped, or the seed is ignored)"
+                ],
+            )
+    tests = {
+        "shared": dependence.shared_values,
+        "correlation": stats.correlation,
+        "ranks": dependence.rank_table,
+    }
+    each = {
+        name: [
+            (
+                f"seeds {s1} and {s2} ({label})",
+                test(outputs[s1], outputs[s2], FIXED_ALPHA, "two seeds"),
+            )
+            for label, (s1, s2) in pairs.items()
+        ]
+        for name, test in tests.items()
+    }
+    verdicts = {
+        name: dependence.family(found, FIXED_ALPHA, f"outputs of {len(pairs)} pairs of seeds")
+        for name, found in each.items()
+    }
+    causes = []
+    for name, verdict in verdicts.items():
+        if not verdict.passed:  # the family's worst pair, and what relates its outputs
+            (label, worst), (s1, s2) = min(
+                zip(each[name], pairs.values(), strict=True), key=lambda lp: lp[0][1].pvalue
+            )
+            how = dependence.overlap(outputs[s1], outputs[s2]) if name == "shared" else worst.effect
+            causes.append(f"{BUGS['related_seed_streams'].cause}: {label}: {how}")
     judge(
         "seeds",
-        f"{identifier}: outputs of distinct seeds are correlated",
+        f"{identifier}: outputs of distinct seeds are dependent",
         ctx=ctx,
-        verdicts=[verdict],
-        expected="independent outputs (zero correlation)",
-        observed=f"r = {verdict.effect}",
-        causes=(),
+        verdicts=list(verdicts.values()),
+        expected="independent outputs for distinct seeds: no shared values, zero correlation, "
+        "independent rank octiles",
+        observed=f"{len(pairs)} pairs of outputs of {PAIR_SHAPE}: "
+        + "; ".join(f"{label}: seeds {s1}, {s2}" for label, (s1, s2) in pairs.items()),
+        causes=causes,
     )
 
 
@@ -118,4 +198,231 @@ def test_unseeded_calls_differ(identifier):
             expected=f"{'identical' if repeat else 'fresh'} values on every call of one "
             f"unseeded instance (edition {current().edition.name})",
             observed=f"{'different' if repeat else 'identical'} arrays",
+        )
+
+
+# -- global random state --------------------------------------------------------------------
+
+
+def _numpy_state_equal(a, b) -> bool:
+    return a[0] == b[0] and np.array_equal(a[1], b[1]) and tuple(a[2:]) == tuple(b[2:])
+
+
+def _global_states():
+    return np.random.get_state(), random.getstate()
+
+
+def _seed_globals(value: int, seed_global) -> None:
+    np.random.seed(value)
+    random.seed(value)
+    if seed_global is not None:
+        seed_global(value)
+
+
+@pytest.mark.parametrize("identifier", RANDOM)
+def test_seeded_calls_leave_global_state(identifier):
+    """A seeded call neither reads nor writes the process's global random state: numpy's
+    legacy global ``RandomState``, Python's ``random``, and the framework's own global
+    generator where the adapter exposes it (an optional ``seed_global(seed)`` method that
+    seeds it, as ``torch.manual_seed`` does). It returns the same values whatever global
+    seeding came before, and leaves the global states as they were. Deterministic.
+
+    The framework's generator is observed through unseeded draws: where they come from it
+    (the same values after the same ``seed_global``), the unseeded draw after a seeded call
+    must be the one it would have been without it."""
+    seed = _seed(identifier, 4)
+    config = {"seed": seed}
+    ctx = Context(identifier, config, SHAPE, "float32")
+    seed_global = getattr(current().adapter, "seed_global", None)
+    saved = _global_states()
+    try:
+        outputs = []
+        for value in (1, 2):
+            _seed_globals(value, seed_global)
+            before = _global_states()
+            outputs.append(generate(identifier, config, SHAPE, "float32"))
+            _assert_untouched(identifier, ctx, seed, before, _global_states())
+        if not np.array_equal(*outputs):
+            fail(
+                "seeds",
+                f"{identifier}: a seeded draw depends on the global random state",
+                ctx=ctx,
+                expected="the same values after numpy.random.seed(1), random.seed(1) as after "
+                "numpy.random.seed(2), random.seed(2)"
+                + (" (and seed_global)" if seed_global is not None else ""),
+                observed=f"{int((outputs[0] != outputs[1]).sum())} of {outputs[0].size} "
+                f"entries differ",
+            )
+        if seed_global is not None:
+            _assert_framework_untouched(identifier, ctx, config, seed_global)
+    finally:
+        np.random.set_state(saved[0])
+        random.setstate(saved[1])
+
+
+def _assert_untouched(identifier, ctx, seed, before, after) -> None:
+    """numpy's and Python's global states are as they were before the seeded call."""
+    changed = []
+    if not _numpy_state_equal(before[0], after[0]):
+        reseeded = _numpy_state_equal(after[0], np.random.RandomState(seed % 2**32).get_state())
+        changed.append(
+            f"numpy's global RandomState is now that of numpy.random.seed({seed})"
+            if reseeded
+            else "numpy's global RandomState changed (reseeded or drawn from)"
+        )
+    if before[1] != after[1]:
+        reseeded = after[1] == random.Random(seed).getstate()
+        changed.append(
+            f"Python's random is now that of random.seed({seed})"
+            if reseeded
+            else "Python's random state changed (reseeded or drawn from)"
+        )
+    if changed:
+        fail(
+            "seeds",
+            f"{identifier}: a seeded call changed the global random state",
+            ctx=ctx,
+            expected="numpy.random's and random's global states unchanged by a seeded call",
+            observed="; ".join(changed),
+            causes=[f"{BUGS['global_state_touched'].cause}: {'; '.join(changed)}"],
+        )
+
+
+def _assert_framework_untouched(identifier, ctx, config, seed_global) -> None:
+    unseeded = {"seed": None}
+
+    def unseeded_draw():
+        return generate(identifier, unseeded, SHAPE, "float32")
+
+    seed_global(3)
+    alone = unseeded_draw()
+    seed_global(3)
+    if not np.array_equal(unseeded_draw(), alone):
+        return  # unseeded draws do not come from the generator seed_global seeds
+    seed_global(3)
+    generate(identifier, config, SHAPE, "float32")
+    after = unseeded_draw()
+    if not np.array_equal(after, alone):
+        fail(
+            "seeds",
+            f"{identifier}: a seeded call changed the framework's global generator",
+            ctx=ctx,
+            expected="after seed_global(3), the same unseeded draw with or without a seeded "
+            "call before it",
+            observed=f"{int((after != alone).sum())} of {alone.size} entries differ",
+            causes=[
+                f"{BUGS['global_state_touched'].cause}: the seeded call reseeded or advanced "
+                f"the framework's global generator"
+            ],
+        )
+
+
+# -- fresh processes ------------------------------------------------------------------------
+
+#: Run in a fresh interpreter: the run's adapter (``--impl``), one unseeded call of
+#: ``FRESH_SHAPE`` per identifier; a JSON line of the values (or the error) on stdout.
+#: ``time.time`` and ``time.time_ns`` are frozen at one instant, the same in both processes,
+#: before anything is imported: see :func:`test_unseeded_differs_across_processes`.
+FRESH_PROCESS = """
+import json, sys, time
+NOW = float(sys.argv[4])
+time.time, time.time_ns = (lambda: NOW), (lambda: int(NOW * 1e9))
+import numpy as np
+from initializer_conformance.adapters import load_adapter
+
+adapter = load_adapter(sys.argv[1])
+out = {}
+for identifier in json.loads(sys.argv[2]):
+    try:
+        value = adapter.make(identifier, {"seed": None})(tuple(json.loads(sys.argv[3])), "float32")
+        out[identifier] = np.asarray(value, dtype=np.float64).ravel().tolist()
+    except NotImplementedError as error:
+        out[identifier] = {"unsupported": str(error)}
+    except Exception as error:
+        out[identifier] = {"error": f"{type(error).__name__}: {error}"}
+print("FRESH " + json.dumps(out))
+"""
+FRESH_SHAPE = (4, 4)
+FRESH_TIMEOUT = 600  # seconds: a framework's import can take a while on a busy machine
+_fresh: dict = {}  # the run -> the two processes' outputs (one pair of processes per run)
+
+
+def fresh_outputs() -> list[dict]:
+    """The outputs of two fresh processes, each making every random initializer unseeded
+    and calling it once; started once per run (and per xdist worker)."""
+    run = current()
+    if _fresh.get("run") is not run:
+        if not run.impl:
+            pytest.skip("the adapter was not named by --impl: no fresh process can load it")
+        argv = [
+            sys.executable,
+            "-c",
+            FRESH_PROCESS,
+            run.impl,
+            json.dumps(list(RANDOM)),
+            json.dumps(FRESH_SHAPE),
+            repr(time.time()),
+        ]
+        path = [os.path.abspath(p) if p else os.getcwd() for p in sys.path]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
+        processes = [
+            subprocess.Popen(
+                argv,
+                cwd=run.invocation_dir,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outputs = []
+        for process in processes:
+            try:
+                stdout, stderr = process.communicate(timeout=FRESH_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                stdout, stderr = process.communicate()
+            lines = [line for line in stdout.splitlines() if line.startswith("FRESH ")]
+            if process.returncode != 0 or not lines:
+                raise RuntimeError(
+                    f"a fresh process could not load --impl={run.impl} and call it "
+                    f"(exit status {process.returncode}): {stderr[-2000:]}"
+                )
+            outputs.append(json.loads(lines[-1][len("FRESH ") :]))
+        _fresh.update(run=run, outputs=outputs)
+    return _fresh["outputs"]
+
+
+@pytest.mark.parametrize("identifier", RANDOM)
+def test_unseeded_differs_across_processes(identifier):
+    """``seed=None`` in two fresh processes: different values. An unseeded generator that
+    starts from a fixed state gives every run the same weights; one seeded from the clock
+    gives them to the processes started in the same second (the workers of one job): the
+    spec's is OS-seeded (SPEC.md, decision 9). Both processes see one frozen
+    ``time.time()`` / ``time.time_ns()``, so that a generator seeded from Python's clock is
+    caught every time, not by chance; a clock read in native code is caught only by chance.
+    Deterministic; the two processes (one small call per initializer each) are shared by
+    the parameters."""
+    first, second = (outputs[identifier] for outputs in fresh_outputs())
+    for out in (first, second):
+        if isinstance(out, dict) and "unsupported" in out:
+            unsupported(identifier, NotImplementedError(out["unsupported"]))
+        if isinstance(out, dict):
+            raise AssertionError(
+                f"in a fresh process, adapter.make({identifier!r}, {{'seed': None}})"
+                f"({FRESH_SHAPE}, 'float32') raised {out['error']}"
+            )
+    if first == second:
+        fail(
+            "seeds",
+            f"{identifier}: two fresh processes drew identical unseeded values",
+            ctx=Context(identifier, {"seed": None}, FRESH_SHAPE, "float32"),
+            expected="different values in every process (an unseeded generator seeded from "
+            "the OS or the clock)",
+            observed=f"identical arrays of {len(first)} values in two processes",
+            causes=[
+                f"{BUGS['fixed_process_seed'].cause}: the first unseeded draw of every process "
+                f"begins {', '.join(f'{v:.6g}' for v in first[:3])}"
+            ],
         )

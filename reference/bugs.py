@@ -238,6 +238,19 @@ BUGS: dict[str, Bug] = {
         "interval [-maxval, maxval) used",
         _of(RandomUniform, lambda i: Uniform(-i.maxval, i.maxval)),
     ),
+    # calls and seeds: not a law of the output, a way of drawing it (conformance/test_calls.py
+    # and test_seeds.py name them; keras-hub #352, keras #19361 are of this family)
+    "unseeded_law": Bug("unseeded instances draw from another law than seeded ones"),
+    "later_calls_law": Bug(
+        "the second and later calls of an instance draw from another law than its first call"
+    ),
+    "related_seed_streams": Bug("two distinct seeds give related streams (a seed-derivation bug)"),
+    "global_state_touched": Bug(
+        "a seeded call changes the process's global random state (it reseeds it or draws from it)"
+    ),
+    "fixed_process_seed": Bug(
+        "unseeded draws start from the same state in every process (a fixed default seed)"
+    ),
 }
 
 
