@@ -730,11 +730,12 @@ class ShapeCachedOutputs(Mutant):
 
 
 class StudentTNormal(Mutant):
-    """Untruncated normal laws draw a Student-t of 50 degrees of freedom scaled to the
-    right std: the right mean and std, heavier tails (kurtosis 3.13 instead of 3)."""
+    """Untruncated normal laws draw a Student-t of 100 degrees of freedom scaled to the
+    right std: the right mean and std, heavier tails (kurtosis 3.06 instead of 3), which
+    the probes' KS and CvM tests do not see at 347,000 values."""
 
     caught_by = "test_moments"
-    nu = 50
+    nu = 100
 
     def mutate(self, name, config, init):
         if not _drawn_elementwise(init):
