@@ -40,7 +40,7 @@ CAUGHT = {
     ),
     "RecycledBlock": ("he_normal", "recycled values: each output repeats one block of 1000"),
     "ShapeCachedOutputs": ("RandomNormal", "recycled outputs: calls 1 and 2, with distinct seeds"),
-    "StudentTNormal": ("RandomNormal", "tails heavier than the law's (kurtosis 3.1"),
+    "StudentTNormal": ("RandomNormal", "tails heavier than the law's (kurtosis 3.0"),
     "SignFollowsMagnitude": ("glorot_uniform", "each value depends on its neighbour along rows"),
 }
 
