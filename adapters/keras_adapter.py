@@ -84,7 +84,9 @@ dtypes: the dtype name goes to Keras unchanged (``None``: Keras's ``floatx()``,
 float32). On the jax backend the adapter sets ``jax.config.update("jax_enable_x64",
 True)`` when imported (process-wide, as ``adapters.jax_adapter`` does): without it
 JAX returns float32 for ``"float64"`` and int32 for ``"int64"``, with only a
-``UserWarning`` (see the findings). Integer dtypes for a random initializer (one with
+``UserWarning`` (see the findings), and ``jax_disable_most_optimizations`` (XLA compiles
+each shape's samplers 4x faster; values within an ulp or two: ``adapters/jax_adapter.py``,
+"Compilation"). Integer dtypes for a random initializer (one with
 a ``seed``): where Keras *refuses* them with another exception type (torch's
 ``NotImplementedError`` "normal_kernel_cpu not implemented for 'Int'", TensorFlow's
 ``TypeError`` "Cannot convert 0.0 to EagerTensor of dtype int32"; the types in
@@ -135,6 +137,9 @@ if BACKEND == "jax":
     import jax
 
     jax.config.update("jax_enable_x64", True)  # else float64 silently becomes float32
+    # 4x faster compiles of each shape's samplers, values within an ulp or two: as in
+    # adapters/jax_adapter.py (its docstring, "Compilation")
+    jax.config.update("jax_disable_most_optimizations", True)
 
 K = keras.initializers
 

@@ -22,7 +22,7 @@ from initializer_conformance.conformance.run import current
 from initializer_conformance.reference import dtypes
 from initializer_conformance.reference.editions import Edition
 
-from . import guard
+from . import calllog, guard
 
 #: The user property of a check's report that names what the adapter did not support.
 UNSUPPORTED = "unsupported"
@@ -125,11 +125,15 @@ def _knobs(config: dict) -> str:
 def call(init, identifier: str, config: dict, shape: tuple[int, ...], dtype: str):
     """``init(shape, dtype)``, what the adapter returned, unconverted; a skip if the
     adapter does not support it."""
+    if calllog.ENABLED:  # benchmarks/frameworks.py counts the calls
+        calllog.before_call()
     try:
         out = guard.call(
             Context(identifier, config, shape, dtype).call(), init, tuple(shape), dtype
         )
         current().supported += 1
+        if calllog.ENABLED:
+            calllog.log_call(identifier, shape, dtype)
         return out
     except NotImplementedError as error:
         unsupported(identifier, error, f" in {dtype}")

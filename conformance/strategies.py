@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from hypothesis import example
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import array_shapes
 
 from initializer_conformance import reference
 from initializer_conformance.conformance.run import current
@@ -25,9 +24,6 @@ from initializer_conformance.reference.variance_scaling import MODES
 #: to its values: reference/dtypes.py).
 FLOAT_DTYPES = dtypes.FLOATS
 INT_DTYPES = ("int32", "int64")
-
-#: Largest output the strategies ask for, in elements.
-MAX_SIZE = 1 << 16
 
 seeds = st.integers(min_value=0, max_value=2**31 - 1)
 
@@ -104,63 +100,99 @@ def knobs(draw):
     }
 
 
-def conv_kernels(min_rank: int = 3, max_rank: int = 5, max_side: int = 7, max_channels: int = 64):
-    """Convolution kernels in Keras layout ``(*receptive_field, in, out)``."""
-    return (
-        st.tuples(
-            st.lists(st.integers(1, max_side), min_size=min_rank - 2, max_size=max_rank - 2),
-            st.integers(1, max_channels),
-            st.integers(1, max_channels),
-        )
-        .map(lambda t: (*t[0], t[1], t[2]))
-        .filter(lambda s: math.prod(s) <= MAX_SIZE)
-    )
+#: The shapes the element-wise checks draw, simplest first (Hypothesis shrinks a failing
+#: case towards the first). A deliberate palette, not every side: a framework that compiles
+#: per shape (JAX, Keras on JAX) compiles each once per dtype, and a shape's output size
+#: sets the calls an example makes (20,000 values from at most 256 calls), which is what
+#: a slow framework pays for (tinygrad: 0.05-0.35 s a call). Every case the drawn shapes
+#: stood for is kept: every rank 0-8; sides of 1 (an all-ones shape, a row, a kernel of
+#: size 1); rank 1 of an even and of an odd (prime) length; dense kernels square-free, tall
+#: and wide (fan_in != fan_out both ways, by 4x and 32x); conv kernels of ranks 3-8 with
+#: receptive fields > 1 and in != out; outputs of odd size (a sampler that draws in pairs
+#: must still fill the last value); sides above 64. Each shape holds at most
+#: :data:`MAX_SIZE` elements. The pinned examples (:data:`ELEMENTWISE_EXAMPLES`,
+#: :data:`FAN_EXAMPLES`) come on top; four of them are in the palette, so their compiled
+#: samplers are shared.
+SHAPES = (
+    (),  # rank 0: fans (1, 1)
+    (1, 1),  # every side 1
+    (300,),  # rank 1: fans (n, n)
+    (4099,),  # rank 1, odd (prime) length
+    (64, 16),  # dense, tall
+    (16, 64),  # dense, wide
+    (256, 8),  # dense, 32x taller than wide
+    (8, 256),
+    (1, 300),  # dense, a side of 1: fan_in 1
+    (5, 25, 39),  # conv1d kernel, odd size (4,875)
+    (1, 40, 24),  # conv1d kernel of size 1: receptive field 1
+    (3, 3, 16, 32),  # conv2d kernel
+    (1, 5, 16, 24),  # conv2d kernel 1x5
+    (4, 4, 2, 16),  # conv2d kernel, sides <= 16
+    (2, 3, 3, 4, 10),  # conv3d kernel
+    (3, 3, 1, 5, 7, 9),  # rank 6, odd size (2,835)
+    (2, 1, 3, 2, 1, 12, 20),  # rank 7, sides of 1 in the receptive field
+    (2, 2, 1, 2, 2, 3, 8, 5),  # rank 8
+)
 
+#: Largest output the strategies ask for, in elements.
+MAX_SIZE = 1 << 16
 
-#: The highest rank drawn. The spec's fans hold for every rank >= 3 (SPEC.md, "Fans"); ranks
-#: 6-8 are drawn with sides 1-4, so that their outputs stay within MAX_SIZE.
+#: The highest rank drawn. The spec's fans hold for every rank >= 3 (SPEC.md, "Fans").
 MAX_RANK = 8
 
 
-def high_rank_shapes(min_rank: int = 6, max_rank: int = MAX_RANK):
-    """Shapes of rank 6-8 with sides 1-4 (a kernel of a 4-D or 5-D convolution and more)."""
-    return array_shapes(min_dims=min_rank, max_dims=max_rank, min_side=1, max_side=4)
+def _fans_matter(shape: tuple[int, ...]) -> bool:
+    """Whether every fan mistake changes the law on ``shape``: rank 1 of n >= 2, in != out
+    at rank >= 2, a receptive field > 1 at rank >= 3."""
+    if len(shape) == 1:
+        return shape[0] >= 2
+    if len(shape) < 2 or shape[-2] == shape[-1]:
+        return False
+    return len(shape) == 2 or math.prod(shape[:-2]) > 1
 
 
-def shapes(min_rank: int = 0, max_rank: int = MAX_RANK, max_side: int = 64):
-    """Shapes of rank ``min_rank``..``max_rank`` with 1-sized dims, plus conv kernels; ranks
-    above 5 from :func:`high_rank_shapes`."""
-    generic = array_shapes(
-        min_dims=min_rank, max_dims=min(max_rank, 5), min_side=1, max_side=max_side
-    )
-    kernels = conv_kernels(max(3, min_rank), max(3, max_rank)) if max_rank >= 3 else st.nothing()
-    high = high_rank_shapes(max(6, min_rank), max_rank) if max_rank >= 6 else st.nothing()
-    return weighted({generic: 4, kernels: 4, high: 1}).filter(lambda s: math.prod(s) <= MAX_SIZE)
+#: test_fans' palette: the shapes of :data:`SHAPES` where every fan mistake changes the law.
+FAN_SHAPES = tuple(s for s in SHAPES if _fans_matter(s))
+
+#: Orthogonal's palette, ranks 2-4 flattened as (prod(shape[:-1]), shape[-1]): 1x1, tall,
+#: wide, square (odd and even), a row and a column of one, sides above 48; the pinned
+#: :data:`MATRIX_EXAMPLES` among them.
+MATRIX_SHAPES = (
+    (1, 1),
+    (3, 5),
+    (5, 3),
+    (1, 8),
+    (16, 16),
+    (33, 33),
+    (64, 8),
+    (8, 64),
+    (3, 3, 2),
+    (2, 3, 4),
+    (2, 2, 3, 7),
+    (3, 1, 2, 16),
+)
 
 
-def weighted(choices: dict):
-    """One of the strategies, drawn in proportion to their integer weights."""
-    return st.sampled_from([s for s, w in choices.items() for _ in range(w)]).flatmap(
-        lambda strategy: strategy
-    )
+def _cut(shape: tuple[int, ...], max_side: int | None) -> tuple[int, ...]:
+    return shape if max_side is None else tuple(min(side, max_side) for side in shape)
+
+
+def shapes(min_rank: int = 0, max_rank: int = MAX_RANK, max_side: int | None = None):
+    """Shapes of :data:`SHAPES` of rank ``min_rank``..``max_rank``; with ``max_side``, each
+    side above it is cut to it (the same ranks and layouts, smaller outputs)."""
+    palette = [_cut(s, max_side) for s in SHAPES if min_rank <= len(s) <= max_rank]
+    return st.sampled_from(list(dict.fromkeys(palette)))
 
 
 def fan_shapes():
-    """Shapes where every fan mistake changes the law: ranks 1-8, ``in != out`` at
-    rank >= 2, receptive field > 1 at rank >= 3."""
-    dense = st.tuples(st.integers(1, 256), st.integers(1, 256)).filter(lambda s: s[0] != s[1])
-    kernels = weighted(
-        {conv_kernels(3, 5, max_side=5): 3, conv_kernels(6, MAX_RANK, max_side=3): 1}
-    )
-    kernels = kernels.filter(lambda s: s[-2] != s[-1] and math.prod(s[:-2]) > 1)
-    return st.one_of(st.tuples(st.integers(2, 1024)), dense, kernels)
+    """Shapes where every fan mistake changes the law (:data:`FAN_SHAPES`): ranks 1-8,
+    ``in != out`` at rank >= 2, receptive field > 1 at rank >= 3."""
+    return st.sampled_from(FAN_SHAPES)
 
 
-def matrix_shapes(max_side: int = 48):
-    """Shapes of rank 2-4 for Orthogonal: tall, wide and square."""
-    return array_shapes(min_dims=2, max_dims=4, min_side=1, max_side=max_side).filter(
-        lambda s: math.prod(s) <= 4096
-    )
+def matrix_shapes():
+    """Shapes of rank 2-4 for Orthogonal (:data:`MATRIX_SHAPES`): tall, wide and square."""
+    return st.sampled_from(MATRIX_SHAPES)
 
 
 def cases(shape_strategy=None, dtypes=FLOAT_DTYPES):
