@@ -41,9 +41,10 @@ def rank_table(a: np.ndarray, b: np.ndarray, alpha: float, what: str) -> Verdict
     of a cell is hypergeometric under independence: its two-sided tail is exact, and the
     smallest tail of the 64 cells, times 64, is a conservative p-value, with no
     approximation to hold at the fixed tier's alpha. (Pearson's chi-square of the same
-    table relies on one, which fails there: measured on 2·10^6 random pairings, its
-    chi-square(49) tail held to 1e-4, but 24 p-values fell below 1e-5 where 20 were
-    expected, and 4 below 1e-6 where 2 were.) A function of the other output, monotone or
+    table relies on one, which fails there: measured on 3·10^6 random pairings, its
+    chi-square(49) tail held to 1e-4, but 41 p-values fell below 1e-5 where 30 were
+    expected, and 7 below 1e-6 where 3 were; this test's: 6 and 0 of the last 10^6,
+    benchmarks/results/calls_and_seeds.md.) A function of the other output, monotone or
     not, empties some cells and piles the pairs in others. The effect: the worst cell, and
     Cramér's V of the table (0: independent, 1: one output a function of the other).
     """
