@@ -196,11 +196,15 @@ def matrix_shapes():
 
 
 def cases(shape_strategy=None, dtypes=FLOAT_DTYPES):
-    """Full cases: shape, dtype, seed and knobs."""
+    """Full cases: shape, dtype, seed and knobs. The dtypes are drawn with float32 (Keras's
+    default) first, which is where Hypothesis shrinks a failure that float32 shows too: the
+    minimal example is in the dtype ports are written for, and its law is continuous (a
+    16-bit sample of 20,000 values fits no continuous law of the bug catalogue, so the
+    failure would name no likely cause)."""
     return st.builds(
         Case,
         shape=shape_strategy if shape_strategy is not None else shapes(),
-        dtype=st.sampled_from(dtypes),
+        dtype=st.sampled_from(sorted(dtypes, key=lambda d: d != "float32")),
         seed=seeds,
         knobs=knobs(),
     )
