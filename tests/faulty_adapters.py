@@ -147,15 +147,25 @@ class Leaks(Faulty):
         return init(shape, dtype)
 
 
-class NothingSupported(ReferenceAdapter):
+class NothingSupported:
+    """A port with nothing yet (no serialization API either: not the reference's)."""
+
     name = "faulty-NothingSupported"
+
+    def version(self) -> str:
+        return "a port that implements nothing yet"
 
     def make(self, identifier, config):
         raise NotImplementedError("this port implements nothing yet")
 
 
-class EverythingRaises(ReferenceAdapter):
+class EverythingRaises:
+    """A port whose every call raises (and has no serialization API)."""
+
     name = "faulty-EverythingRaises"
+
+    def version(self) -> str:
+        return "a broken port"
 
     def make(self, identifier, config):
         raise RuntimeError("this port is broken")
