@@ -44,7 +44,8 @@ def untruncated_normal_presets(where: str, names=NORMAL_PRESETS) -> dict:
             f"test_{test}[{name}]"
             for test in ("law", "bounds", "probe", "calls", "moments")
             for name in names
-        ],
+        ]
+        + [f"test_probe[{name}-dense]" for name in names],  # the presets' Dense-kernel probes
         f"{where} draw an untruncated normal of the right std (by design); Keras truncates",
         "likely cause: untruncated normal where a truncated one is specified",
     )
