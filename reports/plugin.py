@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -78,7 +79,8 @@ def _initializer(prop: str, params: dict, edition) -> str:
         value = params.get(key)
         if isinstance(value, str):
             try:
-                return reference.canonical_name(value.split("[")[0], edition)
+                # "he_normal", "VarianceScaling[fan_in-normal]-float16", "he_normal-dense"
+                return reference.canonical_name(re.split(r"[\[-]", value)[0], edition)
             except ValueError:
                 return results.OTHER
     return {"orthogonality": "Orthogonal", "identity": "Identity"}.get(prop, results.OTHER)
