@@ -84,11 +84,11 @@ dtypes: the dtype name goes to Keras unchanged (``None``: Keras's ``floatx()``,
 float32). On the jax backend the adapter sets ``jax.config.update("jax_enable_x64",
 True)`` when imported (process-wide, as ``adapters.jax_adapter`` does): without it
 JAX returns float32 for ``"float64"`` and int32 for ``"int64"``, with only a
-``UserWarning`` (see the findings), and ``jax_disable_most_optimizations`` (XLA compiles
-each shape's samplers 4x faster; values within an ulp or two: ``adapters/jax_adapter.py``,
-"Compilation"). Integer dtypes for a random initializer (one with
-a ``seed``): where Keras *refuses* them with another exception type (torch's
-``NotImplementedError`` "normal_kernel_cpu not implemented for 'Int'", TensorFlow's
+``UserWarning`` (see the findings), and ``jax_disable_most_optimizations`` unless
+``JAX_DISABLE_MOST_OPTIMIZATIONS`` is set (XLA compiles each shape's samplers 4x faster;
+values within an ulp or two: ``adapters/jax_adapter.py``, "Compilation"). Integer dtypes
+for a random initializer (one with a ``seed``): where Keras *refuses* them with another
+exception type (torch's ``NotImplementedError`` "normal_kernel_cpu not implemented for 'Int'", TensorFlow's
 ``TypeError`` "Cannot convert 0.0 to EagerTensor of dtype int32"; the types in
 ``REJECTIONS``), that refusal becomes the spec's ``ValueError``. Where Keras instead
 *tries to draw integers* (the tensorflow backend casts the uniform bounds to the integer
@@ -122,6 +122,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import os
 
 import keras
 import numpy as np
@@ -139,7 +140,8 @@ if BACKEND == "jax":
     jax.config.update("jax_enable_x64", True)  # else float64 silently becomes float32
     # 4x faster compiles of each shape's samplers, values within an ulp or two: as in
     # adapters/jax_adapter.py (its docstring, "Compilation")
-    jax.config.update("jax_disable_most_optimizations", True)
+    if "JAX_DISABLE_MOST_OPTIMIZATIONS" not in os.environ:
+        jax.config.update("jax_disable_most_optimizations", True)
 
 K = keras.initializers
 
