@@ -96,8 +96,10 @@ dtype and calls ``stateless_uniform``: ``InvalidArgumentError`` "Need minval < m
 when both bounds round to 0, integers when they do not; the numpy backend draws floats
 and casts them), the error or the values surface unchanged, and the suite reports
 them. A ``NotImplementedError`` for a floating dtype (``Orthogonal`` in float16 on jax
-and torch: no QR in half precision on CPU) is reported as "unsupported", with the
-reason. Every other exception surfaces unchanged.
+and torch: no QR in half precision on CPU), or TensorFlow's word for a missing kernel
+(``Orthogonal`` in bfloat16 on tensorflow: its ``Qr`` has no bfloat16;
+``keras_family.TENSORFLOW_NO_KERNEL``), is reported as "unsupported", with the reason.
+Every other exception surfaces unchanged.
 
 Validation: Keras's own (``scale <= 0``, unknown ``mode``/``distribution``,
 ``Orthogonal`` of rank < 2, ``Identity`` not 2-D, unknown identifier: all
@@ -289,6 +291,13 @@ BY_BACKEND: dict[str, dict] = {
             "numpy backend: Orthogonal in float16 raises TypeError (numpy.linalg.qr has "
             "no float16)",
             "TypeError",
+        ),
+        **deviating(
+            ["test_dtype[Orthogonal-bfloat16]", "test_dtype[Identity-bfloat16]"],
+            "numpy backend: bfloat16 is dropped where NumPy promotes ml_dtypes' bfloat16: "
+            "Orthogonal returns float64 (numpy.linalg.qr), Identity float32 (gain * eye). "
+            f"Reproduce: KERAS_BACKEND=numpy {EXAMPLE} print(K.Identity()((3, 3), dtype='bfloat16').dtype)\"",
+            "wrong dtype",
         ),
         **deviating(
             ["test_dtype[Orthogonal-float64]"],

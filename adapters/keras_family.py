@@ -26,10 +26,20 @@ def unknown_key_error(error: BaseException | None) -> bool:
     return False
 
 
+#: How TensorFlow says an op has no kernel for a dtype (its ``Qr`` in bfloat16: "Value for
+#: attr 'T' of bfloat16 is not in the list of allowed values"), on both Keras ports of it.
+TENSORFLOW_NO_KERNEL = ("is not in the list of allowed values", "No OpKernel was registered")
+
+
 class KerasFamily(Port):
     """A port whose framework is a Keras: ``module`` is its ``initializers`` module."""
 
     module: Any = None  # the framework's ``initializers`` module
+
+    def lacks_kernel(self, error: BaseException) -> bool:
+        return type(error).__name__ in ("InvalidArgumentError", "NotFoundError") and any(
+            text in str(error) for text in TENSORFLOW_NO_KERNEL
+        )
 
     def resolve(self, identifier: str, config: dict) -> tuple[str, dict]:
         return identifier, config

@@ -194,6 +194,12 @@ class Port:
         """``draw(shape, dtype)`` of the initializer ``name`` made with ``kwargs``."""
         raise NotImplementedError
 
+    def lacks_kernel(self, error: BaseException) -> bool:
+        """Whether ``error``, raised for a floating dtype, says the framework has no kernel
+        for that dtype (then the case is unsupported, not a failure). The kit's default:
+        only ``NotImplementedError`` says so."""
+        return False
+
     def is_random(self, name: str) -> bool:
         return canonical(name) in RANDOM
 
@@ -206,15 +212,18 @@ class Port:
             shape = tuple(int(d) for d in shape)
             try:
                 return draw(shape, dtype)
-            except self.rejections as error:
-                if random and not is_floating(dtype):
+            except Exception as error:
+                if isinstance(error, self.rejections) and random and not is_floating(dtype):
                     raise ValueError(
                         f"{self.name} rejects dtype {dtype} for {name}: "
                         f"{type(error).__name__}: {error}"
                     ) from error
-                if isinstance(error, NotImplementedError):
+                if isinstance(error, NotImplementedError) or (
+                    is_floating(dtype) and self.lacks_kernel(error)
+                ):
                     raise NotImplementedError(
-                        f"{self.name}: {name} is not implemented for dtype {dtype}: {error}"
+                        f"{self.name}: {name} is not implemented for dtype {dtype}: "
+                        f"{type(error).__name__}: {error}"
                     ) from error
                 raise
 

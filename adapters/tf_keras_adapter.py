@@ -66,8 +66,10 @@ support: with the default bounds ``tf.constant(-0.05, int32)`` fails with
 ``TypeError``. Such a refusal (the types in ``REJECTIONS``: ``TypeError``,
 ``NotImplementedError``, ``RuntimeError``), for an integer dtype of a random
 initializer only, becomes ``ValueError`` (see the findings: ``RandomUniform`` with
-integral bounds returns integers). A ``NotImplementedError`` for a floating dtype
-would be reported as "unsupported"; every other exception surfaces unchanged.
+integral bounds returns integers). For a floating dtype, a ``NotImplementedError`` or
+TensorFlow's word for a missing kernel (``Orthogonal`` in bfloat16: TensorFlow's ``Qr``
+has no bfloat16; ``keras_family.TENSORFLOW_NO_KERNEL``) is reported as "unsupported";
+every other exception surfaces unchanged.
 
 Validation: tf_keras's own (``scale <= 0``, unknown ``mode``/``distribution``,
 ``Orthogonal`` rank < 2, ``Identity`` not 2-D, unknown identifier: ``ValueError``).

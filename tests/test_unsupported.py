@@ -48,3 +48,38 @@ def test_a_property_that_tested_nothing_is_unsupported(tmp_path):
     assert "tested nothing" in law["message"] and "not ported yet" in law["message"], law
     assert tests["test_law[RandomUniform]"]["outcome"] == "pass"
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+class InvalidArgumentError(Exception):
+    """TensorFlow's error type, by name (the hook reads the name, not the class)."""
+
+
+def test_a_missing_kernel_is_unsupported_only_for_a_floating_dtype():
+    import numpy as np
+    import pytest
+
+    from initializer_conformance.adapters.keras_family import KerasFamily
+
+    class NoBfloat16Qr(KerasFamily):
+        name = "no-bfloat16-qr"
+
+        def build(self, name, kwargs):
+            def draw(shape, dtype):
+                if dtype == "bfloat16":
+                    raise InvalidArgumentError(
+                        "Value for attr 'T' of bfloat16 is not in the list of allowed values"
+                    )
+                if dtype == "float32":
+                    raise InvalidArgumentError("Need minval < maxval")  # a real error
+                return np.eye(*shape)
+
+            return draw
+
+    init = NoBfloat16Qr().make("Orthogonal", {})
+    with pytest.raises(
+        NotImplementedError, match="Orthogonal is not implemented for dtype bfloat16"
+    ):
+        init((2, 2), "bfloat16")
+    with pytest.raises(InvalidArgumentError, match="minval"):  # not a missing kernel: surfaces
+        init((2, 2), "float32")
+    assert init((2, 2), "float64").shape == (2, 2)
