@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +86,7 @@ class Measurement:
     compiles: int = 0
     compile_seconds: float = 0.0
     failed: list[str] = field(default_factory=list)
+    by_check: Counter = field(default_factory=Counter)  # adapter calls per check
 
 
 def command(python: str, target: str, workers: int, profile: str, extra: list[str]):
@@ -153,8 +155,9 @@ def count(measured: Measurement, logs: Path) -> None:
         peak = compiles = 0
         compile_seconds = 0.0
         for line in log.read_text().splitlines():
-            identifier, shape, dtype, size, rss, jit, jit_seconds = line.split("\t")
+            identifier, shape, dtype, size, rss, jit, jit_seconds, check = line.split("\t")
             measured.calls += 1
+            measured.by_check[check.rsplit("::", 1)[-1]] += 1
             measured.values += int(size)
             shapes.add(ast.literal_eval(shape))
             combinations.add((identifier, shape, dtype))
@@ -259,6 +262,21 @@ def report(measurements: list[Measurement], args, started: str, versions: str) -
             f"{m.values / 1e6:.1f} M | {m.shapes} | {m.combinations} | {rss} | "
             f"{m.largest_mib:.0f} MiB | {jit} | {m.load[0]:.1f} -> {m.load[1]:.1f} | {m.summary} |"
         )
+    checks = sorted(
+        {c for m in measurements for c in m.by_check},
+        key=lambda c: -sum(m.by_check[c] for m in measurements),
+    )
+    lines += [
+        "",
+        "Adapter calls per check (the checks that make the most first):",
+        "",
+        "| target | " + " | ".join(f"`{c}`" for c in checks) + " |",
+        "|---|" + "---|" * len(checks),
+    ]
+    lines += [
+        f"| {m.target} | " + " | ".join(f"{m.by_check[c]:,}" for c in checks) + " |"
+        for m in measurements
+    ]
     broken = [(m, problems(m, reference)) for m in measurements]
     lines += ["", "Bounds: " + ("all met." if not any(p for _, p in broken) else "")]
     lines += [f"- {m.target}: {', '.join(p)}" for m, p in broken if p]

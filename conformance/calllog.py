@@ -4,12 +4,14 @@ With ``INITIALIZER_CONFORMANCE_CALL_LOG=DIR`` set, every process of a run (the p
 process and each xdist worker) appends one line per adapter call made through
 :func:`~initializer_conformance.conformance.sampling.call` to ``DIR/<pid>.tsv``:
 
-``identifier  shape  dtype  values  peak RSS (KiB)  JAX compilations  JAX compile seconds``
+``identifier  shape  dtype  values  peak RSS (KiB)  JAX compilations  JAX compile seconds  check``
+
+(``check``: the test that made the call, ``conformance/test_law.py::test_law``).
 
 The benchmark reads the lines back (calls, values drawn, distinct shapes, distinct
-(initializer, shape, dtype), the peak RSS of each worker, JAX's compilations). Without the
-variable, :data:`ENABLED` is false and ``sampling.call`` does nothing more than test it:
-a normal run pays one attribute read per call.
+(initializer, shape, dtype), the calls of each check, the peak RSS of each worker, JAX's
+compilations). Without the variable, :data:`ENABLED` is false and ``sampling.call``
+does nothing more than test it: a normal run pays one attribute read per call.
 
 JAX's compilations are counted with ``jax.monitoring``'s backend-compile event (one per
 XLA compilation, jit caches and eager ops alike), from the first call on: the listener is
@@ -58,7 +60,9 @@ def log_call(identifier: str, shape: tuple[int, ...], dtype: str) -> None:
     for side in shape:
         size *= side
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    # the check that made the call: pytest's current test, without its parameters
+    check = os.environ.get("PYTEST_CURRENT_TEST", "-").split(" ")[0].split("[")[0]
     _state["file"].write(
         f"{identifier}\t{tuple(shape)!r}\t{dtype}\t{size}\t{peak}\t"
-        f"{_state['compiles']}\t{_state['compile_seconds']:.3f}\n"
+        f"{_state['compiles']}\t{_state['compile_seconds']:.3f}\t{check}\n"
     )
