@@ -109,12 +109,9 @@ import os
 
 import jax
 
-jax.config.update("jax_enable_x64", True)  # else float64 silently becomes float32
-# XLA compiles each sampler anew per shape and dtype; most of its optimisations off: 4x
-# faster compiles, values within an ulp or two (see "Compilation" in the docstring), unless
-# JAX's own JAX_DISABLE_MOST_OPTIMIZATIONS says otherwise.
-if "JAX_DISABLE_MOST_OPTIMIZATIONS" not in os.environ:
-    jax.config.update("jax_disable_most_optimizations", True)
+from .jax_setup import configure
+
+configure()  # x64, compilation (see "Compilation" in the docstring)
 
 import jax.numpy as jnp  # noqa: E402
 import jaxlib  # noqa: E402

@@ -124,7 +124,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-import os
 
 import keras
 import numpy as np
@@ -137,13 +136,9 @@ from .keras_serialization import KerasSerialization, serialization_deviations
 BACKEND = keras.backend.backend()
 
 if BACKEND == "jax":
-    import jax
+    from .jax_setup import configure
 
-    jax.config.update("jax_enable_x64", True)  # else float64 silently becomes float32
-    # 4x faster compiles of each shape's samplers, values within an ulp or two: as in
-    # adapters/jax_adapter.py (its docstring, "Compilation")
-    if "JAX_DISABLE_MOST_OPTIMIZATIONS" not in os.environ:
-        jax.config.update("jax_disable_most_optimizations", True)
+    configure()  # x64 and compilation, as for the jax port (adapters/jax_setup.py)
 
 K = keras.initializers
 
@@ -334,6 +329,12 @@ class KerasAdapter(KerasFamily, KerasSerialization):
         return f"{self.name} {keras.__version__} ({backend_version()})"
 
     def to_numpy(self, out) -> np.ndarray:
+        if BACKEND == "torch":
+            # keras.ops.convert_to_numpy calls np.array(tensor) there: a NumPy 2
+            # DeprecationWarning on every call (27,000 in a default run), same values
+            from .torch_adapter import host_array
+
+            return host_array(out)
         return np.asarray(keras.ops.convert_to_numpy(out))
 
 

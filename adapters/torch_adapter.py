@@ -269,6 +269,15 @@ DEVIATIONS = (
 )
 
 
+def host_array(tensor):
+    """A tensor's values as a NumPy array on the host, bit for bit (bfloat16 through its
+    bits: NumPy has no bfloat16 of its own, port.py)."""
+    host = tensor.detach().cpu()
+    if host.dtype == torch.bfloat16:
+        return bfloat16_array(host.view(torch.int16).numpy())
+    return host.numpy()
+
+
 class TorchAdapter(Port):
     """The Keras 2 initializers through ``torch.nn.init`` (see the module docstring)."""
 
@@ -307,10 +316,7 @@ class TorchAdapter(Port):
             native = torch.empty(torch_shape(shape), dtype=torch_dtype(dtype), device=device)
             generator = None if seed is None else torch.Generator(device=device).manual_seed(seed)
             fill(native, generator)
-            host = to_keras_layout(native).cpu()
-            if host.dtype == torch.bfloat16:  # NumPy takes it as its bits (port.py)
-                return bfloat16_array(host.view(torch.int16).numpy())
-            return host.numpy()
+            return host_array(to_keras_layout(native))
 
         return draw
 
