@@ -34,15 +34,33 @@ def main() -> None:
     impls = ["numpy"] + [
         f"initializer_conformance.adapters.mutants:{name}" for name in args.mutants
     ]
-    outcomes = run_many(
-        [(f"--impl={impl}",) for impl in impls],
-        args.workers,
-        lambda o: print(
-            f"{o.args[0]}: exit {o.returncode}, {o.seconds:.0f} s, {o.summary}", flush=True
-        ),
+    done: dict = {}
+
+    def record(outcome) -> None:  # rewrite the table after every run: a long one can stop
+        print(
+            f"{outcome.args[0]}: exit {outcome.returncode}, {outcome.seconds:.0f} s, "
+            f"{outcome.summary}",
+            flush=True,
+        )
+        done[outcome.args[0].split("=", 1)[1]] = outcome
+        write(done, impls, args.mutants)
+
+    run_many([(f"--impl={impl}",) for impl in impls], args.workers, record)
+    reference = done["numpy"]
+    killed = sum(done[impl].returncode == 1 for impl in impls[1:])
+    sys.exit(0 if reference.returncode == 0 and killed == len(args.mutants) else 1)
+
+
+def write(done: dict, impls: list[str], names: list[str]) -> None:
+    reference = done.get("numpy")
+    mutants = [(name, done.get(impl)) for name, impl in zip(names, impls[1:], strict=True)]
+    ran = [outcome for _, outcome in mutants if outcome is not None]
+    killed = sum(outcome.returncode == 1 for outcome in ran)
+    verdict = (
+        "not run yet"
+        if reference is None
+        else (f"{'passes' if reference.returncode == 0 else 'FAILS'} ({reference.summary})")
     )
-    reference, mutants = outcomes[0], outcomes[1:]
-    killed = sum(o.returncode == 1 for o in mutants)
     lines = [
         "# Kill table",
         "",
@@ -50,22 +68,22 @@ def main() -> None:
         "default seed) against every mutant of `adapters/mutants.py` "
         "(`python -m benchmarks.kill_table`).",
         "",
-        f"- reference (`--impl=numpy`): {'passes' if reference.returncode == 0 else 'FAILS'} "
-        f"({reference.summary})",
-        f"- mutants caught: **{killed} of {len(mutants)}**",
+        f"- reference (`--impl=numpy`): {verdict}",
+        f"- mutants caught: **{killed} of {len(ran)}**"
+        + ("" if len(ran) == len(names) else f" run so far (of {len(names)})"),
         "",
         "| mutant | bug | caught | checks that failed | run time |",
         "|---|---|---|---|---|",
     ]
-    for name, outcome in zip(args.mutants, mutants, strict=True):
+    for name, outcome in mutants:
+        if outcome is None:
+            continue
         bug = MUTANTS[name].__doc__.strip().splitlines()[0]
         caught = "yes" if outcome.returncode == 1 else f"**NO** (exit {outcome.returncode})"
         lines.append(
             f"| `{name}` | {bug} | {caught} | {checks(outcome.failed)} | {outcome.seconds:.0f} s |"
         )
     (ROOT / "benchmarks/results/kill_table.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    sys.exit(0 if reference.returncode == 0 and killed == len(mutants) else 1)
 
 
 if __name__ == "__main__":
