@@ -225,6 +225,7 @@ def revision() -> str:
 
 
 def report(measurements: list[Measurement], args, started: str, versions: str) -> str:
+    """The results page; ``started``: when and at which commit the batch started."""
     reference = measurements[0] if measurements and measurements[0].target == "numpy" else None
     lines = [
         "# Framework runs",
@@ -235,7 +236,7 @@ def report(measurements: list[Measurement], args, started: str, versions: str) -
         "JAX persistent compilation cache, no `XLA_FLAGS`, a fresh tinygrad kernel cache).",
         "",
         f"- machine: {machine()}",
-        f"- started: {started}; commit {revision()}",
+        f"- started: {started}",
         f"- python: `{args.python}` ({versions})",
         "- load: the 1-minute load average before -> after each run (2 cores: a load above 2 "
         "means other work shared the machine; every ratio is to the reference of the same batch)",
@@ -311,7 +312,8 @@ def main() -> None:
     parser.add_argument("--pytest-args", default="", help="more pytest arguments, one string")
     args = parser.parse_args()
     extra = shlex.split(args.pytest_args)
-    started = time.strftime("%Y-%m-%d %H:%M %Z")
+    # the commit when the batch starts (the suite's files may change while it runs)
+    started = f"{time.strftime('%Y-%m-%d %H:%M %Z')}; commit {revision()}"
     versions = framework_versions(args.python)
     measurements: list[Measurement] = []
     for target in args.targets:
