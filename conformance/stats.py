@@ -208,10 +208,17 @@ def variance(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
     (shifted gamma) law with those three moments: exact for a normal law (``S/σ²``
     is then χ²ₙ), error O(1/n) otherwise (a plain z-test errs O(1/√n) in the tails).
     The effect is the ratio observed/expected of the root-mean-square deviation.
+
+    A law rounded to a 16-bit dtype can put every atom at one distance from its mean: one
+    atom (an interval narrower than an ulp) or two atoms with equal masses. ``S`` is then
+    exactly ``n·m2`` (its variance is 0) and the test is exact: every value must be at
+    that distance.
     """
     n = x.size
     m2, m4, m6 = central_moments(law)
     y = np.square(x - law.mean)
+    if isinstance(law, Rounded) and _constant_deviation_law(law):
+        return _constant_deviation(y, law, alpha)
     var_y = m4 - m2 * m2
     skew_s = (m6 - 3 * m2 * m4 + 2 * m2**3) / var_y**1.5 / math.sqrt(n)
     z = (float(y.sum()) - n * m2) / math.sqrt(n * var_y)
@@ -224,6 +231,33 @@ def variance(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
         alpha,
         n,
         f"observed/expected std = {ratio:.4f}",
+    )
+
+
+#: Relative tolerance on squared deviations that are equal but for float64 rounding.
+DEGENERATE = 1e-9
+
+
+def _constant_deviation_law(law: Rounded) -> bool:
+    """Whether every atom of the law is at the same distance from its mean."""
+    levels = np.square(law.values - law.mean)
+    return float(np.ptp(levels)) <= DEGENERATE * float(levels.max())
+
+
+def _constant_deviation(y: np.ndarray, law: Rounded, alpha: float) -> Verdict:
+    """The variance test when every ``y = (x - μ)²`` equals ``m2`` under the law: exact
+    (a value at another distance has probability 0)."""
+    m2 = central_moments(law)[0]
+    off = int(np.count_nonzero(np.abs(y - m2) > DEGENERATE * m2))
+    where = f"{law.mean:.6g}" + (f" ± {math.sqrt(m2):.6g}" if m2 > 0 else "")
+    return Verdict(
+        "variance (exact: every atom of the law is at one distance from its mean)",
+        float(off),
+        0.0 if off else 1.0,
+        alpha,
+        y.size,
+        f"{off} of {y.size} values off {where}; observed rms deviation "
+        f"{math.sqrt(float(y.mean())):.6g}, expected {math.sqrt(m2):.6g}",
     )
 
 
@@ -249,7 +283,7 @@ def mean(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
         alpha,
         n,
         f"observed mean = {x.mean():.6g} (expected {law.mean:.6g}), shift = "
-        f"{shift / sd:+.4f} spec std",
+        + (f"{shift / sd:+.4f} spec std" if sd > 0 else f"{shift:+.6g} (the law has no spread)"),
     )
 
 

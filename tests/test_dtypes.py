@@ -69,6 +69,35 @@ def test_a_law_on_one_value():
     assert not all(v.passed for v in stats.goodness_of_fit(np.full(1000, 10.0078125), r, 1e-6))
 
 
+@pytest.mark.parametrize(
+    "low, width, dtype, atoms",
+    [
+        (1.0, 2**-8, "bfloat16", 1),  # narrower than half an ulp: one atom
+        (1.0, 2**-7, "bfloat16", 2),  # one ulp: two atoms of mass 1/2, one distance
+        (1.0, 2**-10, "float16", 2),
+        (-3.0, 2**-11, "float16", 1),
+    ],
+)
+def test_scale_tests_on_a_law_with_one_squared_deviation(low, width, dtype, atoms):
+    """Found by the torch-like port's false-alarm run (seed 10): a uniform on an interval
+    of an ulp, rounded to a 16-bit dtype, puts every value at one distance from the mean,
+    and the variance test divided by its variance, 0. The test is then exact."""
+    law = Uniform(low, low + width)
+    r = Rounded(law, dtype)
+    assert r.values.size == atoms
+    x = rounded_sample(law, dtype, 5_000)
+    assert stats.variance(x, r, 1e-6).pvalue == 1.0  # exact: S = n·m2 with certainty
+    assert stats.mean(x, r, 1e-6).passed
+    assert all(v.passed for v in stats.goodness_of_fit(x, r, 1e-6))
+    off = x.copy()
+    off[0] = r.values[0] - epsilon(dtype) * abs(low)  # one value an ulp below the law
+    verdict = stats.variance(off, r, 1e-6)
+    assert not verdict.passed and verdict.pvalue == 0.0
+    assert verdict.effect.startswith(f"1 of {x.size} values off"), verdict.effect
+    shifted = stats.mean(np.full(100, r.values[-1] + epsilon(dtype) * abs(low)), r, 1e-6)
+    assert not shifted.passed, shifted.describe()
+
+
 @pytest.mark.parametrize("dtype", SIXTEEN)
 def test_coarse_or_stuck_values_fail(dtype):
     law = Normal(0.0, 1.0)
