@@ -14,9 +14,12 @@ compute the way real frameworks do. Writes ``benchmarks/results/false_alarms.md`
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
+import subprocess
+from dataclasses import dataclass
 
-from .runs import ROOT, run_many
+from .runs import ROOT, Outcome, run_many
 
 #: The test modules whose checks are all exact (they spend no alpha), deselected by
 #: ``--statistical-only``.
@@ -45,43 +48,115 @@ def main() -> None:
         help="run only the checks that spend alpha (a conforming implementation cannot fail "
         "an exact check by chance: its false-alarm probability is the statistical checks')",
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the runs already in --output (each row names the commit it ran at) and "
+        "run only the seeds it lacks",
+    )
+    parser.add_argument(
+        "--rerun",
+        type=int,
+        nargs="*",
+        default=[],
+        help="with --resume: run these seeds again; the notes keep their earlier result",
+    )
     args = parser.parse_args()
+    output = ROOT / args.output
     seeds = range(args.first_seed, args.first_seed + args.seeds)
-    outcomes: list = []
+    outcomes, notes = read(output, args.rerun) if args.resume else ([], [])
+    done = {o.seed for o in outcomes}
+    commit = head_commit()
 
     def record(outcome):  # rewrite the results after every run: a long measurement can stop
-        outcomes.append(outcome)
-        write(outcomes, seeds, args.workers, args.impl, ROOT / args.output)
+        outcomes.append(Run.of(outcome, commit))
+        write(outcomes, notes, seeds, args.workers, args.impl, output)
 
     only = ("-k", EXACT_ONLY) if args.statistical_only else ()
     run_many(
-        [(f"--impl={args.impl}", f"--conformance-seed={s}", *only) for s in seeds],
+        [(f"--impl={args.impl}", f"--conformance-seed={s}", *only) for s in seeds if s not in done],
         args.workers,
         record,
     )
 
 
-def write(outcomes, seeds, workers, impl, output) -> None:
-    failing = [o for o in outcomes if o.returncode != 0]
-    times = [o.seconds for o in outcomes]
+@dataclass
+class Run:
+    """One row of the results: a seed's verdict, and the commit the suite ran at."""
+
+    seed: int
+    returncode: int
+    seconds: float
+    summary: str
+    commit: str
+    failed: list[str]
+
+    @classmethod
+    def of(cls, outcome: Outcome, commit: str) -> Run:
+        seed = int(outcome.args[1].split("=")[1])
+        return cls(
+            seed, outcome.returncode, outcome.seconds, outcome.summary, commit, outcome.failed
+        )
+
+
+def head_commit() -> str:
+    """The commit the runs start at (``+`` when the work tree has changes)."""
+    git = ["git", "-C", str(ROOT)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+    ).stdout.strip()
+    return head.stdout.strip() + ("+" if dirty else "")
+
+
+ROW = re.compile(r"^\| (\d+) \| (-?\d+) \| (\d+) \| (.*) \| (\w+\+?) \|$")
+FAILED = re.compile(r"^- seed (\d+) failed(?: at \w+\+?)?: (.*)$")
+NOTE = re.compile(r"^- note: ")
+
+
+def read(output, rerun) -> tuple[list[Run], list[str]]:
+    """The runs and notes of an earlier results file; the seeds to rerun become notes."""
+    if not output.exists():
+        return [], []
+    lines = output.read_text().splitlines()
+    failed = {int(m[1]): m[2].split(", ") for m in map(FAILED.match, lines) if m}
+    notes = [line for line in lines if NOTE.match(line)]
+    runs = []
+    for m in filter(None, map(ROW.match, lines)):
+        run = Run(int(m[1]), int(m[2]), float(m[3]), m[4], m[5], failed.get(int(m[1]), []))
+        if run.seed in rerun:
+            notes.append(
+                f"- note: seed {run.seed} run again; earlier: exit {run.returncode} at "
+                f"{run.commit}" + (f" ({', '.join(run.failed)})" if run.failed else "")
+            )
+        else:
+            runs.append(run)
+    return runs, notes
+
+
+def write(runs, notes, seeds, workers, impl, output) -> None:
+    runs = sorted(runs, key=lambda r: r.seed)
+    failing = [r for r in runs if r.returncode != 0]
+    times = [r.seconds for r in runs]
+    commits = sorted({r.commit for r in runs})
     lines = [
         f"# False alarms of the full default run against `{impl}`",
         "",
         f"Seeds {seeds.start}..{seeds.stop - 1} (`--conformance-seed`), profile `ci`, "
-        f"{len(outcomes)} runs done, "
-        f"{workers} runs at a time.",
+        f"{len(runs)} runs done, {workers} runs at a time, at commit "
+        f"{', '.join(commits)} (each row says which).",
         "",
-        f"- runs: {len(outcomes)}",
+        f"- runs: {len(runs)}",
         f"- failing runs: **{len(failing)}** (budget: probability <= 1e-3 per run, so <= "
-        f"{len(outcomes) * 1e-3:.2g} expected)",
+        f"{len(runs) * 1e-3:.2g} expected)",
         f"- run time: median {statistics.median(times):.1f} s, max {max(times):.1f} s",
+        *notes,
         "",
     ]
-    lines += [f"- seed {o.args[1].split('=')[1]} failed: {', '.join(o.failed)}" for o in failing]
-    lines += ["| seed | exit | seconds | pytest |", "|---|---|---|---|"]
+    lines += [f"- seed {r.seed} failed at {r.commit}: {', '.join(r.failed)}" for r in failing]
+    lines += ["| seed | exit | seconds | pytest | commit |", "|---|---|---|---|---|"]
     lines += [
-        f"| {o.args[1].split('=')[1]} | {o.returncode} | {o.seconds:.0f} | {o.summary} |"
-        for o in outcomes
+        f"| {r.seed} | {r.returncode} | {r.seconds:.0f} | {r.summary} | {r.commit} |" for r in runs
     ]
     output.write_text("\n".join(lines) + "\n")
     print(lines[-1], flush=True)
