@@ -36,7 +36,7 @@ class KerasFamily(Port):
 
     module: Any = None  # the framework's ``initializers`` module
 
-    def lacks_kernel(self, error: BaseException) -> bool:
+    def lacks_kernel(self, error: BaseException, dtype: str) -> bool:
         return type(error).__name__ in ("InvalidArgumentError", "NotFoundError") and any(
             text in str(error) for text in TENSORFLOW_NO_KERNEL
         )

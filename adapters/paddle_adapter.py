@@ -87,7 +87,8 @@ names). Paddle rejects integer dtypes in its random kernels with ``RuntimeError`
 registered``); the adapter translates exactly those rejections, for non-floating dtypes
 of random initializers only, into ``ValueError`` (the spec's error). For a *floating*
 dtype, a missing kernel (``qr`` has no float16 on CPU: ``Orthogonal`` in float16) is
-reported as ``NotImplementedError`` ("unsupported"), with the reason. Paddle draws
+reported as ``NotImplementedError`` ("unsupported"), with the reason
+(:meth:`PaddleAdapter.lacks_kernel`). Paddle draws
 float16 ``XavierNormal``/``KaimingNormal``/``TruncatedNormal`` in float32 and casts.
 
 Validation: from Paddle where Paddle checks. Paddle validates with ``assert`` in
@@ -126,8 +127,6 @@ with warnings.catch_warnings():  # "No ccache found" from paddle.utils.cpp_exten
 from .declarations import declare, deviating, untruncated_normal_presets
 from .port import Port, bfloat16_array, dtype_name, no_such_device
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
-
-FLOATING = ("float16", "bfloat16", "float32", "float64")
 
 
 def paddle_dtype(dtype) -> str:
@@ -256,6 +255,11 @@ class PaddleAdapter(Port):
     def check_device(self, device: str) -> str:
         return check_paddle_device(device)
 
+    def lacks_kernel(self, error: BaseException, dtype: str) -> bool:
+        """Paddle's missing kernel: ``RuntimeError: (NotFound) The kernel with key (CPU,
+        ..., float16) of kernel `qr` is not registered``."""
+        return isinstance(error, RuntimeError) and "(NotFound)" in str(error)
+
     def build(self, name: str, kwargs: dict):
         seed = kwargs.pop("seed", None)
         make_initializer = BUILDERS[name](**kwargs)
@@ -265,17 +269,8 @@ class PaddleAdapter(Port):
             native = paddle_shape(shape)
             if seed is not None:
                 paddle.seed(seed)  # the global default generator (see "Seeds")
-            try:
-                initializer = make_initializer(native, pdtype)  # Identity computes here
-                param = paddle.create_parameter(
-                    list(native), pdtype, default_initializer=initializer
-                )
-            except RuntimeError as error:
-                if pdtype in FLOATING and "NotFound" in str(error):  # no kernel for the dtype
-                    raise NotImplementedError(
-                        f"no {dtype} kernel on {self.device}: {str(error).splitlines()[0]}"
-                    ) from error
-                raise
+            initializer = make_initializer(native, pdtype)  # Identity computes here
+            param = paddle.create_parameter(list(native), pdtype, default_initializer=initializer)
             host = to_keras_layout(param).numpy()
             if param.dtype == paddle.bfloat16:  # .numpy() gives its bits as uint16 (port.py)
                 return bfloat16_array(host)

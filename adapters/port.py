@@ -194,10 +194,11 @@ class Port:
         """``draw(shape, dtype)`` of the initializer ``name`` made with ``kwargs``."""
         raise NotImplementedError
 
-    def lacks_kernel(self, error: BaseException) -> bool:
-        """Whether ``error``, raised for a floating dtype, says the framework has no kernel
-        for that dtype (then the case is unsupported, not a failure). The kit's default:
-        only ``NotImplementedError`` says so."""
+    def lacks_kernel(self, error: BaseException, dtype: str) -> bool:
+        """Whether ``error``, raised for the floating ``dtype``, says the framework has no
+        kernel for it (then the case is unsupported, not a failure). The kit's default:
+        only ``NotImplementedError`` says so. A port overrides it with its framework's
+        wording, as narrowly as that allows: anything else surfaces as an error."""
         return False
 
     def is_random(self, name: str) -> bool:
@@ -219,15 +220,26 @@ class Port:
                         f"{type(error).__name__}: {error}"
                     ) from error
                 if isinstance(error, NotImplementedError) or (
-                    is_floating(dtype) and self.lacks_kernel(error)
+                    is_floating(dtype) and self.lacks_kernel(error, dtype)
                 ):
                     raise NotImplementedError(
                         f"{self.name}: {name} is not implemented for dtype {dtype}: "
-                        f"{type(error).__name__}: {error}"
+                        f"{type(error).__name__}: {first_line(error)}"
                     ) from error
                 raise
 
         return init
+
+
+def first_line(error: BaseException) -> str:
+    """What an error says, in a line: a failed compiler's (``CalledProcessError``) first
+    diagnostic from its standard error, else the message's first line."""
+    stderr = getattr(error, "stderr", None)
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode(errors="replace")
+    lines = [line for line in (stderr or str(error)).splitlines() if line.strip()]
+    diagnostics = [line for line in lines if "error" in line.lower()]
+    return (diagnostics or lines or [""])[0].strip()
 
 
 def _conforms(port: Port) -> Adapter:

@@ -171,6 +171,36 @@ def test_unknown_identifier_or_config_key_is_a_value_error(adapter, identifier, 
         adapter.make(identifier, config)(DENSE, "float32")
 
 
+#: framework -> ``(identifier, dtype)`` it has no kernel for here, and the words of the
+#: framework's error (each port's ``lacks_kernel``: Paddle has no float16 ``qr`` on CPU;
+#: tinygrad's C renderer emits bfloat16 code clang rejects).
+MISSING_KERNELS = {
+    "paddle": ("Orthogonal", "float16", "RuntimeError: (NotFound)"),
+    "tinygrad": ("Zeros", "bfloat16", "CalledProcessError"),
+}
+
+
+def test_a_missing_kernel_is_unsupported_and_nothing_else_is(adapter):
+    if adapter.name not in MISSING_KERNELS:
+        pytest.skip(f"{adapter.name} reports no missing kernel through lacks_kernel")
+    identifier, dtype, words = MISSING_KERNELS[adapter.name]
+    with pytest.raises(NotImplementedError, match=f"{identifier} is not implemented for dtype"):
+        try:
+            adapter.make(identifier, {})(SQUARE, dtype)
+        except NotImplementedError as error:
+            assert words in str(error), error
+            raise
+    # the hook is narrow: another error, or the same one in float32, is not a missing kernel
+    assert not adapter.lacks_kernel(ValueError("(NotFound) no such key"), "float32")
+    assert not adapter.lacks_kernel(RuntimeError("Need minval < maxval"), dtype)
+    if adapter.name == "tinygrad":
+        import subprocess
+
+        compile_failure = subprocess.CalledProcessError(1, ["clang"])
+        assert adapter.lacks_kernel(compile_failure, "bfloat16")
+        assert not adapter.lacks_kernel(compile_failure, "float32")
+
+
 @pytest.fixture(scope="module")
 def nnx():
     """``flax.nnx``, imported outside the test: importing flax the first time in a process
