@@ -7,8 +7,11 @@ A conforming implementation must fail a full default run with probability <= 1e-
 runs is <= 0.1. ``--impl`` (default ``numpy``, the float64 reference) may name any
 conforming implementation: the float32 ports of ``adapters/conforming.py``
 (``initializer_conformance.adapters.conforming:TorchLikeFloat32``, ``...:JaxLikeFloat32``)
-compute the way real frameworks do. Writes ``benchmarks/results/false_alarms.md`` (or
-``--output``).
+compute the way real frameworks do, and the framework adapters (``--impl torch``). Writes
+``benchmarks/results/false_alarms.md`` (or ``--output``) after every run, each row with
+the commit it ran at; ``--resume`` continues such a file (a measurement of 100 runs takes
+an hour on 2 cores and may be stopped), ``--rerun SEED...`` runs seeds again and keeps
+their earlier result as a note.
 """
 
 from __future__ import annotations
