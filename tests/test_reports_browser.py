@@ -336,7 +336,7 @@ def site(tmp_path_factory):
     from initializer_conformance.reports import __main__ as cli
 
     out = tmp_path_factory.mktemp("site")
-    frameworks = Path(__file__).resolve().parent.parent / "reports" / "frameworks"
+    frameworks = Path(__file__).resolve().parent / "data" / "frameworks"
     for path in frameworks.glob("*.json"):
         shutil.copy(path, out / path.name)
     assert cli.main(["render", str(out / "torch.json")]) == 0

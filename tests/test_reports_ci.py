@@ -15,7 +15,7 @@ from initializer_conformance.reports import __main__ as cli
 from initializer_conformance.reports import diff, results, summary
 from tests.results_data import a_run, a_test
 
-FRAMEWORKS = ROOT / "reports" / "frameworks"
+FRAMEWORKS = ROOT / "tests" / "data" / "frameworks"
 
 #: SwappedFans on two checks: a failure (test_fans[he_normal]), a pass (glorot_uniform's probe)
 #: and, declared known, test_law and test_scale of he_normal (one reason for both).

@@ -1,8 +1,10 @@
 """Reports that people act on (issue 16), without a browser: causes named and grouped,
 the comparison page, the run page's order and filters' data, the plots.
 
-The committed framework results (reports/frameworks/*.json) are real inputs: torch's
-untruncated normals, the fans of rank 0 and 1, Keras 3's rectangular eye, ...
+Real framework results are the inputs: torch's untruncated normals, the fans of rank 0
+and 1, Keras 3's rectangular eye, ... A frozen copy (tests/data/frameworks/*.json: the
+framework pages of 2026-11-29), so that the published pages in reports/frameworks/ can be
+regenerated without moving these tests' expectations.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from initializer_conformance.reports import causes, plots, render, results
 from initializer_conformance.reports.plugin import ReportPlugin
 from tests.results_data import a_run, a_test
 
-FRAMEWORKS = ROOT / "reports" / "frameworks"
+FRAMEWORKS = ROOT / "tests" / "data" / "frameworks"
 
 
 def _load(name: str) -> dict:
