@@ -19,10 +19,9 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import subprocess
 from dataclasses import dataclass
 
-from .runs import ROOT, Outcome, run_many
+from .runs import ROOT, Outcome, git, run_many, uncommitted_suite_files
 
 #: The test modules whose checks are all exact (they spend no alpha), deselected by
 #: ``--statistical-only``.
@@ -103,13 +102,8 @@ class Run:
 
 
 def head_commit() -> str:
-    """The commit the runs start at (``+`` when the work tree has changes)."""
-    git = ["git", "-C", str(ROOT)]
-    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(
-        [*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
-    ).stdout.strip()
-    return head.stdout.strip() + ("+" if dirty else "")
+    """The commit the runs start at (``+`` when the suite's files differ from it)."""
+    return git("rev-parse", "--short", "HEAD") + ("+" if uncommitted_suite_files() else "")
 
 
 ROW = re.compile(r"^\| (\d+) \| (-?\d+) \| (\d+) \| (.*) \| (\w+\+?) \|$")

@@ -28,7 +28,6 @@ import os
 import platform
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,7 @@ from pathlib import Path
 
 from initializer_conformance.conformance import calllog
 
-from .runs import ROOT
+from .runs import ROOT, git, uncommitted_suite_files
 
 #: The reference first: every other run is measured against it.
 TARGETS = (
@@ -206,19 +205,10 @@ def machine() -> str:
 
 def revision() -> str:
     """The commit measured, and whether the suite's files differed from it."""
-    git = shutil.which("git")
-    if git is None:
+    head = git("log", "-1", "--format=%h %s")
+    if not head:
         return "unknown"
-    head = subprocess.run(
-        [git, "log", "-1", "--format=%h %s"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    dirty = subprocess.run(
-        [git, "status", "--porcelain", "--", "conformance", "adapters", "reference"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\n")
-    changed = [line for line in dirty if line.strip()]
+    changed = uncommitted_suite_files()
     return f"`{head}`" + (
         f" plus {len(changed)} uncommitted file(s) of the suite" if changed else ""
     )

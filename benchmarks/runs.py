@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +22,22 @@ class Outcome:
     failed: list[str]  # node ids
     seconds: float
     summary: str  # pytest's last line
+
+
+#: The suite's files: a run's verdict depends on these (and on nothing else of the tree).
+SUITE_FILES = ("conformance", "adapters", "reference")
+
+
+def git(*args: str) -> str:
+    """``git ARGS`` in the repository, its output stripped ("" without git)."""
+    if shutil.which("git") is None:
+        return ""
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+
+def uncommitted_suite_files() -> list[str]:
+    """The suite's files that differ from the commit checked out."""
+    return [line for line in git("status", "--porcelain", "--", *SUITE_FILES).split("\n") if line]
 
 
 def suite_command(*args: str) -> tuple[list[str], dict[str, str]]:
