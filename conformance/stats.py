@@ -219,10 +219,8 @@ def variance(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
     y = np.square(x - law.mean)
     if isinstance(law, Rounded) and _constant_deviation_law(law):
         return _constant_deviation(y, law, alpha)
-    var_y = m4 - m2 * m2
-    skew_s = (m6 - 3 * m2 * m4 + 2 * m2**3) / var_y**1.5 / math.sqrt(n)
+    var_y, null = _null_of_spread(m2, m4, m6, n)
     z = (float(y.sum()) - n * m2) / math.sqrt(n * var_y)
-    null = stats.pearson3(skew_s)
     ratio = math.sqrt(float(y.mean()) / m2)
     return Verdict(
         "variance (Pearson III, 3 moments)",
@@ -232,6 +230,13 @@ def variance(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
         n,
         f"observed/expected std = {ratio:.4f}",
     )
+
+
+def _null_of_spread(m2: float, m4: float, m6: float, n: int):
+    """``(Var((x - μ)²), null)``: the Pearson III law of the standardised ``S`` of
+    :func:`variance` for a law of central moments ``m2, m4, m6`` and ``n`` values."""
+    var_y = m4 - m2 * m2
+    return var_y, stats.pearson3((m6 - 3 * m2 * m4 + 2 * m2**3) / var_y**1.5 / math.sqrt(n))
 
 
 #: Relative tolerance on squared deviations that are equal but for float64 rounding.
@@ -366,8 +371,7 @@ def detectable_std_errors(law, n: int, alpha: float, power: float) -> tuple[floa
     Pearson III variable and ``c = n·m2 / sqrt(n·Var((x - μ)²))``; the test rejects with
     probability ``power`` when ``r² = (z_crit + c) / (z_power + c)``."""
     m2, m4, m6 = central_moments(law)
-    var_y = m4 - m2 * m2
-    null = stats.pearson3((m6 - 3 * m2 * m4 + 2 * m2**3) / var_y**1.5 / math.sqrt(n))
+    var_y, null = _null_of_spread(m2, m4, m6, n)
     c = math.sqrt(n) * m2 / math.sqrt(var_y)
     low_crit, high_crit = null.ppf(alpha / 2), null.isf(alpha / 2)
     shrink = (low_crit + c) / (null.ppf(power) + c)
