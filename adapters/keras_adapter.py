@@ -143,6 +143,12 @@ if BACKEND == "jax":
 
 K = keras.initializers
 
+# Keras imports tensorflow, when it is installed, on the first serialize() (to look for a
+# tf.TensorShape): a few seconds on an idle machine, but past the 60 s call timeout on a
+# loaded one, where the interrupted import then broke every later serialization check
+# (55 errors in one keras-torch run). Paid here, once, outside the suite's timer.
+K.serialize(K.Zeros())
+
 
 def backend_version(backend: str = BACKEND) -> str:
     """``"jax 0.10.2"``: the backend framework and its version."""
