@@ -88,7 +88,9 @@ values of ``he_normal``, ``glorot_uniform``, ``normal`` and ``truncated_normal``
 float32 and float64, by at most 2.4e-7), far below what any check can see (a bound is
 allowed 2 eps of its scale, SPEC.md decision 10). JAX's own variable decides when set:
 ``JAX_DISABLE_MOST_OPTIMIZATIONS=0 pytest conformance --impl=jax`` compiles at XLA's
-default level.
+default level. The adapter also sets ``--xla_cpu_use_fusion_emitters=false`` in
+``XLA_FLAGS`` (unless it is set there): XLA's older LLVM emitters compile the fused
+kernels about 2x faster and compute the very same values (``adapters/jax_setup.py``).
 
 Validation: from JAX where JAX checks (unknown ``mode``/``distribution`` raise
 ``ValueError`` when called, ``orthogonal`` rank < 2). JAX does not check

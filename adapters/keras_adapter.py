@@ -84,9 +84,10 @@ dtypes: the dtype name goes to Keras unchanged (``None``: Keras's ``floatx()``,
 float32). On the jax backend the adapter sets ``jax.config.update("jax_enable_x64",
 True)`` when imported (process-wide, as ``adapters.jax_adapter`` does): without it
 JAX returns float32 for ``"float64"`` and int32 for ``"int64"``, with only a
-``UserWarning`` (see the findings), and ``jax_disable_most_optimizations`` unless
-``JAX_DISABLE_MOST_OPTIMIZATIONS`` is set (XLA compiles each shape's samplers 4x faster;
-values within an ulp or two: ``adapters/jax_adapter.py``, "Compilation"). Integer dtypes
+``UserWarning`` (see the findings), and fast compilation unless
+``JAX_DISABLE_MOST_OPTIMIZATIONS`` is set (``jax_disable_most_optimizations`` and XLA's older
+CPU emitters: each shape's samplers compile about 8x faster, values within an ulp or two:
+``adapters/jax_setup.py``). Integer dtypes
 for a random initializer (one with a ``seed``): where Keras *refuses* them with another
 exception type (torch's ``NotImplementedError`` "normal_kernel_cpu not implemented for 'Int'", TensorFlow's
 ``TypeError`` "Cannot convert 0.0 to EagerTensor of dtype int32"; the types in
@@ -141,6 +142,12 @@ if BACKEND == "jax":
     configure()  # x64 and compilation, as for the jax port (adapters/jax_setup.py)
 
 K = keras.initializers
+
+# Keras imports tensorflow, when it is installed, on the first serialize() (to look for a
+# tf.TensorShape): a few seconds on an idle machine, but past the 60 s call timeout on a
+# loaded one, where the interrupted import then broke every later serialization check
+# (55 errors in one keras-torch run). Paid here, once, outside the suite's timer.
+K.serialize(K.Zeros())
 
 
 def backend_version(backend: str = BACKEND) -> str:

@@ -39,7 +39,7 @@ from initializer_conformance.conformance.probes import (
     check_probe,
 )
 from initializer_conformance.conformance.run import FIXED_ALPHA, Run, activate
-from initializer_conformance.conformance.sampling import Context, Sample
+from initializer_conformance.conformance.sampling import MAX_CALLS, N_TARGET, Context, Sample
 from initializer_conformance.reference import dtypes
 from initializer_conformance.reference.laws import (
     TRUNCATION_WIDTH,
@@ -181,8 +181,8 @@ def low_precision_truncated(law: TruncatedNormal, dtype: str):
     return draw
 
 
-#: Pooled sample sizes of one Hypothesis example: a scalar's 256 calls ... a full example.
-SAMPLE_SIZES = (256, 1_024, 4_096, 20_000)
+#: Pooled sample sizes of one Hypothesis example: a scalar's MAX_CALLS values ... a full one.
+SAMPLE_SIZES = (MAX_CALLS, 256, 1_024, 4_096, N_TARGET)
 
 
 def sample_size_table() -> list[str]:
@@ -199,7 +199,7 @@ def sample_size_table() -> list[str]:
         cells = []
         for n in SAMPLE_SIZES:
             low, high = stats.detectable_std_errors(law, n, alpha, 0.9)
-            cells.append(f"−{low:.1%} / +{high:.1%}")
+            cells.append(f"{'none' if math.isnan(low) else f'−{low:.1%}'} / +{high:.1%}")
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return rows
 
@@ -298,9 +298,11 @@ def main() -> None:
         "",
         "## One Hypothesis example: the std error its variance test detects",
         "",
-        f"An example pools n = min(20,000, 256 × output size) values; its tests run at alpha "
-        f"{Run().hypothesis_alpha:.3g} (profile `ci`). The relative std error detected with "
-        "power 0.9 (normal theory, `stats.detectable_std_errors`), too small / too large:",
+        f"An example pools n = min({N_TARGET:,}, {MAX_CALLS} × output size) values; its tests "
+        f"run at alpha {Run().hypothesis_alpha:.3g} (profile `ci`). The relative std error its "
+        "variance test detects with power 0.9 (`stats.detectable_std_errors`: the test's own "
+        "Pearson III law, exact for a normal law), too small / too large (none: no std that "
+        "small):",
         "",
         *sample_size_table(),
         "",

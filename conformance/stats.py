@@ -219,10 +219,8 @@ def variance(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
     y = np.square(x - law.mean)
     if isinstance(law, Rounded) and _constant_deviation_law(law):
         return _constant_deviation(y, law, alpha)
-    var_y = m4 - m2 * m2
-    skew_s = (m6 - 3 * m2 * m4 + 2 * m2**3) / var_y**1.5 / math.sqrt(n)
+    var_y, null = _null_of_spread(m2, m4, m6, n)
     z = (float(y.sum()) - n * m2) / math.sqrt(n * var_y)
-    null = stats.pearson3(skew_s)
     ratio = math.sqrt(float(y.mean()) / m2)
     return Verdict(
         "variance (Pearson III, 3 moments)",
@@ -232,6 +230,13 @@ def variance(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
         n,
         f"observed/expected std = {ratio:.4f}",
     )
+
+
+def _null_of_spread(m2: float, m4: float, m6: float, n: int):
+    """``(Var((x - μ)²), null)``: the Pearson III law of the standardised ``S`` of
+    :func:`variance` for a law of central moments ``m2, m4, m6`` and ``n`` values."""
+    var_y = m4 - m2 * m2
+    return var_y, stats.pearson3((m6 - 3 * m2 * m4 + 2 * m2**3) / var_y**1.5 / math.sqrt(n))
 
 
 #: Relative tolerance on squared deviations that are equal but for float64 rounding.
@@ -359,13 +364,20 @@ def samples_for_scale_power(
 
 def detectable_std_errors(law, n: int, alpha: float, power: float) -> tuple[float, float]:
     """The relative std errors ``(too small, too large)`` that :func:`variance` detects
-    with ``power`` on ``n`` values (the normal theory of :func:`samples_for_scale_power`,
-    both directions); ``nan`` where no std that small can be told apart (n too small)."""
-    m2, m4, _ = central_moments(law)
-    z = stats.norm.isf(alpha / 2) + stats.norm.isf(1 - power)
-    change = z * math.sqrt((m4 / m2**2 - 1) / n)  # the relative change of the variance
-    low = 1 - math.sqrt(1 - change) if change < 1 else math.nan
-    return low, math.sqrt(1 + change) - 1
+    with ``power`` on ``n`` values; ``nan`` where no std that small can be told apart.
+
+    Exact for the test as it is computed: a std off by a factor ``r`` scales ``S`` by
+    ``r²``, so its standardised statistic is ``r²·Z₀ + (r² - 1)·c`` with ``Z₀`` the null's
+    Pearson III variable and ``c = n·m2 / sqrt(n·Var((x - μ)²))``; the test rejects with
+    probability ``power`` when ``r² = (z_crit + c) / (z_power + c)``."""
+    m2, m4, m6 = central_moments(law)
+    var_y, null = _null_of_spread(m2, m4, m6, n)
+    c = math.sqrt(n) * m2 / math.sqrt(var_y)
+    low_crit, high_crit = null.ppf(alpha / 2), null.isf(alpha / 2)
+    shrink = (low_crit + c) / (null.ppf(power) + c)
+    grow = (high_crit + c) / (null.ppf(1 - power) + c)
+    low = 1 - math.sqrt(shrink) if low_crit + c > 0 else math.nan
+    return low, math.sqrt(grow) - 1
 
 
 # -- structure of one output (test_structure.py) ----------------------------------------------

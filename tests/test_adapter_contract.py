@@ -225,3 +225,29 @@ def test_flax_adapter_makes_the_call_a_flax_layer_makes(nnx):
     assert np.array_equal(
         np.asarray(layer.kernel[...]), adapter.make("glorot_uniform", {"seed": 7})(DENSE, "float64")
     )
+
+
+def test_keras_pays_its_lazy_tensorflow_import_when_loaded():
+    """Keras 3 imports tensorflow (when installed) on its first ``serialize()``. Inside a
+    check that import runs under the suite's call timeout, and on a loaded machine an
+    interrupted import broke every later serialization check; the adapter pays it when
+    it is loaded. In a fresh process, on the numpy backend (which never imports
+    tensorflow itself)."""
+    import importlib.util
+    import os
+    import subprocess
+
+    if importlib.util.find_spec("keras") is None:
+        pytest.skip('keras is not installed (pip install -e ".[keras]")')
+    if importlib.util.find_spec("tensorflow") is None:
+        pytest.skip("tensorflow is not installed: Keras has nothing to import lazily")
+    probe = (
+        "import sys, keras; before = 'tensorflow' in sys.modules; "
+        "from initializer_conformance import adapters; adapters.load_adapter('keras'); "
+        "print(before, 'tensorflow' in sys.modules)"
+    )
+    env = {**os.environ, "KERAS_BACKEND": "numpy"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split()[-2:] == ["False", "True"], out.stdout + out.stderr

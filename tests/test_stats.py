@@ -4,6 +4,8 @@
 here is shown to fail on a deliberately wrong sample.)
 """
 
+import math
+
 import numpy as np
 import pytest
 from scipy import stats as scipy_stats
@@ -129,6 +131,29 @@ def test_power_formula_matches_a_simulation():
         [not stats.variance(wrong.sample(rng, (n,)), law, alpha).passed for _ in range(100)]
     )
     assert detected >= 0.95  # 0.99 expected; P(< 95 of 100) ≈ 5e-4
+
+
+@pytest.mark.parametrize("n", [64, 256, 20_000])
+def test_detectable_std_errors_are_the_variance_tests_own(n):
+    """For a normal law ``S/σ²`` is χ²ₙ, so the errors detected with power 0.9 are known in
+    closed form; and a sample with the detected error really is rejected 90 % of the time."""
+    law, alpha = Normal(0.0, 1.0), 1e-3
+    low, high = stats.detectable_std_errors(law, n, alpha, 0.9)
+    chi2 = scipy_stats.chi2(n)
+    assert 1 - low == pytest.approx(math.sqrt(chi2.ppf(alpha / 2) / chi2.ppf(0.9)), rel=1e-6)
+    assert 1 + high == pytest.approx(math.sqrt(chi2.isf(alpha / 2) / chi2.ppf(0.1)), rel=1e-6)
+    rng = np.random.default_rng(n)
+    for factor in (1 - low, 1 + high):
+        rejected = np.mean(
+            [not stats.variance(rng.normal(0, factor, n), law, alpha).passed for _ in range(400)]
+        )
+        assert 0.84 <= rejected <= 0.96  # 0.9 expected; sd 0.015
+
+
+def test_no_std_too_small_is_detectable_below_a_handful_of_values():
+    """With very few values even a std of 0 is not rejected with power 0.9: ``nan``."""
+    low, high = stats.detectable_std_errors(Uniform(-1.0, 1.0), 4, 2.19e-7, 0.9)
+    assert math.isnan(low) and high > 1
 
 
 # -- p-values at their extremes ---------------------------------------------------------------
