@@ -247,11 +247,9 @@ class OrthogonalWithoutSignFix(Mutant):
             return init
 
         def call(shape, dtype=None):
-            law = init.law(tuple(shape))
-            a = init.rng().standard_normal((max(law.rows, law.cols), min(law.rows, law.cols)))
-            q = np.linalg.qr(a)[0]
-            q = q if law.rows >= law.cols else q.T
-            return (law.gain * q.reshape(shape)).astype(init._check_dtype(dtype))
+            return qr_orthogonal(
+                init, shape, dtype, np.random.Generator.standard_normal, sign_fix=False
+            )
 
         return call
 
@@ -271,14 +269,25 @@ class OrthogonalOfUniformMatrix(Mutant):
             return init
 
         def call(shape, dtype=None):
-            law = init.law(tuple(shape))
-            a = init.rng().uniform(-1.0, 1.0, (max(law.rows, law.cols), min(law.rows, law.cols)))
-            q, r = np.linalg.qr(a)
-            q = q * np.sign(np.diag(r))
-            q = q if law.rows >= law.cols else q.T
-            return (law.gain * q.reshape(shape)).astype(init._check_dtype(dtype))
+            return qr_orthogonal(init, shape, dtype, uniform_entries, sign_fix=True)
 
         return call
+
+
+def uniform_entries(rng, size):
+    return rng.uniform(-1.0, 1.0, size)
+
+
+def qr_orthogonal(init, shape, dtype, entries, sign_fix: bool):
+    """Orthogonal as a port computes it: the Q of a QR of a tall matrix whose entries are
+    ``entries(rng, (rows, cols))``, its columns' signs fixed by ``sign(diag R)`` or not,
+    transposed back for a wide output."""
+    law = init.law(tuple(shape))
+    q, r = np.linalg.qr(entries(init.rng(), (max(law.rows, law.cols), min(law.rows, law.cols))))
+    if sign_fix:
+        q = q * np.sign(np.diag(r))
+    q = q if law.rows >= law.cols else q.T
+    return (law.gain * q.reshape(shape)).astype(init._check_dtype(dtype))
 
 
 class OrthogonalIgnoresGain(Mutant):
