@@ -6,6 +6,9 @@ about a broken adapter. Each framework's checks are skipped, saying so, when the
 framework is not installed.
 """
 
+import importlib.util
+import os
+import subprocess
 import sys
 
 import numpy as np
@@ -233,10 +236,6 @@ def test_keras_pays_its_lazy_tensorflow_import_when_loaded():
     interrupted import broke every later serialization check; the adapter pays it when
     it is loaded. In a fresh process, on the numpy backend (which never imports
     tensorflow itself)."""
-    import importlib.util
-    import os
-    import subprocess
-
     if importlib.util.find_spec("keras") is None:
         pytest.skip('keras is not installed (pip install -e ".[keras]")')
     if importlib.util.find_spec("tensorflow") is None:
