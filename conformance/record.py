@@ -109,7 +109,7 @@ def findings(record: Record, error: BaseException | None = None) -> list[dict]:
     (dicts, lists, str, float, int, bool, None)::
 
         {"check": "scale", "title": ..., "passed": false, "expected": ..., "observed": ...,
-         "statistics": [{"test", "statistic", "pvalue", "alpha", "n", "effect", "passed"}],
+         "statistics": [{"test", "statistic", "pvalue", "alpha", "n", "effect", "passed", "tested"}],
          "causes": [...], "case": {"identifier", "config", "shape", "dtype", "seed"},
          "call": "adapter.make(...)(...)", "law": {"formula", "type", "params",
          "identifier", "config", "shape", "edition"},
@@ -157,6 +157,7 @@ def _finding(check: dict, with_sample: bool = True) -> dict:
                 "n": int(v.n),
                 "effect": v.effect,
                 "passed": bool(v.passed),
+                "tested": bool(v.tested),
             }
             for v in check["verdicts"]
         ],
