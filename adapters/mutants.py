@@ -129,6 +129,14 @@ class FanAvgNotHalved(LawMutant):
     bug = "fan_avg_not_halved"
 
 
+class FanAvgFloorDivision(LawMutant):
+    """fan_avg computed as (fan_in + fan_out) // 2 (Keras 1 on Python 2): on an odd sum of
+    fans, a smaller n (std 22 % high on (1, 2))."""
+
+    caught_by = "test_fans"
+    bug = "fan_avg_floor_division"
+
+
 # -- truncation -----------------------------------------------------------------------------
 
 

@@ -22,7 +22,13 @@ from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from initializer_conformance import adapters
 from initializer_conformance.conformance import deviations, options
-from initializer_conformance.conformance.run import FALSE_ALARM_BUDGET, Run, activate
+from initializer_conformance.conformance.run import (
+    FALSE_ALARM_BUDGET,
+    Run,
+    activate,
+    case_seed,
+    item_subject,
+)
 from initializer_conformance.conformance.sampling import (
     SHARED_SAMPLES,
     UNSUPPORTED,
@@ -107,12 +113,6 @@ class Suite:
         settings.load_profile(self._previous_profile or "default")
 
     def pytest_collection_modifyitems(self, items):
-        # Every Hypothesis test draws from the run's seed: a run is replayed exactly by
-        # giving the same --conformance-seed, and examples never come from global state.
-        for item in items:
-            function = getattr(item, "function", None)
-            if getattr(function, "is_hypothesis_test", False):
-                hypothesis.seed(self.run.seed)(function)
         # The checks that share their samples (conformance/sampling.py) run one initializer
         # after the other, so that xdist, which hands out runs of consecutive tests, mostly
         # sends the three of one initializer to the same worker.
@@ -132,6 +132,13 @@ class Suite:
         # xdist run (which runs no test itself) can add up the whole run's ledger.
         start = len(self.run.spent)
         self.run.item, self.run.unsupported, self.run.supported = item, [], 0
+        # Every Hypothesis test draws from a seed derived from the run's and the initializer
+        # it tests: a run is replayed exactly by giving the same --conformance-seed, each
+        # initializer explores cases of its own (one seed for all drew the same 25 cases
+        # for every initializer), and examples never come from global state. The checks of
+        # one initializer that share their samples (sampling.SHARED_SAMPLES) draw the same.
+        if getattr(getattr(item, "function", None), "is_hypothesis_test", False):
+            hypothesis.seed(case_seed(self.run.seed, item_subject(item)))(item.function)
         try:
             outcome = yield
         finally:

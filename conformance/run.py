@@ -27,6 +27,7 @@ project asserts that a default run stays within the budget.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shlex
 from collections import Counter, OrderedDict, deque
@@ -46,7 +47,7 @@ from initializer_conformance.reference.editions import DEFAULT_EDITION, Edition
 FALSE_ALARM_BUDGET = 1e-3
 HYPOTHESIS_SHARE = 7e-4
 HYPOTHESIS_SLOTS = 100  # statistical tests in one round of examples (upper bound)
-PINNED_EXAMPLES = 7  # @example cases per property test (upper bound)
+PINNED_EXAMPLES = 8  # @example cases per property test (upper bound)
 FIXED_SLOTS = 400  # statistical tests of the fixed tier (upper bound)
 FIXED_ALPHA = (FALSE_ALARM_BUDGET - HYPOTHESIS_SHARE) / FIXED_SLOTS  # 7.5e-7
 
@@ -181,6 +182,21 @@ def _relative(path, start: Path) -> str | None:
         return Path(path).resolve().relative_to(start.resolve()).as_posix()
     except ValueError:
         return None
+
+
+def case_seed(seed: int, subject: str) -> int:
+    """The seed of the Hypothesis cases of ``subject`` (an initializer, or a test without
+    one) in a run of seed ``seed``: a hash of both, so that each initializer draws its own
+    cases and nearby run seeds share none."""
+    digest = hashlib.blake2b(f"{seed}/cases/{subject}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little") >> 1
+
+
+def item_subject(item) -> str:
+    """What a pytest item's cases are drawn for: its ``identifier`` parameter (the
+    initializer), else the test's name."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return str(params.get("identifier", getattr(item, "originalname", item.name)))
 
 
 _current: Run | None = None

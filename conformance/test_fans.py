@@ -7,7 +7,13 @@ from initializer_conformance.conformance.assertions import assert_scale
 from initializer_conformance.conformance.identifiers import FAN_SCALED
 from initializer_conformance.conformance.run import current
 from initializer_conformance.conformance.sampling import sample_case
-from initializer_conformance.conformance.strategies import FAN_EXAMPLES, cases, fan_shapes, pinned
+from initializer_conformance.conformance.strategies import (
+    FAN_EXAMPLES,
+    FAN_MAX_CALLS,
+    cases,
+    fan_shapes,
+    pinned,
+)
 
 
 @pytest.mark.parametrize("identifier", FAN_SCALED)
@@ -15,5 +21,5 @@ from initializer_conformance.conformance.strategies import FAN_EXAMPLES, cases, 
 @pinned(*FAN_EXAMPLES)
 def test_fans(identifier, case):
     """The variance is scale / n with n from the Keras-layout fans of the shape."""
-    ctx, law, sample = sample_case(identifier, case)
+    ctx, law, sample = sample_case(identifier, case, max_calls=FAN_MAX_CALLS)
     assert_scale(sample, law, ctx, current().hypothesis_alpha)

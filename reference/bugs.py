@@ -127,6 +127,15 @@ def _fan_avg_not_halved(init, shape):
     return variance_scaling_law(init.scale, sum(fans(shape)), _family(init))
 
 
+def _fan_avg_floor_division(init, shape):
+    if not isinstance(init, VarianceScaling) or init.mode != "fan_avg":
+        return None
+    n = sum(fans(shape)) // 2
+    if 2 * n == sum(fans(shape)):  # an even sum: the same n
+        return None
+    return variance_scaling_law(init.scale, max(1, n), _family(init))
+
+
 def _he_scale_1_96(init, shape):
     if not isinstance(init, VarianceScaling) or init.scale != 2.0:
         return None
@@ -169,6 +178,10 @@ BUGS: dict[str, Bug] = {
         "receptive field ignored: fans are the channel counts", _with_fans(_channels_only)
     ),
     "fan_avg_not_halved": Bug("fan_avg = fan_in + fan_out, not halved", _fan_avg_not_halved),
+    # Keras 1 on Python 2: (fan_in + fan_out) / 2 of two ints is an integer division
+    "fan_avg_floor_division": Bug(
+        "fan_avg = (fan_in + fan_out) // 2: integer division", _fan_avg_floor_division
+    ),
     **{
         f"mode_{mode}": Bug(f"mode {mode!r} used instead of the given mode", _mode(mode))
         for mode in MODES
