@@ -68,21 +68,44 @@ def _maybe(strategy):
     return st.one_of(st.none(), strategy)
 
 
+_LOW = st.floats(-10, 10, allow_subnormal=False)
+_WIDTH = st.floats(1e-3, 20)
+
+
 @st.composite
 def uniform_bounds(draw):
     """``(minval, maxval)`` with ``minval < maxval`` by a margin float32 can resolve."""
-    low = draw(st.floats(-10, 10, allow_subnormal=False))
-    width = draw(st.floats(1e-3, 20)) * max(1.0, abs(low))
+    low = draw(_LOW)
+    width = draw(_WIDTH) * max(1.0, abs(low))
     return low, low + width
+
+
+# The knobs' strategies, built (and validated by Hypothesis) once, not at every draw.
+_BOUNDS = _maybe(uniform_bounds())
+_MEAN = _maybe(st.floats(-10, 10, allow_subnormal=False))
+_STDDEV = _maybe(st.floats(1e-3, 10))
+_SCALE = _maybe(st.floats(0.01, 100))
+_MODE = _maybe(st.sampled_from(sorted(MODES)))
+_GAIN = _maybe(st.floats(0.1, 10))
+_VALUE = _maybe(st.floats(-100, 100, allow_subnormal=False))
+_DISTRIBUTIONS: dict = {}  # edition name -> its strategy
+
+
+def _distribution():
+    edition = current().edition
+    if edition.name not in _DISTRIBUTIONS:
+        names = sorted(edition.variance_scaling_distributions)
+        _DISTRIBUTIONS[edition.name] = _maybe(st.sampled_from(names))
+    return _DISTRIBUTIONS[edition.name]
 
 
 @st.composite
 def knobs(draw):
     """Every config knob of the spec, each set or left out."""
-    bounds = draw(_maybe(uniform_bounds()))
+    bounds = draw(_BOUNDS)
     minval, maxval = bounds if bounds else (None, None)
-    mean = draw(_maybe(st.floats(-10, 10, allow_subnormal=False)))
-    stddev = draw(_maybe(st.floats(1e-3, 10)))
+    mean = draw(_MEAN)
+    stddev = draw(_STDDEV)
     if mean is not None and stddev is not None:
         stddev = max(stddev, abs(mean) / 1000)  # keep float32 able to resolve the spread
     return {
@@ -90,13 +113,11 @@ def knobs(draw):
         "stddev": stddev,
         "minval": minval,
         "maxval": maxval,
-        "scale": draw(_maybe(st.floats(0.01, 100))),
-        "mode": draw(_maybe(st.sampled_from(sorted(MODES)))),
-        "distribution": draw(
-            _maybe(st.sampled_from(sorted(current().edition.variance_scaling_distributions)))
-        ),
-        "gain": draw(_maybe(st.floats(0.1, 10))),
-        "value": draw(_maybe(st.floats(-100, 100, allow_subnormal=False))),
+        "scale": draw(_SCALE),
+        "mode": draw(_MODE),
+        "distribution": draw(_distribution()),
+        "gain": draw(_GAIN),
+        "value": draw(_VALUE),
     }
 
 

@@ -1,0 +1,640 @@
+"""The calibration audit: every statistical test's false-alarm probability, computed.
+
+    python -m benchmarks.calibration [--seeds 10000] [--jobs 2] [--resume]
+
+A conforming implementation must fail a full default run with probability at most 1e-3
+(``conformance/run.py``). Sampling runs cannot verify that (100 runs bound a rate near
+3e-2), so this audit computes it. With the conformance seed fixed, the cases every property
+test draws are deterministic: the audit enumerates them as the suite's Hypothesis tests
+do (same strategies, same derived seeds, same pinned examples), without drawing a value,
+and for each case and each of its statistical tests computes the probability that a
+conforming implementation fails it. Summed over a run's cases, that is the run's expected
+number of false alarms (an upper bound on its probability of failing).
+
+Three conforming implementations: the reference's law (the continuous law rounded once to
+the output's dtype), and the float32 ports of ``adapters/conforming.py`` (torch-like:
+uniforms on a grid of 2^-24, jax-like: 2^-23; ``mean + std·z`` in float32; a clamp at the
+bounds). Only the tests that see single float32 values (the point mass at a bound) tell
+them apart; every other test's statistic moves by at most 2^-23 relative per value under
+their grids, far below what a test of n <= 10^6 values resolves.
+
+How each probability is computed (``METHODS``):
+
+* exact p-values (KS through scipy's exact Kolmogorov law; the mean test on a 16-bit lattice;
+  the counts test's per-cell binomials; the binomial count and point-mass tests): the
+  probability of rejecting is computed from the exact law of the statistic (a p-value that
+  is exact is at most ``alpha`` with probability at most ``alpha``; the audit computes how
+  much less);
+* the variance test (Pearson III) and the normal-tail mean test on laws that are not
+  normal: the exact law of the sum through its cumulant generating function, by the
+  Lugannani-Rice saddlepoint formula (relative error O(1/n), checked against exact lattice
+  sums and the Irwin-Hall law in ``tests/test_calibration.py``), or exactly, by enumerating
+  the counts of a law of at most 3 atoms;
+* the point mass at a bound: the exact probability, under each implementation, of a value
+  in the window (the float32 ports' generators enumerated over their grid points near the
+  bound), against the test's binomial critical count.
+
+The Cramér-von Mises test is counted at its alpha: its p-value is scipy's finite-n series
+(Csörgő and Faraway), whose tail the suite does not compute here (a stated limit).
+
+Writes ``benchmarks/results/calibration.md`` (and a JSON of per-seed sums beside it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import math
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import optimize, special
+from scipy import stats as sps
+
+from initializer_conformance import reference
+from initializer_conformance.conformance import run as runs
+from initializer_conformance.conformance import stats
+from initializer_conformance.conformance.run import Run, case_seed
+from initializer_conformance.conformance.sampling import MAX_CALLS, N_TARGET
+from initializer_conformance.reference import dtypes, laws, rounding
+from initializer_conformance.reference.dtypes import Rounded
+
+RESULTS = Path(__file__).parent / "results"
+IMPLS = ("reference", "torch-like", "jax-like")
+#: The uniform grid of each implementation's float32 generator (bits of a uniform on [0, 1)).
+GRID_BITS = {"torch-like": 24, "jax-like": 23}
+
+METHODS = {
+    "KS": "exact (the Kolmogorov law of the PIT, scipy's kstwo)",
+    "CvM": "counted at its alpha (scipy's finite-n series; not computed)",
+    "counts": "exact (binomial per cell, Bonferroni: sum over cells)",
+    "variance": "saddlepoint of the exact CGF, or exact (normal law: chi-square; <= 3 atoms)",
+    "mean": "exact lattice law (16-bit lattice), exact (normal), saddlepoint otherwise",
+    "tail count": "exact binomial (two-sided, minlike)",
+    "point mass": "exact binomial at each implementation's probability in the window",
+}
+
+
+# -- the cases ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Property:
+    """A Hypothesis property test of the suite: what it draws and which tests it runs."""
+
+    tests: tuple[str, ...]  # test modules sharing its cases
+    identifiers: tuple[str, ...]
+    strategy: object
+    pinned: tuple
+    max_calls: int
+    checks: tuple[str, ...]  # "law", "scale", "bounds"
+
+
+def properties() -> list[Property]:
+    from initializer_conformance.conformance import strategies as s
+    from initializer_conformance.conformance.identifiers import ELEMENTWISE, FAN_SCALED
+
+    return [
+        Property(
+            ("test_law", "test_scale", "test_bounds"),
+            tuple(ELEMENTWISE),
+            s.cases(),
+            s.ELEMENTWISE_EXAMPLES,
+            MAX_CALLS,
+            ("law", "scale", "bounds"),
+        ),
+        Property(
+            ("test_fans",),
+            tuple(FAN_SCALED),
+            s.cases(s.fan_shapes()),
+            s.FAN_EXAMPLES,
+            s.FAN_MAX_CALLS,
+            ("scale",),
+        ),
+    ]
+
+
+def enumerate_cases(strategy, seed: int, max_examples: int) -> list:
+    """The cases a property test with ``strategy`` draws under the Hypothesis seed ``seed``
+    (the suite's settings: no database; a test that passes is never shrunk)."""
+    import hypothesis
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    seen: list = []
+
+    @settings(
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def collect(case):
+        seen.append(case)
+
+    hypothesis.seed(seed)(collect)
+    collect()
+    return seen
+
+
+def pooled(shape: tuple[int, ...], max_calls: int) -> int:
+    """The values a property pools for a case of ``shape`` (``sampling.collect``)."""
+    size = max(1, math.prod(shape))
+    return size * max(1, min(max_calls, math.ceil(N_TARGET / size)))
+
+
+# -- saddlepoint tails of sums ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointLaw:
+    """A law as weighted points (a discrete law's atoms, or a continuous law's quadrature
+    nodes): what its cumulant generating function needs."""
+
+    points: np.ndarray
+    weights: np.ndarray
+
+    @functools.cached_property
+    def mean(self) -> float:
+        return float(np.dot(self.weights, self.points))
+
+    def cgf(self, t: float) -> tuple[float, float, float]:
+        """``(K(t), K'(t), K''(t))``."""
+        e = t * (self.points - self.mean)
+        shift = float(e.max())
+        w = self.weights * np.exp(e - shift)
+        total = float(w.sum())
+        m1 = float(np.dot(w, self.points)) / total
+        m2 = float(np.dot(w, (self.points - m1) ** 2)) / total
+        return math.log(total) + shift + t * self.mean, m1, m2
+
+    def upper_tail(self, n: int, a: float) -> float:
+        """``P(mean of n values >= a)`` by Lugannani-Rice (``a`` above the mean)."""
+        lo, hi = float(self.points.min()), float(self.points.max())
+        if a >= hi:
+            return float(self.weights[self.points >= hi].sum()) ** n if a == hi else 0.0
+        if a <= self.mean:
+            return 1.0
+        upper = 1.0 / (hi - lo)
+        while self.cgf(upper)[1] < a:  # widen the bracket until it holds the saddlepoint
+            upper *= 4
+        root = optimize.brentq(lambda t: self.cgf(t)[1] - a, 0.0, upper, xtol=1e-300, rtol=1e-13)
+        k, _, k2 = self.cgf(root)
+        w = math.sqrt(max(0.0, 2 * n * (root * a - k)))
+        u = root * math.sqrt(n * k2)
+        if w < 1e-6:
+            return 0.5
+        return float(sps.norm.sf(w) + sps.norm.pdf(w) * (1 / u - 1 / w))
+
+    def lower_tail(self, n: int, a: float) -> float:
+        return PointLaw(-self.points, self.weights).upper_tail(n, -a)
+
+
+def squared(law: PointLaw, centre: float) -> PointLaw:
+    """The law of ``(x - centre)²``."""
+    return PointLaw((law.points - centre) ** 2, law.weights)
+
+
+@functools.cache
+def continuous(family: str) -> PointLaw:
+    """A standardised continuous family as 400 Gauss-Legendre nodes: its CGF to about
+    1e-15 on the range the tails need."""
+    nodes, weights = np.polynomial.legendre.leggauss(400)
+    if family == "uniform":
+        x, w = nodes, weights / 2
+    else:  # the truncated normal on [-2, 2]
+        x = 2 * nodes
+        w = weights * sps.norm.pdf(x)
+        w = w / w.sum()
+    return PointLaw(x, w)
+
+
+#: A law of more atoms than this is merged into as many bins (their mean values) for its
+#: CGF: the moments move by (bin width)²/12 relative, below 1e-6 here.
+MAX_POINTS = 2048
+
+
+def of_rounded(law: Rounded) -> PointLaw:
+    keep = law.masses > 1e-30
+    values, masses = law.values[keep], law.masses[keep] / law.masses[keep].sum()
+    if values.size > MAX_POINTS:
+        edges = np.linspace(values[0], values[-1], MAX_POINTS + 1)
+        bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, MAX_POINTS - 1)
+        weight = np.bincount(bins, weights=masses, minlength=MAX_POINTS)
+        where = np.bincount(bins, weights=masses * values, minlength=MAX_POINTS)
+        used = weight > 0
+        values, masses = where[used] / weight[used], weight[used]
+    return PointLaw(values, masses)
+
+
+# -- rejection probabilities, test by test -------------------------------------------------------
+
+
+def variance_rejection(points: PointLaw, n: int, alpha: float) -> float:
+    """P(the variance test rejects) for values of ``points`` (about the law's mean)."""
+    centre = points.mean
+    y = squared(points, centre)
+    m2 = y.mean
+    m4 = float(np.dot(points.weights, (points.points - centre) ** 4))
+    m6 = float(np.dot(points.weights, (points.points - centre) ** 6))
+    if m4 - m2 * m2 <= 1e-12 * m2 * m2:  # every atom at one distance: the exact test
+        return 0.0
+    var_y, null = stats._null_of_spread(m2, m4, m6, n)
+    sd = math.sqrt(var_y / n)
+    high, low = m2 + null.isf(alpha / 2) * sd, m2 + null.ppf(alpha / 2) * sd
+    atoms = points.weights > 1e-18
+    if np.count_nonzero(atoms) <= 3:
+        return _few_atoms_sum_rejection(y.points[atoms], y.weights[atoms], n, low, high)
+    return y.upper_tail(n, high) + (y.lower_tail(n, low) if low > y.points.min() else 0.0)
+
+
+def _few_atoms_sum_rejection(values, masses, n, low, high) -> float:
+    """Exactly, for a law of at most 3 atoms: P(mean of n values outside [low, high]), by
+    the multinomial counts (a two-dimensional grid of them, pruned to mass > 1e-30)."""
+    masses = masses / masses.sum()
+    if values.size == 1:
+        return 0.0
+    if values.size == 2:
+        k = np.arange(n + 1)
+        means = (k * values[1] + (n - k) * values[0]) / n
+        pmf = sps.binom.pmf(k, n, masses[1])
+        return float(pmf[(means > high) | (means < low)].sum())
+    # three atoms: count of atom 1 (binomial), then atom 2 among the rest (binomial)
+    total = 0.0
+    k1 = np.arange(n + 1)
+    p1 = sps.binom.pmf(k1, n, masses[1])
+    for a in k1[p1 > 1e-30]:
+        k2 = np.arange(n - a + 1)
+        p2 = sps.binom.pmf(k2, n - a, masses[2] / (masses[0] + masses[2]))
+        means = (a * values[1] + k2 * values[2] + (n - a - k2) * values[0]) / n
+        total += p1[a] * float(p2[(means > high) | (means < low)].sum())
+    return total
+
+
+def mean_rejection(law, points: PointLaw, n: int, alpha: float) -> float:
+    """P(the mean test rejects): exactly on a 16-bit lattice, else by the saddlepoint (the
+    normal law: exactly ``alpha``)."""
+    if isinstance(law, Rounded):
+        lattice = stats.lattice_sum(law, n)
+        if lattice is not None:
+            return _lattice_rejection(lattice, alpha)
+    elif isinstance(law, laws.Normal):
+        return alpha
+    sd = math.sqrt(float(np.dot(points.weights, (points.points - points.mean) ** 2)))
+    z = sps.norm.isf(alpha / 2) * sd / math.sqrt(n)
+    return points.upper_tail(n, points.mean + z) + points.lower_tail(n, points.mean - z)
+
+
+def _lattice_rejection(lattice: stats.LatticeSum, alpha: float) -> float:
+    """The exact rejection probability of the lattice mean test: the mass of the sums whose
+    two-sided p-value (mass at least as far from the centre) is below alpha."""
+    distance = np.abs(lattice.first + np.arange(lattice.pmf.size) - lattice.centre)
+    order = np.argsort(-distance, kind="stable")
+    far = distance[order]
+    mass = np.cumsum(lattice.pmf[order])
+    slack = 1e-9 * max(1.0, abs(lattice.centre))
+    # p(j) = mass of the points at distance >= d_j - slack: the last index of that group
+    last = np.searchsorted(-far, -(far - slack), side="right") - 1
+    pvalues = mass[last]
+    return float(lattice.pmf[order][pvalues < alpha].sum())
+
+
+def counts_rejection(law: Rounded, n: int, alpha: float) -> float:
+    """The Bonferroni sum of the cells' exact rejection probabilities (an upper bound of the
+    counts test's, itself at most alpha)."""
+    cell = stats._cells(law, stats.cells_for(n))
+    cells = int(cell.max()) + 1
+    if cells == 1:
+        return 0.0
+    p = np.clip(np.bincount(cell, weights=law.masses, minlength=cells), 1e-300, 1 - 1e-16)
+    level = alpha / cells
+    # below: the largest k with 2·cdf(k) < level; above: the smallest k with 2·sf(k-1) < level
+    guess = sps.binom.ppf(level / 2, n, p)
+    low = np.maximum.reduce(
+        [
+            np.where((k >= 0) & (2 * sps.binom.cdf(k, n, p) < level), sps.binom.cdf(k, n, p), 0.0)
+            for k in (guess - 2, guess - 1, guess)
+        ]
+    )
+    guess = sps.binom.isf(level / 2, n, p)
+    high = np.maximum.reduce(
+        [
+            np.where(
+                (k <= n) & (2 * sps.binom.sf(k - 1, n, p) < level), sps.binom.sf(k - 1, n, p), 0.0
+            )
+            for k in (guess, guess + 1, guess + 2)
+        ]
+    )
+    return float(low.sum() + high.sum())
+
+
+def minlike_rejection(n: int, p0: float, alpha: float, p_true: float | None = None) -> float:
+    """P(scipy's two-sided binomtest (minlike) rejects at alpha) for X ~ Binomial(n, p_true)."""
+    k = np.arange(n + 1)
+    pmf = sps.binom.pmf(k, n, p0)
+    order = np.argsort(pmf, kind="stable")
+    cumulative = np.cumsum(pmf[order])
+    # p(k) = sum of pmf(j) <= pmf(k)·(1 + 1e-7): the last index of its group
+    ranks = np.searchsorted(pmf[order], pmf[order] * (1 + 1e-7), side="right") - 1
+    rejected = order[cumulative[ranks] < alpha]
+    truth = pmf if p_true is None else sps.binom.pmf(k, n, p_true)
+    return float(truth[rejected].sum())
+
+
+def excess_rejection(n: int, p0: float, p_true: float, alpha: float) -> float:
+    """P(the one-sided binomial excess test rejects) for X ~ Binomial(n, p_true)."""
+    critical = int(sps.binom.isf(alpha, n, p0))  # sf(critical) <= alpha
+    while critical > 0 and sps.binom.sf(critical - 1, n, p0) < alpha:
+        critical -= 1
+    while sps.binom.sf(critical - 1, n, p0) >= alpha:
+        critical += 1
+    return float(sps.binom.sf(critical - 1, n, p_true))
+
+
+# -- what each implementation puts at a bound ----------------------------------------------------
+
+
+def window_probability(law, dtype: str, bound: float, impl: str) -> float:
+    """The probability that one value of ``impl`` lies within the point-mass test's window
+    of ``bound`` (``rounding.at_bound``)."""
+    window, p0 = rounding.at_bound(law, dtype, bound)
+    allowance = rounding.BOUND_ATOM * rounding.epsilon(
+        "float32" if dtype in dtypes.SIXTEEN_BIT else dtype
+    )
+    exact = p0 - allowance  # the reference's: the law's mass in the window's cells
+    if impl == "reference" or dtype == "float64":
+        return max(0.0, exact)
+    if dtype in dtypes.SIXTEEN_BIT:
+        # the port's float32 values rounded once more: the 16-bit cell's mass moves by at
+        # most the float32 grid's atom at each of its two edges, plus a clamp's atom
+        return min(1.0, max(0.0, exact) + 3 * 2.0 ** -GRID_BITS[impl])
+    return _port_float32_window(law, bound, window, GRID_BITS[impl], impl)
+
+
+def _port_float32_window(law, bound, window, bits, impl) -> float:
+    """Enumerate the port's float32 generator over the grid points whose value can fall in
+    the window (near ``u = 0`` for a lower bound, ``u = 1`` for an upper one)."""
+    f32 = np.float32
+    lo, hi = law.support
+    lower = bound == lo
+    if isinstance(law, laws.Uniform):
+        width = hi - lo
+        span = 4 * window / width + 4 * 2.0**-bits  # the fraction of the grid in reach
+    else:
+        density = sps.norm.pdf(laws.TRUNCATION_WIDTH) / (1 - 2 * sps.norm.sf(laws.TRUNCATION_WIDTH))
+        span = 4 * window / law.scale * density + 4 * 2.0**-bits
+    count = min(2**bits, int(span * 2**bits) + 16)
+    if count > 2**22:  # the window holds much of the law: the grid is invisible there
+        return float(law.cdf(bound + window) - law.cdf(bound - window))
+    k = np.arange(count, dtype=np.int64) if lower else 2**bits - 1 - np.arange(count)
+    u = (k * 2.0**-bits).astype(f32)
+    if isinstance(law, laws.Uniform):
+        x = f32(lo) + f32(hi - lo) * u
+    elif impl == "torch-like":
+        width = laws.TRUNCATION_WIDTH
+        lo_cdf, hi_cdf = f32(special.ndtr(-width)), f32(special.ndtr(width))
+        z = special.ndtri((lo_cdf + (hi_cdf - lo_cdf) * u).astype(np.float64)).astype(f32)
+        x = np.clip(f32(law.loc) + f32(law.scale) * z, f32(lo), f32(hi))
+    else:
+        width = laws.TRUNCATION_WIDTH
+        a, b = f32(math.erf(-width / math.sqrt(2))), f32(math.erf(width / math.sqrt(2)))
+        z = (f32(math.sqrt(2)) * special.erfinv(a + (b - a) * u).astype(f32)).astype(f32)
+        z = np.clip(z, np.nextafter(f32(-width), f32(0)), np.nextafter(f32(width), f32(0)))
+        x = np.clip(f32(law.loc) + f32(law.scale) * z, f32(lo), f32(hi))
+    inside = np.abs(x.astype(np.float64) - bound) <= window
+    return float(np.count_nonzero(inside)) * 2.0**-bits
+
+
+# -- one case -----------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=200_000)
+def case_rejections(
+    identifier: str, config_key: str, shape: tuple, dtype: str, n: int, checks: tuple, alpha: float
+) -> tuple[tuple[str, str, float, float, float], ...]:
+    """``((check, test, alpha, reference, torch-like, jax-like)...)``: the rejection
+    probability of every statistical test of the checks ``checks`` on one case."""
+    config = json.loads(config_key)
+    law = reference.make(identifier, config).law(shape)
+    exact = dtypes.in_dtype(law, dtype)
+    out: list = []
+
+    def same(check, test, p):
+        out.append((check, test, alpha, p, p, p))
+
+    rounded = isinstance(exact, Rounded)
+    if rounded:
+        points = of_rounded(exact)
+    else:
+        family = (
+            "normal"
+            if isinstance(law, laws.Normal)
+            else ("uniform" if isinstance(law, laws.Uniform) else "truncated")
+        )
+        points = None if family == "normal" else continuous(family)
+    if "law" in checks:
+        same("law", "KS", alpha)
+        same("law", "CvM", alpha)
+        if rounded:
+            same("law", "counts", counts_rejection(exact, n, alpha))
+    if "scale" in checks:
+        if rounded:
+            spread = stats.binned_spread(exact, n)
+            same(
+                "scale",
+                "variance",
+                spread.rejection_bound(alpha)
+                if spread is not None and not stats._constant_deviation_law(exact)
+                else variance_rejection(points, n, alpha),
+            )
+            same("scale", "mean", mean_rejection(exact, points, n, alpha))
+        elif points is None:  # a normal law: both tests exact
+            same("scale", "variance", alpha)
+            same("scale", "mean", alpha)
+        else:
+            same("scale", "variance", _continuous_variance(family, n, alpha))
+            same("scale", "mean", _continuous_mean(family, n, alpha))
+    if "bounds" in checks:
+        if isinstance(law, laws.Normal):
+            if rounded:
+                p0 = exact.probability(np.abs(exact.values - law.loc) > 2 * law.scale)
+            else:
+                p0 = float(2 * law.dist.sf(law.loc + 2 * law.scale))
+            same("bounds", "tail count", minlike_rejection(n, p0, alpha))
+        else:
+            for bound in law.support:
+                _, p0 = rounding.at_bound(law, dtype, bound)
+                row = [
+                    excess_rejection(n, p0, window_probability(law, dtype, bound, impl), alpha)
+                    for impl in IMPLS
+                ]
+                out.append(("bounds", "point mass", alpha, *row))
+    return tuple(out)
+
+
+@functools.cache
+def _continuous_variance(family: str, n: int, alpha: float) -> float:
+    return variance_rejection(continuous(family), n, alpha)
+
+
+@functools.cache
+def _continuous_mean(family: str, n: int, alpha: float) -> float:
+    return mean_rejection(None, continuous(family), n, alpha)
+
+
+# -- a seed, and many -------------------------------------------------------------------------
+
+
+def audit_seed(seed: int, max_examples: int, alpha: float) -> dict:
+    """Every statistical test of the Hypothesis tier of one run: ``{"seed", "expected":
+    {impl: expected false alarms}, "worst": [(ratio, description)...]}``."""
+    runs.activate(Run(seed=seed))
+    totals = dict.fromkeys(IMPLS, 0.0)
+    worst: list = []
+    for prop in properties():
+        for identifier in prop.identifiers:
+            drawn = enumerate_cases(prop.strategy, case_seed(seed, identifier), max_examples)
+            for case in [*prop.pinned, *drawn]:
+                config = {k: v for k, v in case.config(identifier).items() if k != "seed"}
+                try:
+                    reference.make(identifier, config).law(case.shape)
+                except ValueError:  # the spec rejects the config: no statistical test
+                    continue
+                n = pooled(case.shape, prop.max_calls)
+                rows = case_rejections(
+                    identifier,
+                    json.dumps(config, sort_keys=True),
+                    tuple(case.shape),
+                    case.dtype,
+                    n,
+                    prop.checks,
+                    alpha,
+                )
+                for check, test, a, *probabilities in rows:
+                    for impl, p in zip(IMPLS, probabilities, strict=True):
+                        totals[impl] += p  # each check is one test module's
+                    ratio = max(probabilities) / a
+                    if ratio > 1.0:
+                        worst.append(
+                            (
+                                ratio,
+                                f"{identifier}({config}) {case.shape} {case.dtype} "
+                                f"n={n}: {check}/{test}",
+                            )
+                        )
+    worst.sort(reverse=True)
+    return {"seed": seed, "expected": totals, "worst": worst[:5]}
+
+
+def fixed_tier(alpha: float) -> dict:
+    """The probes' element-wise tests (the same cases in every run), computed the same way."""
+    from initializer_conformance.conformance.probes import (
+        ALL_PROBES,
+        MARGIN,
+        POWER,
+        RELATIVE_STD_ERROR,
+    )
+
+    runs.activate(Run())
+    totals = dict.fromkeys(IMPLS, 0.0)
+    worst = []
+    for probe in ALL_PROBES:
+        config, shape = probe.case()
+        law = reference.make(probe.identifier, config).law(shape)
+        exact = dtypes.in_dtype(law, probe.dtype)
+        n = int(MARGIN * stats.samples_for_scale_power(exact, RELATIVE_STD_ERROR, alpha, POWER))
+        rows = case_rejections(
+            probe.identifier,
+            json.dumps(config, sort_keys=True),
+            shape,
+            probe.dtype,
+            n,
+            ("law", "scale", "bounds"),
+            alpha,
+        )
+        for check, test, a, *probabilities in rows:
+            for impl, p in zip(IMPLS, probabilities, strict=True):
+                totals[impl] += p
+            worst.append((max(probabilities) / a, f"probe {probe.id} n={n}: {check}/{test}"))
+    worst.sort(reverse=True)
+    return {"expected": totals, "worst": worst[:10]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=10_000)
+    parser.add_argument("--first", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--output", type=Path, default=RESULTS / "calibration.md")
+    parser.add_argument("--resume", action="store_true", help="continue the JSON beside --output")
+    args = parser.parse_args()
+    store = args.output.with_suffix(".json")
+    done = json.loads(store.read_text()) if args.resume and store.exists() else {}
+    profile = Run()
+    alpha, max_examples = profile.hypothesis_alpha, profile.max_examples
+    seeds = [s for s in range(args.first, args.first + args.seeds) if str(s) not in done]
+    start = time.time()
+    with ProcessPoolExecutor(args.jobs) as pool:
+        futures = pool.map(
+            audit_seed, seeds, [max_examples] * len(seeds), [alpha] * len(seeds), chunksize=4
+        )
+        for i, result in enumerate(futures, 1):
+            done[str(result["seed"])] = result
+            if i % 50 == 0 or i == len(seeds):
+                store.write_text(json.dumps(done))
+                print(f"{i} of {len(seeds)} seeds, {time.time() - start:.0f} s", flush=True)
+    fixed = fixed_tier(runs.FIXED_ALPHA)
+    args.output.write_text(report(done, fixed, alpha, time.time() - start))
+    print(args.output.read_text())
+
+
+def report(done: dict, fixed: dict, alpha: float, seconds: float) -> str:
+    results = list(done.values())
+    lines = [
+        "# Calibration audit",
+        "",
+        "Every statistical test's probability of failing a conforming implementation, computed "
+        "for every case the default (ci) profile draws (`python -m benchmarks.calibration`; "
+        "the method of each test below).",
+        "",
+        f"- seeds: {len(results)} (each a full default run's Hypothesis cases); "
+        f"this computation: {seconds:.0f} s",
+        f"- alpha of a Hypothesis-tier test: {alpha:.3g}; fixed tier: {runs.FIXED_ALPHA:.3g}",
+        "",
+        "| implementation | expected false alarms per run: Hypothesis tier (mean over seeds) "
+        "| worst seed | probes | fixed tier, other tests (at their alpha) | total |",
+        "|---|---|---|---|---|---|",
+    ]
+    other = runs.FIXED_SLOTS * runs.FIXED_ALPHA  # an upper bound on the rest of the fixed tier
+    for impl in IMPLS:
+        per_seed = [r["expected"][impl] for r in results]
+        mean = float(np.mean(per_seed)) if per_seed else float("nan")
+        top = max(results, key=lambda r: r["expected"][impl]) if results else None
+        total = mean + fixed["expected"][impl] + other
+        lines.append(
+            f"| {impl} | {mean:.3e} | {top['expected'][impl]:.3e} (seed {top['seed']}) "
+            f"| {fixed['expected'][impl]:.3e} | <= {other:.3e} | {total:.3e} |"
+        )
+    worst = sorted((w for r in results for w in r["worst"]), reverse=True)[:20]
+    lines += ["", "## Worst cases (rejection probability / alpha, any implementation)", ""]
+    lines += [f"- {ratio:.3f}x: {what}" for ratio, what in worst] or ["- none above 1x"]
+    lines += ["", "## Riskiest seeds (reference)", ""]
+    risky = sorted(results, key=lambda r: -max(r["expected"].values()))[:20]
+    lines += [
+        f"- seed {r['seed']}: " + ", ".join(f"{k} {v:.3e}" for k, v in r["expected"].items())
+        for r in risky
+    ]
+    lines += ["", "## Probes (fixed tier), worst tests", ""]
+    lines += [f"- {ratio:.3f}x: {what}" for ratio, what in fixed["worst"]]
+    lines += ["", "## Methods", ""]
+    lines += [f"- {test}: {how}" for test, how in METHODS.items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
