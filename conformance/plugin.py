@@ -35,6 +35,7 @@ from initializer_conformance.conformance.sampling import (
     UNSUPPORTED_CASES,
     Unsupported,
 )
+from initializer_conformance.conformance.strategies import drawn_from_the_seed_only
 from initializer_conformance.reference.editions import get_edition
 
 SUITE_DIR = Path(__file__).resolve().parent
@@ -101,6 +102,8 @@ class Suite:
         )
         self._previous_profile = settings._current_profile
         settings.load_profile("initializer-conformance")
+        self._seed_only = drawn_from_the_seed_only()
+        self._seed_only.__enter__()
         # pytest-benchmark turns itself off under xdist with a warning from every process;
         # the suite has no benchmarks, so it is turned off quietly.
         if hasattr(config.option, "benchmark_disable") and (
@@ -109,6 +112,7 @@ class Suite:
             config.option.benchmark_disable = True
 
     def pytest_unconfigure(self, config):
+        self._seed_only.__exit__(None, None, None)
         activate(None)
         settings.load_profile(self._previous_profile or "default")
 

@@ -343,18 +343,31 @@ class LatticeSum:
         return float(self.pmf[np.abs(index) >= abs(observed) - slack].sum())
 
 
+def _lattice_step(values: np.ndarray) -> float:
+    """The lattice of a 16-bit law's atoms: the smallest gap between them is an ulp, and
+    every atom a multiple of it (one atom: its own value)."""
+    if values.size > 1:
+        return float(2.0 ** math.floor(math.log2(float(np.min(np.diff(values))))))
+    return abs(float(values[0])) or 1.0
+
+
+def has_lattice_sum(law: Rounded, n: int) -> bool:
+    """Whether :func:`lattice_sum` computes the law of the sum of ``n`` values (the mean
+    test is then exact)."""
+    values = law.values
+    return n * (values[-1] - values[0]) / _lattice_step(values) + 1 <= LATTICE_POINTS
+
+
+@lru_cache(maxsize=64)
 def lattice_sum(law: Rounded, n: int) -> LatticeSum | None:
     """:class:`LatticeSum` of ``n`` values of ``law``, or ``None`` if its lattice is wider
     than :data:`LATTICE_POINTS` (a wide law: its sum is then as normal as a test can see).
     The pmf is the n-th power of the atoms' characteristic function, inverted by one FFT
     (absolute error about 1e-16 per point, far below the alphas)."""
-    values, masses = law.values, law.masses
-    if values.size > 1:  # the smallest gap is an ulp: every atom a multiple of it
-        step = float(2.0 ** math.floor(math.log2(float(np.min(np.diff(values))))))
-    else:  # one atom: its own value is the step
-        step = abs(float(values[0])) or 1.0
-    if n * (values[-1] - values[0]) / step + 1 > LATTICE_POINTS:
+    if not has_lattice_sum(law, n):
         return None
+    values, masses = law.values, law.masses
+    step = _lattice_step(values)
     k = np.rint(values / step).astype(np.int64)
     width = int(k[-1] - k[0])
     points = n * width + 1
@@ -415,10 +428,9 @@ def _reverse_cumsum(a: np.ndarray) -> np.ndarray:
     return np.cumsum(a[::-1])[::-1]
 
 
-def binned_spread(law: Rounded, n: int) -> BinnedSpread | None:
-    """:class:`BinnedSpread` of ``n`` values of ``law``, or ``None`` if the grid of the sum
-    would exceed :data:`LATTICE_POINTS` (a wide law, or many values: the three-moment law
-    is used there, and ``benchmarks/calibration.py`` computes its rejection probability)."""
+def _spread_grid(law: Rounded, n: int):
+    """``(kept atoms, their squares, masses, grid step)`` of :func:`binned_spread`, or
+    ``None`` if the sum's grid would exceed :data:`LATTICE_POINTS`."""
     keep = law.masses > NEGLIGIBLE_MASS
     y = np.square(law.values[keep] - law.mean)
     masses = law.masses[keep]
@@ -427,6 +439,24 @@ def binned_spread(law: Rounded, n: int) -> BinnedSpread | None:
     step = SPREAD_RESOLUTION * sd_sum / n
     if step <= 0 or n * (y.max() - y.min()) / step + 1 > LATTICE_POINTS:
         return None
+    return keep, y, masses, step
+
+
+def has_binned_spread(law: Rounded, n: int) -> bool:
+    """Whether :func:`binned_spread` computes the law of the sum of squares (the variance
+    test is then exact, conservatively bracketed)."""
+    return _spread_grid(law, n) is not None
+
+
+@lru_cache(maxsize=64)
+def binned_spread(law: Rounded, n: int) -> BinnedSpread | None:
+    """:class:`BinnedSpread` of ``n`` values of ``law``, or ``None`` if the grid of the sum
+    would exceed :data:`LATTICE_POINTS` (a wide law, or many values: the three-moment law
+    is used there, and ``benchmarks/calibration.py`` computes its rejection probability)."""
+    grid = _spread_grid(law, n)
+    if grid is None:
+        return None
+    keep, y, masses, step = grid
     sides = []
     for rounded in (np.floor(y / step), np.ceil(y / step)):
         k = rounded.astype(np.int64)

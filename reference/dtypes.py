@@ -75,6 +75,14 @@ class Rounded:
     @functools.cached_property
     def _atoms(self) -> tuple[np.ndarray, np.ndarray]:
         grid = representable(self.dtype)
+        # Only the values whose rounding cell meets the law's mass: its support, or 40 std
+        # about its mean (beyond, a normal's CDF is 0 or 1 in float64), one value more each
+        # side. The others' masses are exactly 0 (and would be dropped below).
+        lo, hi = self.law.support
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            lo, hi = self.law.mean - 40 * self.law.std, self.law.mean + 40 * self.law.std
+        first = max(0, int(np.searchsorted(grid, lo)) - 1)
+        grid = grid[first : int(np.searchsorted(grid, hi, side="right")) + 1]
         edges = np.concatenate([[-np.inf], (grid[:-1] + grid[1:]) / 2, [np.inf]])
         cdf = self.law.cdf(edges)
         masses = np.diff(cdf)

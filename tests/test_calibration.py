@@ -1,0 +1,275 @@
+"""Meta-tests of the calibration: the corrected tests at their degenerate extremes, each
+rejection probability the audit computes checked against Monte Carlo or exact laws, and the
+audit's cases against the cases a real run draws.
+
+A rejection probability computed by ``benchmarks/calibration.py`` is compared with the
+rate of rejections of many simulated samples at a level where Monte Carlo resolves it
+(alpha 1e-2 to 5e-2, 4,000 to 20,000 samples: within 4 binomial standard errors).
+"""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from benchmarks import calibration as audit
+from benchmarks.runs import suite_process
+from initializer_conformance.adapters.conforming import TorchLikeFloat32
+from initializer_conformance.conformance import stats
+from initializer_conformance.conformance.run import Run, activate, case_seed
+from initializer_conformance.conformance.sampling import MAX_CALLS
+from initializer_conformance.reference import rounding
+from initializer_conformance.reference.dtypes import Rounded
+from initializer_conformance.reference.laws import Normal, TruncatedNormal, Uniform
+
+
+def within_mc(rate: float, expected: float, trials: int) -> bool:
+    se = math.sqrt(max(expected * (1 - expected), 1e-12) / trials)
+    return abs(rate - expected) <= 4 * se + 1e-12
+
+
+def rounded_samples(law: Rounded, n: int, trials: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.choice(law.values, size=(trials, n), p=law.masses)
+
+
+# -- the mean test ---------------------------------------------------------------------------
+
+
+def test_mean_on_one_atom_is_exact():
+    """A law narrower than an ulp has one atom: every value on it is certain (p = 1), any
+    other value impossible (p = 0); never a t statistic of 0/0."""
+    law = Rounded(Uniform(1.0, 1.0 + 1e-4), "bfloat16")
+    assert law.values.size == 1
+    assert stats.mean(np.full(64, law.values[0]), law, 1e-7).pvalue == 1.0
+    assert stats.mean(np.full(64, 1.0078125), law, 1e-7).pvalue == 0.0
+
+
+def test_mean_when_every_value_coincides():
+    """Seed 534's case: TruncatedNormal(1, 0.001) in bfloat16 at n = 64 puts 64 equal values
+    with probability 0.84; the t-test gave p = 0. The exact law: all on the heavy atom is the
+    likeliest sum (p = 1); all on the light atom has the probability of that (m^64, twice)."""
+    law = Rounded(TruncatedNormal(1.0, 0.001), "bfloat16")
+    heavy, light = np.argmax(law.masses), np.argmin(law.masses)
+    assert stats.mean(np.full(64, law.values[heavy]), law, 2e-7).pvalue == 1.0
+    p = stats.mean(np.full(64, law.values[light]), law, 2e-7).pvalue
+    assert p == pytest.approx(law.masses[light] ** 64, rel=1e-6)
+
+
+def test_mean_on_two_atoms_is_the_binomial_law():
+    law = Rounded(TruncatedNormal(1.0, 0.001), "bfloat16")
+    low, high = law.values
+    for j in range(1, 8):
+        x = np.array([low] * j + [high] * (64 - j))
+        expected = sps.binom.sf(j - 1, 64, law.masses[0])
+        # the FFT of the lattice law errs by about 1e-14 absolute, far below any alpha
+        assert stats.mean(x, law, 1e-7).pvalue == pytest.approx(expected, rel=1e-6, abs=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("law", "dtype"),
+    [
+        (Normal(3.0, 0.006), "bfloat16"),
+        (Normal(6.0, 0.0078125), "bfloat16"),
+        (Uniform(5.0, 5.02), "bfloat16"),
+        (TruncatedNormal(2.0, 0.004), "bfloat16"),
+    ],
+)
+def test_mean_rejection_matches_monte_carlo(law, dtype):
+    """The audit's exact rejection probability of the lattice mean test, and the rate of a
+    simulation, at alpha 0.05."""
+    r, n, trials, alpha = Rounded(law, dtype), 64, 8000, 0.05
+    computed = audit._lattice_rejection(stats.lattice_sum(r, n), alpha)
+    assert computed <= alpha
+    x = rounded_samples(r, n, trials)
+    rate = np.mean([stats.mean(row, r, alpha).pvalue < alpha for row in x])
+    assert within_mc(rate, computed, trials), (rate, computed)
+
+
+# -- the counts test -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("law", "dtype", "n"),
+    [
+        (Normal(3.0, 0.006), "bfloat16", 64),
+        (Normal(0.0, 1.0), "bfloat16", 64),
+        (Uniform(5.0, 5.02), "bfloat16", 64),
+        (Normal(0.0, 1.0), "float16", 2000),
+    ],
+)
+def test_counts_rejection_is_bounded_by_alpha_and_matches_monte_carlo(law, dtype, n):
+    """The audit's Bonferroni sum is at most alpha, and at least the simulated rate (it is
+    an upper bound: the union of the cells' rejections)."""
+    r, trials, alpha = Rounded(law, dtype), 4000, 0.05
+    bound = audit.counts_rejection(r, n, alpha)
+    assert bound <= alpha
+    x = rounded_samples(r, n, trials, seed=1)
+    rate = np.mean([stats.discrete_counts(row, r, alpha).pvalue < alpha for row in x])
+    assert rate <= bound + 4 * math.sqrt(bound / trials), (rate, bound)
+
+
+def test_counts_on_one_atom_is_not_tested():
+    law = Rounded(Uniform(1.0, 1.0 + 1e-4), "bfloat16")
+    verdict = stats.discrete_counts(np.full(64, law.values[0]), law, 1e-7)
+    assert not verdict.tested and verdict.passed and "not tested" in verdict.describe()
+
+
+def test_chisquare_of_zero_degrees_is_not_tested():
+    """One cell of transitions: 0 degrees of freedom, nothing to test, and the record says
+    so (it was a p = 1 'pass')."""
+    verdict = stats.serial_independence([np.zeros((4, 16), dtype=np.int64)], 8, 1e-7, "rows")
+    assert not verdict.tested and verdict.passed and "not tested" in verdict.describe()
+
+
+def test_a_test_with_nothing_to_test_spends_no_alpha(reference_run):
+    from initializer_conformance.conformance.assertions import judge
+    from initializer_conformance.conformance.sampling import Context
+
+    untested = stats.serial_independence([np.zeros((4, 16), dtype=np.int64)], 8, 1e-7, "rows")
+    tested = stats.count(5, 100, 0.05, 1e-7, "x")
+    judge(
+        "structure",
+        "t",
+        ctx=Context("RandomNormal", {}, (4, 16), "float32"),
+        verdicts=[untested, tested],
+        expected="",
+        observed="",
+    )
+    assert [alpha for _, alpha in reference_run.spent] == [1e-7]
+
+
+# -- the variance test -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("law", "dtype"),
+    [
+        (Normal(8.067340900452681, 0.05), "bfloat16"),
+        (Normal(3.0, 0.006), "bfloat16"),
+        (TruncatedNormal(2.0, 0.004), "bfloat16"),
+    ],
+)
+def test_variance_on_a_narrow_law_is_exact_and_conservative(law, dtype):
+    """The 3-atom bfloat16 law of RandomNormal(8.07, 0.05) rejected at 1.6x alpha at n = 64
+    under Pearson III; the bracketed exact law bounds its rejection by alpha, and a
+    simulation stays under the bound."""
+    r, n, trials, alpha = Rounded(law, dtype), 64, 6000, 0.02
+    spread = stats.binned_spread(r, n)
+    assert spread is not None
+    bound = spread.rejection_bound(alpha)
+    assert bound <= alpha
+    x = rounded_samples(r, n, trials, seed=2)
+    rate = np.mean([stats.variance(row, r, alpha).pvalue < alpha for row in x])
+    assert rate <= bound + 4 * math.sqrt(bound / trials), (rate, bound)
+
+
+def test_pearson_three_was_anti_conservative_on_the_narrow_law():
+    """What the exact test replaced: the audit's exact enumeration of the three heavy atoms
+    of RandomNormal(8.07, 0.05) in bfloat16 finds Pearson III rejecting above alpha."""
+    r = Rounded(Normal(8.067340900452681, 0.05), "bfloat16")
+    alpha = Run().hypothesis_alpha
+    assert audit.variance_rejection(audit.of_rounded(r), 64, alpha) > 1.2 * alpha
+
+
+# -- the saddlepoint against exact laws -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [64, 300])
+def test_saddlepoint_matches_irwin_hall(n):
+    """The uniform family's tail at 5 std, saddlepoint against the exact Irwin-Hall law."""
+    law = audit.continuous("uniform")  # U(-1, 1)
+    sd = math.sqrt(1 / 3)
+    a = 5 * sd / math.sqrt(n)
+    exact = sps.irwinhall(n).sf((a + 1) / 2 * n)  # sum of n U(0, 1)
+    assert law.upper_tail(n, a) == pytest.approx(exact, rel=0.02)
+
+
+def test_saddlepoint_bounds_an_exact_lattice_sum():
+    r = Rounded(Normal(3.0, 0.05), "bfloat16")
+    n, alpha = 64, 1e-5
+    lattice = stats.lattice_sum(r, n)
+    assert lattice is not None
+    exact = audit._lattice_rejection(lattice, alpha)
+    points = audit.of_rounded(r)
+    sd = math.sqrt(np.dot(points.weights, (points.points - points.mean) ** 2))
+    z = sps.norm.isf(alpha / 2) * sd / math.sqrt(n)
+    approx = points.upper_tail(n, points.mean + z) + points.lower_tail(n, points.mean - z)
+    # on a lattice the saddlepoint (no continuity correction) errs high: the audit's
+    # figures for such laws are upper bounds
+    assert exact <= approx <= 1.3 * exact
+
+
+# -- the point mass at a bound --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("law", "bound"),
+    [(Uniform(1.0, 1.001), 1.0), (Uniform(8.0, 8.008), 8.0), (Uniform(-10.0, -9.99), -10.0)],
+)
+def test_point_mass_null_holds_the_cells_of_a_narrow_uniform(law, bound):
+    """The torch-like port on a narrow uniform in float32: the window's count under the port
+    (enumerated exactly) is within the null's probability, and a simulation of the port's
+    draws rejects at the rate the audit computes (alpha 0.05, where Monte Carlo resolves)."""
+    window, p0 = rounding.at_bound(law, "float32", bound)
+    p_true = audit.window_probability(law, "float32", bound, "torch-like")
+    assert p_true <= p0
+    n, trials, alpha = 20_000, 4000, 0.05
+    port = TorchLikeFloat32()
+    rng = np.random.default_rng(3)
+    draws = port.draw(law, rng, (trials, n)).astype(np.float64)
+    counts = np.count_nonzero(np.abs(draws - bound) <= window, axis=1)
+    assert within_mc(counts.mean() / n, p_true, trials * n)
+    rate = np.mean(sps.binom.sf(counts - 1, n, p0) < alpha)
+    assert within_mc(rate, audit.excess_rejection(n, p0, p_true, alpha), trials)
+
+
+def test_point_mass_null_counts_a_whole_cell_at_the_windows_edge():
+    """The window of U[1, 1.001) in float32 holds 4 float32 values above the bound; their
+    rounding cells reach half an ulp past the window (the null integrated only the window,
+    and rejected at 4.7x alpha)."""
+    law = Uniform(1.0, 1.001)
+    window, p0 = rounding.at_bound(law, "float32", 1.0)
+    ulp = float(np.spacing(np.float32(1.0)))
+    inside = math.floor(window / ulp)
+    assert p0 == pytest.approx((inside + 0.5) * ulp / 0.001 + rounding.epsilon("float32"))
+
+
+# -- the audit's cases are the run's ------------------------------------------------------------
+
+
+def test_audit_enumerates_the_cases_a_run_draws(tmp_path, monkeypatch):
+    """A run of test_scale for RandomNormal with a recording adapter draws exactly the
+    cases the audit enumerates for that seed, in order."""
+    log = tmp_path / "calls.jsonl"
+    monkeypatch.setenv("RECORD_CALLS", str(log))
+    seed = 17
+    result = suite_process(
+        "-k",
+        "test_scale and RandomNormal",
+        "--impl=tests.recording_adapter:Recording",
+        f"--conformance-seed={seed}",
+        "-q",
+        "--no-report",
+        "-p",
+        "no:randomly",
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    activate(Run(seed=seed))
+    try:
+        prop = audit.properties()[0]
+        drawn = audit.enumerate_cases(prop.strategy, case_seed(seed, "RandomNormal"), 25)
+        expected = []
+        for case in [*prop.pinned, *drawn]:
+            first = ["RandomNormal", case.config("RandomNormal"), list(case.shape), case.dtype]
+            if first not in expected:
+                expected.append(first)
+    finally:
+        activate(None)
+    position = 0
+    for first in expected:  # each case's first call, in order
+        position = calls.index(first, position) + 1
+    assert len(drawn) == 25 and MAX_CALLS == 64
