@@ -111,6 +111,9 @@ class Run:
     #: case, message), e.g. ("RandomUniform", "RandomUniform in float64", "...").
     unsupported: list[tuple[str, str, str]] = field(default_factory=list)
     supported: int = 0  # the current test's adapter calls that returned
+    #: ``None`` for a complete run; for a partial one (checks deselected, named, stopped
+    #: early), what ran: ``{"ran", "selected", "of", "why"}`` (set at the end of the session).
+    partial: dict | None = None
 
     def __repr__(self) -> str:
         return (
