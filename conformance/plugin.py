@@ -113,7 +113,7 @@ class Suite:
         self.selected: int | None = None
         self.deselected = 0
         self.ran: set[str] = set()
-        self.usage_error: str | None = None  # a worker's (see pytest_collection_modifyitems_declared)
+        self.usage_error: str | None = None  # found by a worker at collection
         # pytest-benchmark turns itself off under xdist with a warning from every process;
         # the suite has no benchmarks, so it is turned off quietly.
         if hasattr(config.option, "benchmark_disable") and (
