@@ -1,6 +1,8 @@
 """The suite as a user runs it: `pytest conformance --impl=...`, its errors and its verdicts."""
 
+import platform
 import re
+import shlex
 import subprocess
 import sys
 
@@ -9,6 +11,7 @@ import pytest
 from benchmarks.runs import ROOT, suite_process
 from initializer_conformance import adapters
 from initializer_conformance.conformance import run
+from initializer_conformance.conformance.version import suite_version
 
 USAGE_ERROR = 4
 
@@ -210,3 +213,62 @@ def test_the_quick_start_leaves_a_checkout_clean():
         [*git, "ls-files", "reports/*.html", "reports/*.json"], capture_output=True, text=True
     ).stdout.split()
     assert not [path for path in committed if path.count("/") == 1]  # reports/NAME.*
+
+
+# -- the command speaks for itself (issue 27) -----------------------------------------------
+
+
+def _command(*args: str, shell: str | None = None) -> subprocess.CompletedProcess:
+    argv = [sys.executable, "-m", "initializer_conformance", *args]
+    return subprocess.run(
+        shell if shell is not None else argv,
+        shell=shell is not None,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_help_is_the_suites_usage_and_options_first():
+    result = _command("--help")
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    text = result.stdout
+    assert text.startswith("usage: initializer-conformance --impl=IMPL [options]")
+    for option in ("--impl=IMPL", "--known-deviations=FILE", "--report-summary=PATH"):
+        assert option in text
+    assert "--conformance-profile={ci,quick,thorough}" in text
+    assert text.index("--impl=IMPL ") < text.index("Any pytest option passes through")
+    assert "--help-pytest" in text and "--basetemp" not in text  # pytest's are one flag away
+    pytest_help = _command("--help-pytest")
+    assert pytest_help.returncode == 0
+    assert pytest_help.stdout.startswith("usage: initializer-conformance ")
+    assert "--basetemp" in pytest_help.stdout and "--impl=IMPL" in pytest_help.stdout
+
+
+def test_version_names_the_suite_its_editions_and_python():
+    result = _command("--version")
+    assert result.returncode == 0, result.stderr
+    suite, editions, python = result.stdout.splitlines()
+    assert suite == f"initializer-conformance {suite_version()}"
+    assert editions.startswith("spec editions: keras2 (default): ") and "keras3: " in editions
+    assert python.startswith(f"Python {platform.python_version()} ")
+
+
+def test_a_usage_error_is_the_commands_own():
+    result = _command("--impl=numpy", "--no-such-option")
+    assert result.returncode == USAGE_ERROR
+    assert "initializer-conformance: error: unrecognized arguments: --no-such-option" in (
+        result.stderr
+    )
+    assert "pytest.main()" not in result.stderr + result.stdout
+
+
+def test_no_traceback_into_a_closed_pipe():
+    """pytest's help is longer than a pipe's buffer: ``head -1`` closes it mid-write."""
+    for flag in ("--help", "--help-pytest"):
+        command = f"{shlex.quote(sys.executable)} -m initializer_conformance {flag} | head -1"
+        result = _command(shell=command)
+        assert result.stdout.startswith("usage: initializer-conformance ")
+        assert len(result.stdout.splitlines()) == 1
+        assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
