@@ -142,6 +142,9 @@ class Options:
     call_timeout: float
     memory_limit: int
     device: str | None = None  # None: the adapter's default device
+    #: Where ``device`` was given, as messages name it: ``--device``, or the variable
+    #: :data:`DEVICE_ENV` (a CI job's setting, not an option on the command line).
+    device_source: str = "--device"
 
 
 def parse(config) -> Options:
@@ -154,7 +157,13 @@ def parse(config) -> Options:
         call_timeout=_timeout(config.getoption("--call-timeout")),
         memory_limit=_size(config.getoption("--memory-limit")),
         device=_device(config.getoption("--device")),
+        device_source=device_source(config.getoption("--device")),
     )
+
+
+def device_source(option: str | None) -> str:
+    """``--device`` if the option was given, else ``$INITIALIZER_CONFORMANCE_DEVICE``."""
+    return "--device" if option is not None else f"${DEVICE_ENV}"
 
 
 def _device(value: str | None) -> str | None:

@@ -55,7 +55,7 @@ def make_run(config) -> Run:
     describe none (bad values, an adapter that cannot be loaded, unknown deviations)."""
     values = options.parse(config)
     try:
-        adapter = adapters.load_adapter(values.impl, values.device)
+        adapter = adapters.load_adapter(values.impl, values.device, values.device_source)
     except adapters.AdapterError as error:
         raise pytest.UsageError(str(error)) from None
     try:
@@ -197,6 +197,11 @@ class Suite:
         report = (yield).get_result()
         if call.excinfo is not None and isinstance(call.excinfo.value, Unsupported):
             report.user_properties.append((UNSUPPORTED, call.excinfo.value.identifier))
+            # pytest words a skip of a subclass as "module.Class: message" at the line
+            # that raised it, with Hypothesis's notes ("Falsifying explicit example: ...")
+            # appended: the terminal shows the message alone, at the check.
+            path, line, _ = item.location
+            report.longrepr = (path, (line or 0) + 1, call.excinfo.value.msg)
         if call.when == "call" and report.failed:
             error = call.excinfo.value if call.excinfo is not None else None
             excused_by = deviations.excusing(self.run.deviations, item.nodeid, error)
@@ -273,9 +278,10 @@ class Suite:
 
     def pytest_report_header(self, config):
         run = self.run
+        given = config.getoption("--device") is None and os.environ.get(options.DEVICE_ENV)
         return [
             f"conformance: impl={run.impl} -> {adapters.describe(run.adapter)}, "
-            f"device={run.device}",
+            f"device={run.device}" + (f" (from ${options.DEVICE_ENV})" if given else ""),
             f"conformance: {DISTRIBUTION} {suite_version()}, edition={run.edition.name} "
             f"({run.edition.title}), seed={run.seed}, profile={run.profile} "
             f"({run.max_examples} examples/property), false-alarm budget {FALSE_ALARM_BUDGET:g}",

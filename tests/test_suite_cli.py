@@ -96,6 +96,7 @@ def test_module_attribute_adapter(tmp_path):
             "unknown --impl='no_such_adapter'; built-in names: flax, jax",
         ),
         (("--impl=json:dumps",), "is not an adapter: it lacks name, version"),
+        (("--impl=torhc",), "unknown --impl='torhc' (did you mean 'torch'?); built-in names"),
         (("--impl=no_such_module:Adapter",), "cannot import module 'no_such_module'"),
         (
             ("--impl=numpy", "--conformance-seed=minus-one"),
@@ -272,3 +273,65 @@ def test_no_traceback_into_a_closed_pipe():
         assert result.stdout.startswith("usage: initializer-conformance ")
         assert len(result.stdout.splitlines()) == 1
         assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
+
+
+MY_PORT = """\
+from initializer_conformance.adapters.reference_numpy import ReferenceAdapter
+
+
+class MyAdapter(ReferenceAdapter):
+    name = "my-port"
+
+
+class Helper:
+    pass
+"""
+
+
+def _in(cwd, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "initializer_conformance", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_module_not_found_names_the_directory_searched(tmp_path):
+    """Started from the wrong directory: the message says which one it was."""
+    result = _in(tmp_path, "--impl=my_port:MyAdapter")
+    assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
+    assert (
+        f"cannot import module 'my_port': ModuleNotFoundError: No module named 'my_port' "
+        f"(looked for my_port.py and the package my_port/ in the current directory {tmp_path} "
+        f"and "
+    ) in result.stderr
+    assert "start the command from the directory that holds my_port.py" in result.stderr
+
+
+def test_a_module_without_a_class_is_told_the_module_class_form(tmp_path):
+    (tmp_path / "my_port.py").write_text(MY_PORT)
+    result = _in(tmp_path, "--impl=my_port")
+    assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
+    assert (
+        "--impl=my_port names a module, not an adapter: write --impl=my_port:MyAdapter "
+        "(module:class); adapter classes in my_port: MyAdapter"
+    ) in result.stderr
+    assert "Helper" not in result.stderr
+
+
+def test_unsupported_checks_are_shown_without_the_suites_internals():
+    result = suite_process(
+        "--impl=tests.partial_adapters:NoRandomNormal",
+        "--no-report",
+        "-rs",
+        "-k",
+        "test_law and RandomNormal or test_dtype and RandomNormal and float32 or test_identity_square",
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    skipped = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert skipped and all(": unsupported: " in line for line in skipped), skipped
+    for internal in ("sampling.Unsupported", "conformance/sampling.py", "explicit example"):
+        assert internal not in result.stdout
+    assert "SKIPPED [1] conformance/test_dtype.py:" in result.stdout
