@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from initializer_conformance import adapters
-from initializer_conformance.conformance import deviations, options
+from initializer_conformance.conformance import deviations, guard, options
 from initializer_conformance.conformance.run import FALSE_ALARM_BUDGET, Run, activate
 from initializer_conformance.conformance.sampling import (
     SHARED_SAMPLES,
@@ -55,9 +55,13 @@ def make_run(config) -> Run:
     describe none (bad values, an adapter that cannot be loaded, unknown deviations)."""
     values = options.parse(config)
     try:
-        adapter = adapters.load_adapter(values.impl, values.device, values.device_source)
+        what = f"--impl={values.impl}: importing and making the adapter"
+        with guard.time_limit(values.import_timeout, what, "--import-timeout"):
+            adapter = adapters.load_adapter(values.impl, values.device, values.device_source)
     except adapters.AdapterError as error:
         raise pytest.UsageError(str(error)) from None
+    except guard.CallTimeout as error:
+        raise pytest.UsageError(f"{error}: it hangs at import, or is far too slow") from None
     try:
         edition = get_edition(values.edition or getattr(adapter, "edition", None))
     except ValueError as error:
@@ -80,6 +84,7 @@ def make_run(config) -> Run:
         profile=values.profile,
         call_timeout=values.call_timeout,
         memory_limit=values.memory_limit,
+        import_timeout=values.import_timeout,
         device=adapters.device_of(adapter),
         deviations=entries,
         invocation_dir=Path(config.invocation_params.dir),
