@@ -19,6 +19,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shlex
+import shutil
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +29,7 @@ import pytest
 from _pytest.junitxml import xml_key
 from _pytest.reports import TestReport
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from initializer_conformance import adapters
@@ -99,6 +102,11 @@ class Suite:
     def __init__(self, config, run: Run):
         self.config, self.run = config, run
         activate(run)
+        # Nothing but the report goes into the directory the run starts from (a port's
+        # repository): Hypothesis keeps its files (the constants it reads from the code
+        # under test, .hypothesis/constants) in a directory of this session, removed after.
+        self._hypothesis_home = tempfile.mkdtemp(prefix="initializer-conformance-hypothesis-")
+        set_hypothesis_home_dir(self._hypothesis_home)
         settings.register_profile(
             "initializer-conformance",
             max_examples=run.max_examples,
@@ -129,6 +137,8 @@ class Suite:
     def pytest_unconfigure(self, config):
         activate(None)
         settings.load_profile(self._previous_profile or "default")
+        set_hypothesis_home_dir(None)  # the default again: <cwd>/.hypothesis
+        shutil.rmtree(self._hypothesis_home, ignore_errors=True)
 
     @pytest.hookimpl(tryfirst=True, specname="pytest_collection_modifyitems")
     def pytest_collection_modifyitems_declared(self, config, items):

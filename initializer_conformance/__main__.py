@@ -11,7 +11,8 @@ with four differences that make it safe to run from a port's own repository:
   port's (its ``addopts``, ``filterwarnings``, ``conftest.py`` files stay out of the run);
 * the port's ``conftest.py`` files are not loaded (the suite's files are given to pytest
   as paths, and conftest files are looked for only in the suite's package);
-* pytest's cache is off: nothing but the report is written into the directory.
+* pytest's cache and pytest-benchmark are off, and Hypothesis keeps its files in a
+  temporary directory: nothing but the report is written into the directory.
 
 Checks are selected as pytest selects tests: ``-k``, or module paths such as
 ``initializer_conformance.conformance.test_fans::test_fans[he_normal]`` (what a failure's
@@ -55,6 +56,8 @@ def argv(args: list[str]) -> list[str]:
         f"--confcutdir={CONFIG.parent}",
         "-p",
         "no:cacheprovider",
+        "-p",
+        "no:benchmark",  # pytest-benchmark, if installed: no .benchmarks/, no header line
         *(targets or [_as_path(SUITE)]),
         *rest,
     ]

@@ -169,3 +169,33 @@ def test_an_allowed_stale_deviation_is_no_failed_test(tmp_path):
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert " failed" not in result.stdout.splitlines()[-1]
+
+
+def test_a_run_writes_nothing_but_its_report_into_the_directory(tmp_path):
+    """Neither Hypothesis (.hypothesis/constants) nor pytest-benchmark (.benchmarks), which
+    is installed here, write into the port's directory; by either route."""
+    result = command(tmp_path, "--impl=numpy", "-k", "test_law and he_normal")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    pyargs = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--pyargs",
+            "initializer_conformance.conformance",
+            "--impl=numpy",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            "test_law and he_normal",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
+    assert pyargs.returncode == 0, pyargs.stdout[-3000:] + pyargs.stderr[-3000:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
