@@ -54,6 +54,7 @@ def test_header_names_adapter_edition_and_seed():
     header = result.stdout
     assert "impl=numpy -> numpy (reference spec on numpy" in header
     assert "edition=keras2" in header and "seed=7" in header
+    assert f"conformance: initializer-conformance {suite_version()}, edition=" in header
 
 
 def test_keras3_edition_of_the_reference_passes():

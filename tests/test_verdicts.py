@@ -97,6 +97,7 @@ def test_a_run_stopped_early_says_so_in_its_summary_and_never_conforms(tmp_path)
     assert headline.startswith("### ❌ mutant:UntruncatedGlorotNormal: 1 new deviation")
     assert "; partial run: " in headline and "stopped early" in headline
     assert "conforms" not in text
+    assert f"profile quick · initializer-conformance {suite_version()}" in text
     assert github.read_text() == text  # asked for: appended to the job summary
 
 
