@@ -25,6 +25,7 @@ one draws on the CPU (:data:`DEFAULT_DEVICE`), the only device it may be asked f
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import inspect
@@ -81,7 +82,7 @@ def _usage() -> str:
     )
 
 
-def _load_target(target: str, what: str, device: str | None = None):
+def _load_target(target: str, what: str, device: str | None = None, source: str = "--device"):
     module_name, _, attribute = target.partition(":")
     try:
         module = importlib.import_module(module_name)
@@ -98,21 +99,21 @@ def _load_target(target: str, what: str, device: str | None = None):
         ) from None
     if not isinstance(obj, type):
         if device is not None:
-            _check_instance_device(obj, device, what)
+            _check_instance_device(obj, device, what, source)
         return obj
     if device is not None and not takes_device(obj):
         if device.lower() != DEFAULT_DEVICE:
             raise AdapterError(
-                f"{what}: --device={device}: {_name(obj)} takes no device (its constructor has "
+                f"{what}: {source}={device}: {_name(obj)} takes no device (its constructor has "
                 f"no `device` parameter), so it draws on the CPU only: run it without "
-                f"--device, or with --device={DEFAULT_DEVICE} (see README, 'Writing an adapter')"
+                f"{source}, or with {source}={DEFAULT_DEVICE} (see README, 'Writing an adapter')"
             )
         device = None  # the adapter's own default, the CPU
     try:
         return obj() if device is None else obj(device=device)
     except Exception as error:
         if device is not None and isinstance(error, ValueError):
-            raise AdapterError(f"{what}: --device={device}: {error}") from error
+            raise AdapterError(f"{what}: {source}={device}: {error}") from error
         needs = _required_parameters(obj)
         why = (
             f"its constructor needs {', '.join(needs)}"
@@ -142,33 +143,89 @@ def device_of(adapter) -> str:
     return DEFAULT_DEVICE if device is None else str(device)
 
 
-def _check_instance_device(adapter, device: str, what: str) -> None:
+def _check_instance_device(adapter, device: str, what: str, source: str) -> None:
     """An instance is used as it was made: ``--device`` must be where it draws."""
     stated = device_of(adapter)
     if device.lower() != stated.lower():
         raise AdapterError(
-            f"{what}: --device={device}: {_name(adapter)} draws on {stated!r}, and the suite "
+            f"{what}: {source}={device}: {_name(adapter)} draws on {stated!r}, and the suite "
             f"uses an instance as it was made: make it on that device "
             f"(e.g. MyAdapter(device={device!r})), or name its class instead"
         )
 
 
 def _not_on_path(module_name: str, error: BaseException) -> str:
-    """Why ``module_name`` was not found, when it is a file of the current directory that
-    is not on ``sys.path`` (``pytest`` puts only the test files' roots there)."""
+    """Why ``module_name`` was not found: a file of the current directory that is not on
+    ``sys.path`` (``pytest`` puts only the test files' roots there), or, when it is nowhere
+    to be found, where it was looked for (the current directory, and how many other
+    entries of ``sys.path``): a port's CI that starts the command from the wrong directory
+    is told which one it was."""
     top = module_name.split(".")[0]
     here = Path.cwd()
     if not isinstance(error, ModuleNotFoundError) or error.name != top:
         return ""
+    on_path = any(Path(p or ".").resolve() == here.resolve() for p in sys.path)
     if not ((here / f"{top}.py").exists() or (here / top / "__init__.py").exists()):
-        return ""
-    if any(Path(p or ".").resolve() == here.resolve() for p in sys.path):
+        others = len([p for p in sys.path if Path(p or ".").resolve() != here.resolve()])
+        where = (
+            f"the current directory {os.fspath(here)} and {others} other entries of sys.path"
+            if on_path
+            else f"the {others} entries of sys.path (not the current directory {os.fspath(here)})"
+        )
+        return (
+            f" (looked for {top}.py and the package {top}/ in {where}: start the command "
+            f"from the directory that holds {top}.py, or add that directory to PYTHONPATH)"
+        )
+    if on_path:
         return ""
     return (
         f" ({top!r} is in the current directory {os.fspath(here)}, which is not on "
         f"sys.path: run `initializer-conformance` or `python -m pytest`, which put it "
         f"there, or set PYTHONPATH=.)"
     )
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _adapter_classes(module) -> list[str]:
+    """The classes defined in ``module`` that have the adapter protocol's members."""
+    return [
+        name
+        for name, obj in vars(module).items()
+        if isinstance(obj, type)
+        and obj.__module__ == module.__name__
+        and all(hasattr(obj, member) for member in ("name", "version", "make"))
+    ]
+
+
+def _module_named(impl: str, registered) -> AdapterError:
+    """The error for ``--impl=IMPL`` that is no built-in or registered name: a module that
+    exists gets the ``module:Class`` form (with its adapter classes), a near miss of a
+    name gets its correction."""
+    try:
+        spec = importlib.util.find_spec(impl)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None:
+        try:
+            classes = _adapter_classes(importlib.import_module(impl))
+        except (Exception, SystemExit):  # the import's own error comes with module:Class
+            classes = []
+        example = classes[0] if classes else "MyAdapter"
+        found = (
+            f"; adapter classes in {impl}: {', '.join(classes)}"
+            if classes
+            else f"; {impl} defines no class with name, version() and make()"
+        )
+        return AdapterError(
+            f"--impl={impl} names a module, not an adapter: write "
+            f"--impl={impl}:{example} (module:class){found}"
+        )
+    names = [*BUILTINS, *registered]
+    return AdapterError(f"unknown --impl={impl!r}{_did_you_mean(impl, names)}; {_usage()}")
 
 
 def _name(obj) -> str:
@@ -190,9 +247,10 @@ def _required_parameters(cls) -> list[str]:
     ]
 
 
-def load_adapter(impl: str | None, device: str | None = None):
+def load_adapter(impl: str | None, device: str | None = None, device_source: str = "--device"):
     """Return the adapter object named by ``impl``, made on ``device`` (``None``: its
-    default); :class:`AdapterError` if impossible."""
+    default); :class:`AdapterError` if impossible. ``device_source`` is where the device was
+    given (``--device``, or the environment variable), as the errors name it."""
     if not impl:
         raise AdapterError(f"--impl is required: which implementation to test? {_usage()}")
     if impl in BUILTINS:
@@ -202,14 +260,16 @@ def load_adapter(impl: str | None, device: str | None = None):
                 f"--impl={impl}: the framework module {builtin.requires!r} is not installed; "
                 f"install it with: {builtin.install}"
             )
-        adapter = _load_target(builtin.target, f"--impl={impl}", device)
+        adapter = _load_target(builtin.target, f"--impl={impl}", device, device_source)
     elif ":" in impl:
-        adapter = _load_target(impl, f"--impl={impl}", device)
+        adapter = _load_target(impl, f"--impl={impl}", device, device_source)
     else:
         registered = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
         if impl not in registered:
-            raise AdapterError(f"unknown --impl={impl!r}; {_usage()}")
-        adapter = _load_target(registered[impl].value, f"--impl={impl} (entry point)", device)
+            raise _module_named(impl, registered)
+        adapter = _load_target(
+            registered[impl].value, f"--impl={impl} (entry point)", device, device_source
+        )
     check_protocol(adapter, impl)
     return adapter
 

@@ -19,6 +19,21 @@ matches ``REGEX`` is excused, so that another bug of the same check still fails 
 run. A check may have a list of such entries; when Hypothesis reports several
 failures of one check, each must be excused by some entry.
 
+The schema, one for both forms (the adapter's dict and the TOML file are read by the
+same :func:`validate`)::
+
+    CHECK = REASON | ENTRY | [REASON | ENTRY, ...]
+    ENTRY = {"reason": REASON, "match": REGEX}     # "match" optional, no other key
+
+A declaration is strict, so that a typo cannot silently excuse nothing (or everything):
+an unknown key (``"mach"``), a reason that is not a non-empty string, a ``match`` that is
+no regular expression, a check whose test function the suite does not have, and (when
+the run collects the whole suite) a check that names no collected test, parameters
+included, are usage errors (exit code 4) before any test runs, each with the closest
+valid name (``difflib``). A ``match`` that no failure message of its check could ever
+contain is not detected: the messages are the suite's and the adapter's, open-ended; such
+an entry shows as "unmatched" or "not reached" after the run.
+
 During the run, a failure or error of a declared check is reported as a *known
 deviation* (pytest's xfail: it does not fail the run, and the report shows it with its
 reason). Every other failure fails the run. After the run, a declared entry whose
@@ -31,6 +46,7 @@ adapter's list (a port's own view of everything it fails).
 from __future__ import annotations
 
 import ast
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -96,6 +112,22 @@ def test_id(nodeid: str) -> str:
     return nodeid.rsplit("::", 1)[-1]
 
 
+#: The keys of a narrowed entry (``{"reason": ..., "match": ...}``): the schema above.
+ENTRY_KEYS = ("reason", "match")
+
+
+def _did_you_mean(word: str, choices) -> str:
+    """`` (did you mean 'match'?)``, or ``""`` if nothing in ``choices`` is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def validate(mapping, source: str) -> list[Deviation]:
+    """The entries of one declaration, the adapter's ``known_deviations`` or a TOML file's
+    table (the schema of the module docstring); :class:`DeviationError` on anything else."""
+    return _entries(mapping, source)
+
+
 def _entries(mapping, source: str) -> list[Deviation]:
     if not isinstance(mapping, dict):
         raise DeviationError(
@@ -104,6 +136,14 @@ def _entries(mapping, source: str) -> list[Deviation]:
     entries = []
     for check, values in mapping.items():
         for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, dict):
+                unknown = [key for key in value if key not in ENTRY_KEYS]
+                if unknown:
+                    raise DeviationError(
+                        f"{source}: {check!r}: unknown key {unknown[0]!r}"
+                        f"{_did_you_mean(str(unknown[0]), ENTRY_KEYS)}; an entry is a reason, "
+                        f'or {{"reason": ..., "match": REGEX}} ("match" optional)'
+                    )
             reason, match = (
                 (value.get("reason"), value.get("match"))
                 if isinstance(value, dict)
@@ -133,7 +173,7 @@ def declared(adapter, path: str | None, ignore_adapter: bool) -> list[Deviation]
     entries = (
         []
         if ignore_adapter
-        else _entries(getattr(adapter, "known_deviations", None) or {}, "adapter.known_deviations")
+        else validate(getattr(adapter, "known_deviations", None) or {}, "adapter.known_deviations")
     )
     if path:
         try:
@@ -142,7 +182,7 @@ def declared(adapter, path: str | None, ignore_adapter: bool) -> list[Deviation]
             raise DeviationError(f"--known-deviations: cannot read {path}: {error}") from None
         except tomllib.TOMLDecodeError as error:
             raise DeviationError(f"--known-deviations: {path} is not TOML: {error}") from None
-        entries += _entries(data, path)
+        entries += validate(data, path)
     declarations: dict[tuple, list[Deviation]] = {}
     for entry in entries:
         declarations.setdefault((entry.reason, entry.match, entry.source), []).append(entry)
@@ -164,10 +204,35 @@ def check_names(entries: list[Deviation], functions: list[str]) -> None:
     if unknown:
         raise DeviationError(
             "known deviations name no check of the suite: "
-            + "; ".join(f"{e.check!r} ({e.source})" for e in unknown)
+            + "; ".join(
+                f"{e.check!r} ({e.source})"
+                + _did_you_mean(test_id(e.check).split("[")[0], functions)
+                for e in unknown
+            )
             + f". A check is a test id such as 'test_law[he_normal]' ('*' matches anything); "
             f"the suite's checks are {', '.join(sorted(functions))}"
         )
+
+
+def check_parameters(entries: list[Deviation], nodeids: list[str]) -> str | None:
+    """``None`` if every entry matches a check of ``nodeids`` (the whole suite, collected),
+    else the usage error's message: each entry that names no check, with the closest test
+    id of its function."""
+    ids = sorted({test_id(n) for n in nodeids})
+    unknown = [e for e in entries if not any(e.matches(n) for n in nodeids)]
+    if not unknown:
+        return None
+
+    def one(e: Deviation) -> str:
+        function = test_id(e.check).split("[")[0]
+        same = [i for i in ids if i.split("[")[0] == function]
+        return f"{e.check!r} ({e.source}){_did_you_mean(test_id(e.check), same)}"
+
+    return (
+        "known deviations name no check of the suite: "
+        + "; ".join(map(one, unknown))
+        + ". A check is a test id as `pytest --collect-only -q` shows it ('*' matches anything)"
+    )
 
 
 def suite_functions(directory: Path) -> list[str]:

@@ -43,6 +43,13 @@ whose call would have returned (another shape, an integer dtype) is an error too
 reproduce command replays it alone, in a new run that remembers nothing. A callable the
 guard did not see ``make`` return is remembered as the very same call only.
 
+**Waits outside a call** are bounded too: importing and making the adapter (in the run's
+process, and in the fresh processes of ``test_seeds.py``) within ``--import-timeout`` (an
+allowance of 300 s by default: a framework's import on a busy machine), and each call a
+fresh process makes within the call timeout, so a hanging initializer ends a default run
+within a few time limits (one per test process, and none more in the fresh processes once
+the run has met the hang), never an hour.
+
 The memory is the run's, not the process's: two sessions in one process share none of
 it. Under xdist each worker has its own run, so each worker pays at most one timeout per
 code path.
@@ -55,6 +62,7 @@ error of that check, with its message, and the run goes on.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import numbers
 import signal
@@ -246,6 +254,48 @@ def _refuse_known_hang(run: Run, what: str, path: CodePath) -> None:
             f"hangs or is far too slow (each code path is given the limit once per run "
             f"and test process)"
         )
+
+
+def known_hang(run: Run, identifier, config: dict) -> FirstTimeout | None:
+    """The first timeout of ``make(identifier, config)`` or of a call of what it returns
+    in this run and process, if either timed out (for calls made elsewhere: a fresh
+    process of ``test_seeds.py``)."""
+    for method in ("make", "call"):
+        first = run.timeouts.get(CodePath(method, *_initializer(run, identifier, config)))
+        if first is not None:
+            return first
+    return None
+
+
+def remember_timeout(
+    run: Run, method: str, identifier, config: dict, what: str, seconds: float
+) -> None:
+    """Remember a timeout of ``make`` (``method="make"``) or of a call of what it returned,
+    met outside this process: later calls of that code path fail at once here too."""
+    check = getattr(run.item, "nodeid", "(not run by pytest)")
+    path = CodePath(method, *_initializer(run, identifier, config))
+    run.timeouts.setdefault(path, FirstTimeout(check, what, seconds))
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, what: str, option: str):
+    """Raise :class:`CallTimeout` in the block after ``seconds`` (0: no limit; none off
+    the main thread or without ``SIGALRM``): for waits that are not one adapter call,
+    such as importing the adapter's module (``--import-timeout``)."""
+    if not _timer_usable(seconds):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise CallTimeout(f"{what} did not finish within {seconds:g} s ({option})")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def call(what: str, function, *args):

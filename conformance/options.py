@@ -18,6 +18,10 @@ import pytest
 
 DEFAULT_SEED = 20_261_129
 DEFAULT_CALL_TIMEOUT = 60.0  # seconds
+#: Seconds allowed for importing and making the adapter (its framework's import included),
+#: in the run's process and in each fresh process of test_seeds.py: tensorflow takes some
+#: 10-30 s on a busy 2-core machine; a module that hangs at import ends the run after this.
+DEFAULT_IMPORT_TIMEOUT = 300.0
 DEFAULT_MEMORY_LIMIT = 6 * 2**30  # bytes
 #: The environment variable that gives ``--device`` when the option is not on the command
 #: line (a CI job's matrix sets it once for every command of the job).
@@ -74,6 +78,15 @@ def add(parser) -> None:
         metavar="SECONDS",
         help=f"time limit of one call into the adapter; a call that takes longer "
         f"is an error of its check (default {DEFAULT_CALL_TIMEOUT:g}; 0: none)",
+    )
+    group.addoption(
+        "--import-timeout",
+        default=DEFAULT_IMPORT_TIMEOUT,
+        type=float,
+        metavar="SECONDS",
+        help="time limit of importing and making the adapter (its framework included), in "
+        "the run and in the fresh processes of the seed checks; longer is a usage error, or "
+        f"an error of the check (default {DEFAULT_IMPORT_TIMEOUT:g}; 0: none)",
     )
     group.addoption(
         "--memory-limit",
@@ -141,7 +154,11 @@ class Options:
     profile: str
     call_timeout: float
     memory_limit: int
+    import_timeout: float = DEFAULT_IMPORT_TIMEOUT
     device: str | None = None  # None: the adapter's default device
+    #: Where ``device`` was given, as messages name it: ``--device``, or the variable
+    #: :data:`DEVICE_ENV` (a CI job's setting, not an option on the command line).
+    device_source: str = "--device"
 
 
 def parse(config) -> Options:
@@ -151,10 +168,17 @@ def parse(config) -> Options:
         edition=config.getoption("--edition"),
         seed=_seed(config.getoption("--conformance-seed")),
         profile=config.getoption("--conformance-profile"),
-        call_timeout=_timeout(config.getoption("--call-timeout")),
+        call_timeout=_timeout(config.getoption("--call-timeout"), "--call-timeout"),
         memory_limit=_size(config.getoption("--memory-limit")),
+        import_timeout=_timeout(config.getoption("--import-timeout"), "--import-timeout"),
         device=_device(config.getoption("--device")),
+        device_source=device_source(config.getoption("--device")),
     )
+
+
+def device_source(option: str | None) -> str:
+    """``--device`` if the option was given, else ``$INITIALIZER_CONFORMANCE_DEVICE``."""
+    return "--device" if option is not None else f"${DEVICE_ENV}"
 
 
 def _device(value: str | None) -> str | None:
@@ -184,9 +208,9 @@ def _seed(value) -> int:
     return seed
 
 
-def _timeout(value: float) -> float:
+def _timeout(value: float, option: str) -> float:
     if not value >= 0:
-        raise pytest.UsageError(f"--call-timeout must be >= 0 seconds, got {value}")
+        raise pytest.UsageError(f"{option} must be >= 0 seconds, got {value}")
     return value
 
 

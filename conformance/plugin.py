@@ -6,22 +6,34 @@ run before collection, retired at the end of the session), seeds every Hypothesi
 from ``--conformance-seed``, adds up the alphas the checks spend, turns the failures of
 declared known deviations into xfails, and fails a run that passed nothing or declares a
 stale deviation.
+
+A run that did not run every check of the suite (checks deselected with ``-k``, ``-m``,
+``--deselect`` or ``--lf``, selected by node id or file, stopped by ``-x`` or
+``--maxfail``, interrupted) is *partial* (:meth:`Suite.partial`): it says so in the
+terminal and its report, and can never say "conforms". A port's CI reads one line, and a
+green subset is no evidence about the checks that did not run.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shlex
+import shutil
+import tempfile
 from collections import Counter
 from pathlib import Path
 
 import hypothesis
 import pytest
+from _pytest.junitxml import xml_key
+from _pytest.reports import TestReport
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from initializer_conformance import adapters
-from initializer_conformance.conformance import deviations, options
+from initializer_conformance.conformance import deviations, guard, options
 from initializer_conformance.conformance.run import (
     FALSE_ALARM_BUDGET,
     Run,
@@ -36,9 +48,14 @@ from initializer_conformance.conformance.sampling import (
     Unsupported,
 )
 from initializer_conformance.conformance.strategies import drawn_from_the_seed_only
+from initializer_conformance.conformance.version import DISTRIBUTION, suite_version
 from initializer_conformance.reference.editions import get_edition
 
 SUITE_DIR = Path(__file__).resolve().parent
+#: The key of a worker's ``workeroutput`` (xdist) that carries its count of deselected checks.
+DESELECTED = "conformance_deselected"
+#: The key of a worker's ``workeroutput`` that carries a usage error found at collection.
+USAGE_ERROR = "conformance_usage_error"
 #: Set by ``initializer-conformance`` to the command line as typed (pytest sees its own).
 COMMAND_LINE = "INITIALIZER_CONFORMANCE_COMMAND"
 
@@ -48,9 +65,13 @@ def make_run(config) -> Run:
     describe none (bad values, an adapter that cannot be loaded, unknown deviations)."""
     values = options.parse(config)
     try:
-        adapter = adapters.load_adapter(values.impl, values.device)
+        what = f"--impl={values.impl}: importing and making the adapter"
+        with guard.time_limit(values.import_timeout, what, "--import-timeout"):
+            adapter = adapters.load_adapter(values.impl, values.device, values.device_source)
     except adapters.AdapterError as error:
         raise pytest.UsageError(str(error)) from None
+    except guard.CallTimeout as error:
+        raise pytest.UsageError(f"{error}: it hangs at import, or is far too slow") from None
     try:
         edition = get_edition(values.edition or getattr(adapter, "edition", None))
     except ValueError as error:
@@ -73,6 +94,7 @@ def make_run(config) -> Run:
         profile=values.profile,
         call_timeout=values.call_timeout,
         memory_limit=values.memory_limit,
+        import_timeout=values.import_timeout,
         device=adapters.device_of(adapter),
         deviations=entries,
         invocation_dir=Path(config.invocation_params.dir),
@@ -87,6 +109,11 @@ class Suite:
     def __init__(self, config, run: Run):
         self.config, self.run = config, run
         activate(run)
+        # Nothing but the report goes into the directory the run starts from (a port's
+        # repository): Hypothesis keeps its files (the constants it reads from the code
+        # under test, .hypothesis/constants) in a directory of this session, removed after.
+        self._hypothesis_home = tempfile.mkdtemp(prefix="initializer-conformance-hypothesis-")
+        set_hypothesis_home_dir(self._hypothesis_home)
         settings.register_profile(
             "initializer-conformance",
             max_examples=run.max_examples,
@@ -104,6 +131,11 @@ class Suite:
         settings.load_profile("initializer-conformance")
         self._seed_only = drawn_from_the_seed_only()
         self._seed_only.__enter__()
+        # Partial runs (see the module docstring): what was selected, deselected and ran.
+        self.selected: int | None = None
+        self.deselected = 0
+        self.ran: set[str] = set()
+        self.usage_error: str | None = None  # found by a worker at collection
         # pytest-benchmark turns itself off under xdist with a warning from every process;
         # the suite has no benchmarks, so it is turned off quietly.
         if hasattr(config.option, "benchmark_disable") and (
@@ -115,6 +147,24 @@ class Suite:
         self._seed_only.__exit__(None, None, None)
         activate(None)
         settings.load_profile(self._previous_profile or "default")
+        set_hypothesis_home_dir(None)  # the default again: <cwd>/.hypothesis
+        shutil.rmtree(self._hypothesis_home, ignore_errors=True)
+
+    @pytest.hookimpl(tryfirst=True, specname="pytest_collection_modifyitems")
+    def pytest_collection_modifyitems_declared(self, config, items):
+        # Before -k and -m deselect: a declared check that names none of the suite's
+        # checks (a parameter that does not exist) is a usage error, when the run
+        # collected the whole suite. An xdist worker cannot raise one (xdist would report an
+        # internal error): it runs nothing and tells the controller (pytest_testnodedown).
+        if not _collects_the_suite(config):
+            return
+        message = deviations.check_parameters(self.run.deviations, [i.nodeid for i in items])
+        if message is None:
+            return
+        if not hasattr(config, "workerinput"):
+            raise pytest.UsageError(message)
+        config.workeroutput[USAGE_ERROR] = message
+        items[:] = []
 
     def pytest_collection_modifyitems(self, items):
         # The checks that share their samples (conformance/sampling.py) run one initializer
@@ -173,6 +223,11 @@ class Suite:
         report = (yield).get_result()
         if call.excinfo is not None and isinstance(call.excinfo.value, Unsupported):
             report.user_properties.append((UNSUPPORTED, call.excinfo.value.identifier))
+            # pytest words a skip of a subclass as "module.Class: message" at the line
+            # that raised it, with Hypothesis's notes ("Falsifying explicit example: ...")
+            # appended: the terminal shows the message alone, at the check.
+            path, line, _ = item.location
+            report.longrepr = (path, (line or 0) + 1, call.excinfo.value.msg)
         if call.when == "call" and report.failed:
             error = call.excinfo.value if call.excinfo is not None else None
             excused_by = deviations.excusing(self.run.deviations, item.nodeid, error)
@@ -182,7 +237,65 @@ class Suite:
                 report.wasxfail = "known deviation: " + "; ".join(reasons)
                 report.user_properties.append((deviations.EXCUSED_BY, excused_by))
 
+    def pytest_deselected(self, items):
+        self.deselected += len(items)
+        if hasattr(self.config, "workerinput"):  # told to the controller (pytest_testnodedown)
+            self.config.workeroutput[DESELECTED] = self.deselected
+
+    def pytest_collection_finish(self, session):
+        self.selected = len(session.items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        self.selected = len(ids)  # every worker collects the same checks
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error):
+        output = getattr(node, "workeroutput", None) or {}
+        self.deselected = max(self.deselected, output.get(DESELECTED, 0))
+        self.usage_error = self.usage_error or output.get(USAGE_ERROR)
+
+    def partial(self, session, exitstatus) -> dict | None:
+        """``None`` for a complete run (every check of the suite ran), else what ran and
+        why not everything: ``{"ran", "selected", "of", "why"}``, ``of`` the number of
+        checks of the whole suite (``None`` when the run collected only part of it)."""
+        option, why = self.config.option, []
+        if getattr(option, "keyword", ""):
+            why.append(f"-k {option.keyword!r}")
+        if getattr(option, "markexpr", ""):
+            why.append(f"-m {option.markexpr!r}")
+        if getattr(option, "deselect", None):
+            why.append("--deselect")
+        lf = self.config.pluginmanager.get_plugin("lfplugin")
+        if getattr(option, "lf", False) and lf is not None and getattr(lf, "lastfailed", None):
+            why.append("--lf")
+        if getattr(option, "stepwise", False):
+            why.append("--stepwise")
+        if self.deselected and not why:
+            why.append(f"{self.deselected} deselected")
+        whole = _collects_the_suite(self.config)
+        if not whole:
+            why.append("checks named by node id or file")
+        stopped = session.shouldfail or session.shouldstop
+        if exitstatus == pytest.ExitCode.INTERRUPTED or stopped:
+            why.append(f"stopped early ({stopped})" if isinstance(stopped, str) else "interrupted")
+        selected = self.selected if self.selected is not None else len(self.ran)
+        if len(self.ran) < selected and not any(w.startswith(("stopped", "inter")) for w in why):
+            why.append("not every selected check ran")
+        if not why and not self.deselected:
+            return None
+        return {
+            "ran": len(self.ran),
+            "selected": selected,
+            "of": selected + self.deselected if whole else None,
+            "why": why,
+        }
+
     def pytest_runtest_logreport(self, report):
+        if is_stale_report(report):
+            return
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.ran.add(report.nodeid)
         if report.when == "call":
             for key, value in report.user_properties:
                 if key == "alpha_spent":
@@ -191,26 +304,47 @@ class Suite:
 
     def pytest_report_header(self, config):
         run = self.run
+        given = config.getoption("--device") is None and os.environ.get(options.DEVICE_ENV)
         return [
             f"conformance: impl={run.impl} -> {adapters.describe(run.adapter)}, "
-            f"device={run.device}",
-            f"conformance: edition={run.edition.name} ({run.edition.title}), "
-            f"seed={run.seed}, profile={run.profile} ({run.max_examples} examples/property), "
-            f"false-alarm budget {FALSE_ALARM_BUDGET:g}",
+            f"device={run.device}" + (f" (from ${options.DEVICE_ENV})" if given else ""),
+            f"conformance: {DISTRIBUTION} {suite_version()}, edition={run.edition.name} "
+            f"({run.edition.title}), seed={run.seed}, profile={run.profile} "
+            f"({run.max_examples} examples/property), false-alarm budget {FALSE_ALARM_BUDGET:g}",
         ]
 
+    def pytest_sessionstart(self, session):
+        # --junitxml: the run's identity as properties of the test suite, so that a CI tool
+        # reading only the XML knows which suite version, edition and profile gave it.
+        xml = session.config.stash.get(xml_key, None)
+        if xml is not None and not hasattr(session.config, "workerinput"):
+            for name, value in junit_properties(self.run).items():
+                xml.add_global_property(name, value)
+
+    @pytest.hookimpl(tryfirst=True)  # before --junitxml writes its file
     def pytest_sessionfinish(self, session, exitstatus):
+        worker = hasattr(session.config, "workerinput")
+        if self.usage_error is not None:  # no report: the run did not start
+            session.exitstatus = pytest.ExitCode.USAGE_ERROR
+            return
+        if not worker:
+            self.run.partial = self.partial(session, exitstatus)
+            xml = session.config.stash.get(xml_key, None)
+            if xml is not None and self.run.partial is not None:
+                text = f"{partial_text(self.run.partial)}; no conformance verdict"
+                xml.add_global_property("initializer_conformance_partial", text)
+        # A known deviation that now passes must be removed from the list: each stale one
+        # is a failed test of its own (in pytest's counts, -ra, --junitxml), so that the
+        # tools a CI reads show it, not only the exit status.
+        if not worker and not session.config.getoption("--allow-stale-deviations"):
+            for d in self._stale():
+                session.testscollected += 1  # the terminal's progress counts it
+                session.config.hook.pytest_runtest_logreport(report=_stale_report(d))
+            if self._stale() and session.exitstatus == 0:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
         # No silent greens: a run that passed nothing is not a pass.
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None and exitstatus == 0 and _nothing_passed(reporter):
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        # A known deviation that now passes must be removed from the list.
-        if (
-            session.exitstatus == 0
-            and self._stale()
-            and not hasattr(session.config, "workerinput")
-            and not session.config.getoption("--allow-stale-deviations")
-        ):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def _stale(self) -> list:
@@ -218,6 +352,9 @@ class Suite:
 
     def pytest_terminal_summary(self, terminalreporter, exitstatus, config):
         tr, run = terminalreporter, self.run
+        if self.usage_error is not None:
+            tr.write_line(f"ERROR: {self.usage_error}", red=True)
+            return
         tr.section("conformance")
         unsupported = sorted(
             {
@@ -259,6 +396,10 @@ class Suite:
         self._summarize_deviations(tr, config)
         if _nothing_passed(tr):
             tr.write_line("no check passed: this run does not show conformance", red=True)
+        if self.run.partial is not None:
+            tr.write_line(
+                f"partial: {partial_text(self.run.partial)}; no conformance verdict", yellow=True
+            )
 
     def _summarize_deviations(self, tr, config) -> None:
         by_status = {
@@ -309,6 +450,84 @@ class Suite:
                 f"(deselected, unsupported, or no such parameter)",
                 yellow=True,
             )
+
+
+def junit_properties(run: Run) -> dict[str, str]:
+    """The run's identity, as ``--junitxml`` records it (``<testsuite><properties>``)."""
+    return {
+        "initializer_conformance_version": suite_version(),
+        "initializer_conformance_impl": run.impl,
+        "initializer_conformance_adapter": adapters.describe(run.adapter),
+        "initializer_conformance_device": run.device,
+        "initializer_conformance_edition": run.edition.name,
+        "initializer_conformance_profile": run.profile,
+        "initializer_conformance_seed": str(run.seed),
+    }
+
+
+#: The ``user_properties`` key that marks the report of a stale known deviation (no check
+#: of the suite: :func:`_stale_report`).
+STALE = "conformance_stale_deviation"
+#: The "file" part of the node id of those reports: ``known-deviations::test_law[he_normal]``.
+STALE_NODE = "known-deviations"
+
+
+def _stale_report(d: deviations.Deviation) -> TestReport:
+    """A failed test report for the stale known deviation ``d``: named after its check, with
+    the terminal's message, so that pytest's counts and --junitxml show it as a failure."""
+    passed = ", ".join(deviations.test_id(n) for n in d.passed)
+    message = (
+        f"STALE known deviation {d.check!r} ({d.source}): its checks now pass ({passed}); "
+        f"remove it from the declarations (--allow-stale-deviations only warns)"
+    )
+    return TestReport(
+        nodeid=f"{STALE_NODE}::{d.check}",
+        location=(STALE_NODE, None, d.check),
+        keywords={},
+        outcome="failed",
+        longrepr=message,
+        when="call",
+        user_properties=[(STALE, d.check)],
+    )
+
+
+def is_stale_report(report) -> bool:
+    """Whether ``report`` is one of :func:`_stale_report`'s (not a check of the suite)."""
+    return any(key == STALE for key, _ in getattr(report, "user_properties", ()))
+
+
+def partial_text(partial: dict) -> str:
+    """``90 of 461 checks ran (-k 'fans')``: what a partial run ran, and why no more (the
+    report says the same, ``reports/results.py``; the suite does not import the reports)."""
+    ran, of = partial["ran"], partial["of"]
+    if of is not None:
+        counted = f"{ran} of {of} checks ran"
+    else:
+        counted = f"{ran} check{'s' * (ran != 1)} ran"
+    return f"{counted} ({', '.join(partial['why'])})" if partial["why"] else counted
+
+
+def _collects_the_suite(config) -> bool:
+    """Whether the run's arguments name the whole suite (its directory, or a directory or
+    package holding it), not some of its files or checks."""
+    for arg in config.args:
+        base, _, rest = str(arg).partition("::")
+        if rest:
+            continue
+        path = Path(config.invocation_params.dir, base)
+        if config.option.pyargs and not path.exists():
+            try:
+                module = importlib.util.find_spec(base) if base and "/" not in base else None
+            except (ImportError, ValueError):
+                module = None
+            locations = getattr(module, "submodule_search_locations", None)
+            if not locations:
+                continue
+            path = Path(next(iter(locations)))
+        path = path.resolve()
+        if path == SUITE_DIR or path in SUITE_DIR.parents:
+            return True
+    return False
 
 
 def _tally(cases: Counter) -> str:

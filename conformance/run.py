@@ -37,6 +37,7 @@ from pathlib import Path
 from initializer_conformance.adapters import DEFAULT_DEVICE
 from initializer_conformance.conformance.options import (
     DEFAULT_CALL_TIMEOUT,
+    DEFAULT_IMPORT_TIMEOUT,
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_SEED,
     PROFILES,
@@ -94,6 +95,8 @@ class Run:
     profile: str = "ci"
     call_timeout: float = DEFAULT_CALL_TIMEOUT  # seconds per adapter call (guard.py); 0: none
     memory_limit: int = DEFAULT_MEMORY_LIMIT  # resident bytes per test process; 0: none
+    #: seconds for importing and making the adapter (guard.py, test_seeds.py); 0: none
+    import_timeout: float = DEFAULT_IMPORT_TIMEOUT
     #: Where the adapter draws, as it names it (``--device``; "cpu" for one that takes none).
     device: str = DEFAULT_DEVICE
     #: guard.py: the first timeout of each code path in this process (a later call of it
@@ -112,6 +115,9 @@ class Run:
     #: case, message), e.g. ("RandomUniform", "RandomUniform in float64", "...").
     unsupported: list[tuple[str, str, str]] = field(default_factory=list)
     supported: int = 0  # the current test's adapter calls that returned
+    #: ``None`` for a complete run; for a partial one (checks deselected, named, stopped
+    #: early), what ran: ``{"ran", "selected", "of", "why"}`` (set at the end of the session).
+    partial: dict | None = None
 
     def __repr__(self) -> str:
         return (
@@ -160,6 +166,8 @@ class Run:
             options.append(f"--call-timeout={self.call_timeout:g}")
         if self.memory_limit != DEFAULT_MEMORY_LIMIT:
             options.append(f"--memory-limit={self.memory_limit}")
+        if self.import_timeout != DEFAULT_IMPORT_TIMEOUT:
+            options.append(f"--import-timeout={self.import_timeout:g}")
         if self.device.lower() != DEFAULT_DEVICE:
             options.append(f"--device={shlex.quote(self.device)}")
         if deviation:

@@ -8,16 +8,25 @@ The values of unseeded instances and of later calls are law-tested in ``test_cal
 
 import json
 import os
+import queue
 import random
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
 from initializer_conformance.conformance import dependence, stats
 from initializer_conformance.conformance.assertions import fail, judge
+from initializer_conformance.conformance.guard import (
+    CallTimeout,
+    KnownHang,
+    known_hang,
+    remember_timeout,
+)
 from initializer_conformance.conformance.identifiers import RANDOM
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import (
@@ -320,76 +329,155 @@ def _assert_framework_untouched(identifier, ctx, config, seed_global) -> None:
 # -- fresh processes ------------------------------------------------------------------------
 
 #: Run in a fresh interpreter: the run's adapter (``--impl``), one unseeded call of
-#: ``FRESH_SHAPE`` per identifier; a JSON line of the values (or the error) on stdout.
-#: ``time.time`` and ``time.time_ns`` are frozen at one instant, the same in both processes,
-#: before anything is imported: see :func:`test_unseeded_differs_across_processes`.
+#: ``FRESH_SHAPE`` per identifier, each a JSON line on stdout as soon as it is made: its
+#: values, its error, or the time limit it exceeded (a ``SIGALRM`` timer of the run's
+#: ``--call-timeout`` on ``make`` and on the call, as in the run's own process). An
+#: ``IMPORTED`` line first, once the adapter is made. ``time.time`` and ``time.time_ns`` are
+#: frozen at one instant, the same in both processes, before anything is imported: see
+#: :func:`test_unseeded_differs_across_processes`.
 FRESH_PROCESS = """
-import json, sys, time
+import json, signal, sys, time
 NOW = float(sys.argv[4])
 time.time, time.time_ns = (lambda: NOW), (lambda: int(NOW * 1e9))
+LIMIT = float(sys.argv[5])
 import numpy as np
 from initializer_conformance.adapters import load_adapter
 
+
+class Hung(BaseException):
+    pass
+
+
+def expired(signum, frame):
+    raise Hung()
+
+
+def bounded(method, function, *args):
+    if LIMIT and hasattr(signal, "setitimer"):
+        signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, LIMIT)
+    try:
+        return function(*args)
+    except Hung:
+        raise Hung(method) from None
+    finally:
+        if LIMIT and hasattr(signal, "setitimer"):
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
 adapter = load_adapter(sys.argv[1])
-out = {}
+print("IMPORTED", flush=True)
+shape = tuple(json.loads(sys.argv[3]))
 for identifier in json.loads(sys.argv[2]):
     try:
-        value = adapter.make(identifier, {"seed": None})(tuple(json.loads(sys.argv[3])), "float32")
-        out[identifier] = np.asarray(value, dtype=np.float64).ravel().tolist()
+        init = bounded("make", adapter.make, identifier, {"seed": None})
+        value = bounded("call", init, shape, "float32")
+        out = np.asarray(value, dtype=np.float64).ravel().tolist()
+    except Hung as hung:
+        out = {"timeout": hung.args[0]}
     except NotImplementedError as error:
-        out[identifier] = {"unsupported": str(error)}
+        out = {"unsupported": str(error)}
     except Exception as error:
-        out[identifier] = {"error": f"{type(error).__name__}: {error}"}
-print("FRESH " + json.dumps(out))
+        out = {"error": f"{type(error).__name__}: {error}"}
+    print("FRESH " + json.dumps([identifier, out]), flush=True)
 """
 FRESH_SHAPE = (4, 4)
-FRESH_TIMEOUT = 600  # seconds: a framework's import can take a while on a busy machine
+#: Seconds a fresh process may take beyond its limits (interpreter start, NumPy, replies).
+FRESH_SLACK = 30.0
 _fresh: dict = {}  # the run -> the two processes' outputs (one pair of processes per run)
+
+
+def _lines(process, into: queue.Queue) -> None:
+    for line in process.stdout:
+        into.put(line)
+    into.put(None)
+
+
+def _fresh_process(run, argv: list[str], env: dict, identifiers: list[str]) -> dict:
+    """One fresh process's outputs, ``{identifier: values or {"error" | "unsupported" |
+    "timeout": ...}}``. Every wait is bounded: the import by ``--import-timeout``, each
+    identifier by twice ``--call-timeout`` (``make`` and the call; the process's own
+    timer ends a hang in Python), each with :data:`FRESH_SLACK`; on a wait that runs out
+    the process is killed and what it had not answered is an error."""
+    process = subprocess.Popen(
+        argv,
+        cwd=run.invocation_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=_lines, args=(process, lines), daemon=True).start()
+    stderr: list[str] = []
+    threading.Thread(target=lambda: stderr.append(process.stderr.read()), daemon=True).start()
+    outputs: dict = {}
+    waiting = "the import of the adapter"
+    limit = run.import_timeout
+    try:
+        while len(outputs) < len(identifiers):
+            try:
+                line = lines.get(timeout=(limit + FRESH_SLACK) if limit else None)
+            except queue.Empty:
+                process.kill()
+                for identifier in identifiers:
+                    outputs.setdefault(
+                        identifier,
+                        {
+                            "error": f"a fresh process did not finish {waiting} within "
+                            f"{limit + FRESH_SLACK:g} s (its limit and {FRESH_SLACK:g} s): "
+                            f"killed"
+                        },
+                    )
+                break
+            if line is None:  # the process ended
+                break
+            if line.startswith("IMPORTED"):
+                limit = 2 * run.call_timeout
+            elif line.startswith("FRESH "):
+                identifier, out = json.loads(line[len("FRESH ") :])
+                outputs[identifier] = out
+            else:
+                continue
+            waiting = "the next call of the adapter"
+        process.wait(timeout=FRESH_SLACK)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    if len(outputs) < len(identifiers):
+        time.sleep(0.1)  # the stderr reader's last read
+        raise RuntimeError(
+            f"a fresh process could not load --impl={run.impl} and call it "
+            f"(exit status {process.returncode}): {''.join(stderr)[-2000:]}"
+        )
+    return outputs
 
 
 def fresh_outputs() -> list[dict]:
     """The outputs of two fresh processes, each making every random initializer unseeded
-    and calling it once; started once per run (and per xdist worker)."""
+    and calling it once; started once per run (and per xdist worker). An initializer whose
+    ``make`` or call already timed out in this process is not called again there."""
     run = current()
     if _fresh.get("run") is not run:
         if not run.impl:
             pytest.skip("the adapter was not named by --impl: no fresh process can load it")
+        identifiers = [i for i in RANDOM if known_hang(run, i, {"seed": None}) is None]
         argv = [
             sys.executable,
             "-c",
             FRESH_PROCESS,
             run.impl,
-            json.dumps(list(RANDOM)),
+            json.dumps(identifiers),
             json.dumps(FRESH_SHAPE),
             repr(time.time()),
+            repr(run.call_timeout),
         ]
         path = [os.path.abspath(p) if p else os.getcwd() for p in sys.path]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
-        processes = [
-            subprocess.Popen(
-                argv,
-                cwd=run.invocation_dir,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
+        with ThreadPoolExecutor(2) as pool:
+            outputs = list(
+                pool.map(lambda _: _fresh_process(run, argv, env, identifiers), range(2))
             )
-            for _ in range(2)
-        ]
-        outputs = []
-        for process in processes:
-            try:
-                stdout, stderr = process.communicate(timeout=FRESH_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                stdout, stderr = process.communicate()
-            lines = [line for line in stdout.splitlines() if line.startswith("FRESH ")]
-            if process.returncode != 0 or not lines:
-                raise RuntimeError(
-                    f"a fresh process could not load --impl={run.impl} and call it "
-                    f"(exit status {process.returncode}): {stderr[-2000:]}"
-                )
-            outputs.append(json.loads(lines[-1][len("FRESH ") :]))
         _fresh.update(run=run, outputs=outputs)
     return _fresh["outputs"]
 
@@ -404,7 +492,29 @@ def test_unseeded_differs_across_processes(identifier):
     caught every time, not by chance; a clock read in native code is caught only by chance.
     Deterministic; the two processes (one small call per initializer each) are shared by
     the parameters."""
-    first, second = (outputs[identifier] for outputs in fresh_outputs())
+    run = current()
+    first = known_hang(run, identifier, {"seed": None})
+    if first is not None:
+        raise KnownHang(
+            f"{identifier} was not called in fresh processes: its unseeded make or call did "
+            f"not return within {first.seconds:g} s (--call-timeout) in {first.check}, as "
+            f"{first.call}"
+        )
+    first, second = (outputs.get(identifier) for outputs in fresh_outputs())
+    for out in (first, second):
+        if isinstance(out, dict) and "timeout" in out:
+            what = (
+                f"adapter.make({identifier!r}, {{'seed': None}})"
+                if out["timeout"] == "make"
+                else f"adapter.make({identifier!r}, {{'seed': None}})({FRESH_SHAPE}, 'float32')"
+            )
+            remember_timeout(
+                run, out["timeout"], identifier, {"seed": None}, what, run.call_timeout
+            )
+            raise CallTimeout(
+                f"in a fresh process, {what} did not return within {run.call_timeout:g} s "
+                f"(--call-timeout); it hangs or is far too slow"
+            )
     for out in (first, second):
         if isinstance(out, dict) and "unsupported" in out:
             unsupported(identifier, NotImplementedError(out["unsupported"]))

@@ -16,6 +16,7 @@ never imports the reports; the reports read the suite's run.
 from __future__ import annotations
 
 import importlib.util
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,13 @@ def pytest_configure(config):
                 "--impl=numpy (the reference), --impl=torch, or --impl=my_module:MyAdapter"
             )
         return
+    # pytest-benchmark (if installed) makes its storage, ./.benchmarks, when it is
+    # configured (after this hook): a conformance run keeps it out of the port's directory.
+    storage = getattr(config.option, "benchmark_storage", None)
+    if storage == "file://./.benchmarks":
+        config.option.benchmark_storage = "file://" + str(
+            Path(tempfile.gettempdir()) / "initializer-conformance-benchmarks"
+        )
     from initializer_conformance.conformance.plugin import Suite, make_run
 
     run = make_run(config)

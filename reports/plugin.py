@@ -12,6 +12,14 @@ run started from inside a running test (the project's own tests run the suite as
 subprocess) writes no report unless a path is given, so that tests never write into
 ``reports/``.
 
+A partial run (``-k``, node ids, ``-x``, an interrupt: ``Run.partial``) writes its default
+files as ``reports/NAME.partial.json`` and ``.html``: the full run's files, which a port's
+CI uploads and ``reports merge`` reads, are never replaced by a subset's. A path given
+with ``--report-json`` / ``--report-html`` is written as asked (its page says "partial").
+The Markdown summary is written only when asked (``--report-summary PATH``), and then
+appended to ``$GITHUB_STEP_SUMMARY`` too when that is set; a partial run's says so, and
+never "conforms".
+
 Data flow, xdist included. In the process that runs a test, the plugin resets the checks'
 record (the run's :class:`~initializer_conformance.conformance.record.Record`) before the
 test, and attaches to its reports, as ``user_properties``, what the test is about
@@ -35,6 +43,7 @@ from pathlib import Path
 import pytest
 
 from initializer_conformance import adapters, reference
+from initializer_conformance.conformance.plugin import is_stale_report
 from initializer_conformance.conformance.record import findings
 from initializer_conformance.conformance.run import FALSE_ALARM_BUDGET, Run
 from initializer_conformance.conformance.sampling import UNSUPPORTED, UNSUPPORTED_CASES
@@ -108,6 +117,9 @@ class ReportPlugin:
         self.summaries: list[Path] = []
         self.problem = ""
         self.html_path, self.json_path = self._paths()
+        self.default_paths = (
+            config.getoption("--report-html") is None and config.getoption("--report-json") is None
+        )
         summary = config.getoption("--report-summary", None)
         for path in (
             self.html_path,
@@ -193,7 +205,7 @@ class ReportPlugin:
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report):
-        if _is_worker(self.config):
+        if _is_worker(self.config) or is_stale_report(report):  # stale: in "deviations"
             return
         props = dict(report.user_properties)
         info = props.get(ITEM, {})
@@ -284,11 +296,20 @@ class ReportPlugin:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session, exitstatus):
-        if _is_worker(self.config) or self.config.option.collectonly:
+        if (
+            _is_worker(self.config)
+            or self.config.option.collectonly
+            or session.exitstatus == pytest.ExitCode.USAGE_ERROR
+        ):
             return
         summaries = self._summary_paths()
         if self.html_path is None and self.json_path is None and not summaries:
             return
+        if self.run.partial is not None and self.default_paths and self.json_path is not None:
+            self.html_path, self.json_path = (
+                p.with_name(p.name.removesuffix(p.suffix) + ".partial" + p.suffix)
+                for p in (self.html_path, self.json_path)
+            )
         try:
             data = results.build(self._run(session), self._tests())
             if self.json_path is not None:
@@ -312,17 +333,18 @@ class ReportPlugin:
             self.problem = f"HTML page not written: {type(error).__name__}: {error}"
 
     def _summary_paths(self) -> list[tuple[Path, bool]]:
-        """Where the Markdown summary goes: ``--report-summary PATH`` (written), and
-        ``$GITHUB_STEP_SUMMARY`` (appended to) unless this run was started from inside a
-        test without report paths (a project's own tests must not write to its CI's job
-        summary)."""
-        paths = []
+        """Where the Markdown summary goes, only when asked: ``--report-summary PATH``
+        (written) and then ``$GITHUB_STEP_SUMMARY`` (appended to) when that is set. Without
+        the option nothing goes to the job summary: a job that runs the suite more than
+        once (a subset, a reproduce command) gets only the summaries it asked for. A run
+        started from inside a test without report paths (the project's own tests) leaves
+        the job summary alone."""
         option = self.config.getoption("--report-summary", None)
-        base = Path(self.config.invocation_params.dir)
-        if option:
-            paths.append((base / os.path.expanduser(option), False))
+        if not option:
+            return []
+        paths = [(Path(self.config.invocation_params.dir) / os.path.expanduser(option), False)]
         github = os.environ.get("GITHUB_STEP_SUMMARY")
-        inside_test = self.html_path is None and self.json_path is None  # see _paths
+        inside_test = "PYTEST_CURRENT_TEST" in os.environ and self.default_paths
         if github and not inside_test:
             paths.append((Path(github), True))
         return paths
@@ -421,6 +443,7 @@ class ReportPlugin:
             },
             "command": run.command,
             "deviations": [d.as_dict() for d in run.deviations],
+            **({"partial": run.partial} if run.partial is not None else {}),
         }
 
     @pytest.hookimpl(trylast=True)

@@ -4,7 +4,8 @@ A results file is one JSON object of schema ``initializer-conformance/results/1`
 (``reports/schema/results-1.json``, described in ``reports/README.md``): who was tested (adapter,
 edition, seed, profile, platform, suite version), and one entry per test item with its
 outcome and, for the statistical checks, its findings (statistics, law, sample). This
-module needs neither pytest nor the suite (only the reference's list of initializers):
+module needs neither pytest nor the suite's checks (only the reference's list of
+initializers and the suite's version):
 ``python -m initializer_conformance.reports merge`` reads results written anywhere.
 """
 
@@ -13,9 +14,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from importlib import metadata
 from pathlib import Path
 
+from initializer_conformance.conformance.version import suite_version as suite_version
 from initializer_conformance.reference.registry import NAMES
 
 from . import causes
@@ -96,25 +97,6 @@ def verdict(counts: dict[str, int]) -> str:
     return "known-deviations" if counts["known-deviation"] else "conforms"
 
 
-def suite_version() -> str:
-    """The installed version of the suite; in a checkout that is not installed, the
-    version in its pyproject.toml."""
-    try:
-        return metadata.version(SUITE)
-    except metadata.PackageNotFoundError:
-        pass
-    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-    try:
-        import tomllib
-
-        project = tomllib.loads(pyproject.read_text())["project"]
-        if project.get("name") == SUITE:
-            return f"{project['version']} (not installed)"
-    except (OSError, KeyError, ValueError, ImportError):
-        pass
-    return "unknown"
-
-
 def jsonable(value):
     """``value`` as strict JSON data: tuples become lists, NumPy scalars Python numbers,
     non-finite floats the strings ``"inf"``, ``"-inf"``, ``"nan"``, anything else its repr."""
@@ -155,13 +137,18 @@ def stable(value):
 def build(run: dict, tests: list[dict]) -> dict:
     """The results object: ``run`` (adapter, edition, seed, ..., see the schema) plus the
     tests, their totals and the verdict. Only ``started`` and the durations differ
-    between two runs of the same command (object addresses are taken out, :func:`stable`)."""
+    between two runs of the same command (object addresses are taken out, :func:`stable`).
+
+    A partial run (``run["partial"]``: checks deselected, named, or not run) has no verdict
+    of conformance, ``partial``, unless it found a new deviation, which is a finding
+    whatever else ran: only a complete run can say "conforms"."""
     counts = totals(tests)
+    found = verdict(counts)
     data = {
         "schema": SCHEMA,
         **run,
         "totals": counts,
-        "verdict": verdict(counts),
+        "verdict": "partial" if run.get("partial") and found != "deviations" else found,
         "tests": stable(jsonable(tests)),
     }
     return jsonable(data)
@@ -191,6 +178,13 @@ def headline(data: dict) -> tuple[str, str]:
     if data.get("profile") not in (None, "ci"):
         extras.append(f"{data['profile']} profile")
     tail = f" ({', '.join(extras)})" if extras else ""
+    partial = data.get("partial")
+    if data["verdict"] == "partial":
+        known = counts["known-deviation"]
+        if known:
+            extras.insert(0, f"{known} known deviation{'s' * (known != 1)}")
+        tail = f" ({', '.join(extras)})" if extras else ""
+        return f"partial: {partial_text(partial)}; no conformance verdict{tail}", "error"
     if data["verdict"] == "conforms":
         return ("conforms where supported" if counts["unsupported"] else "conforms") + tail, (
             "fail" if stale else "pass"
@@ -207,7 +201,21 @@ def headline(data: dict) -> tuple[str, str]:
     if known:
         extras.insert(0, f"{known} known")
     tail = f" ({', '.join(extras)})" if extras else ""
+    if partial:
+        tail += f"; partial run: {partial_text(partial)}"
     return f"{new} new deviation{'s' if new != 1 else ''}{tail}", "fail"
+
+
+def partial_text(partial: dict) -> str:
+    """``90 of 461 checks ran (-k 'fans')``: what a partial run ran, and why no more (the
+    same words as the terminal's, ``conformance/plugin.py``)."""
+    ran, of = partial["ran"], partial.get("of")
+    if of is not None:
+        counted = f"{ran} of {of} checks ran"
+    else:
+        counted = f"{ran} check{'s' * (ran != 1)} ran"
+    why = partial.get("why") or []
+    return f"{counted} ({', '.join(why)})" if why else counted
 
 
 _NUMBERS = re.compile(r"\[\s+([-+0-9.eE,\s]+?)\s+\]")

@@ -38,7 +38,8 @@ def markdown(data: dict, files=()) -> str:
         f"### {icon} {_md(a['name'])}: {_md(text)}",
         "",
         f"{_md(a['description'])} · edition {data['edition']} · seed {data['seed']} · "
-        f"profile {data['profile']}",
+        f"profile {data['profile']} · {_md(data['suite']['name'])} "
+        f"{_md(data['suite']['version'])}",
         "",
         "| pass | new failures | errors | known deviations | unsupported | skipped |",
         "|---:|---:|---:|---:|---:|---:|",

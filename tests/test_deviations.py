@@ -1,6 +1,7 @@
 """Known deviations: declared failures are excused, new ones fail, stale ones are caught."""
 
 import json
+import re
 import shlex
 import subprocess
 import sys
@@ -55,6 +56,15 @@ def test_the_suite_functions_are_read_from_the_test_files():
     "mapping, message",
     [
         ({"test_lwa[he_normal]": "typo"}, "name no check of the suite: 'test_lwa[he_normal]'"),
+        (
+            {"test_bonds[he_normal]": "typo"},
+            "'test_bonds[he_normal]' (adapter.known_deviations) (did you mean 'test_bounds'?)",
+        ),
+        (
+            {"test_law[he_normal]": {"reason": "r", "mach": "x"}},
+            "'test_law[he_normal]': unknown key 'mach' (did you mean 'match'?)",
+        ),
+        ({"test_law[he_normal]": [{"reason": "r", "why": "x"}]}, "unknown key 'why'"),
         ({"test_law[he_normal]": ""}, "needs a check and a non-empty reason"),
         ({"test_law[he_normal]": 3}, "needs a check and a non-empty reason"),
         ({"test_law[he_normal]": {"reason": "r", "match": "("}}, "match is no regex"),
@@ -65,8 +75,35 @@ def test_bad_declarations_are_refused(mapping, message):
     class Adapter:
         known_deviations = mapping
 
-    with pytest.raises(DeviationError, match=message.replace("[", r"\[")):
+    with pytest.raises(DeviationError, match=re.escape(message)):
         deviations.check_names(deviations.declared(Adapter(), None, False), FUNCTIONS)
+
+
+def test_the_toml_file_and_the_adapters_dict_share_one_validator(tmp_path):
+    """The same declaration, in either form, gives the same entries or the same error."""
+
+    class Adapter:
+        known_deviations = {"test_law[he_normal]": {"reason": "r", "mach": "ValueError"}}
+
+    path = tmp_path / "known.toml"
+    path.write_text('"test_law[he_normal]" = {reason = "r", mach = "ValueError"}\n')
+    errors = []
+    for adapter, file in ((Adapter(), None), (None, str(path))):
+        with pytest.raises(DeviationError) as error:
+            deviations.declared(adapter, file, False)
+        errors.append(str(error.value).split(": ", 1)[1])
+    assert errors[0] == errors[1]
+    assert "unknown key 'mach' (did you mean 'match'?)" in errors[0]
+
+
+def test_a_parameter_that_does_not_exist_names_the_closest_check():
+    entries = deviations.validate({"test_law[he_normall]": "typo"}, "known.toml")
+    nodeids = [f"conformance/test_law.py::test_law[{n}]" for n in ("he_normal", "he_uniform")]
+    assert deviations.check_parameters(entries, nodeids).startswith(
+        "known deviations name no check of the suite: 'test_law[he_normall]' (known.toml) "
+        "(did you mean 'test_law[he_normal]'?)"
+    )
+    assert deviations.check_parameters(entries[:0], nodeids) is None
 
 
 def test_a_file_adds_to_the_adapter_and_ignore_drops_the_adapter(tmp_path):
@@ -114,7 +151,8 @@ def test_a_declared_deviation_is_excused_and_shown_with_its_reason(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:]
     assert "1 passed, " in result.stdout and "1 xfailed" in result.stdout
     assert "test_bounds[glorot_normal]: untruncated, by design [1 check(s)]" in result.stdout
-    assert data["verdict"] == "known-deviations"
+    assert data["verdict"] == "partial"  # -k: no verdict of conformance
+    assert data["totals"]["known-deviation"] == 1 and data["totals"]["fail"] == 0
     test = next(t for t in data["tests"] if "glorot_normal" in t["nodeid"])
     assert (test["outcome"], test["deviation"]) == ("known-deviation", "untruncated, by design")
     assert test["findings"] and not test["findings"][0]["passed"]  # the evidence is kept
@@ -168,6 +206,19 @@ def test_a_declaration_is_for_its_cause_not_for_the_checks_one_run_reached(tmp_p
     assert result.returncode == 0, result.stdout[-3000:]
     assert [d["status"] for d in data["deviations"]] == ["applied", "not reached"]
     assert "known deviations not reached: 1" in result.stdout
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_an_unknown_parameter_is_a_usage_error_before_any_test(tmp_path, workers):
+    """Checked against every check the run collected, before -k deselects; under xdist
+    too (a worker cannot raise a usage error: the controller reports it)."""
+    result, data = _run(tmp_path, '"test_bounds[glorot_normall]" = "typo"\n', "-n", workers)
+    assert result.returncode == 4 and data is None, result.stdout[-3000:]
+    assert (
+        "ERROR: known deviations name no check of the suite: 'test_bounds[glorot_normall]' "
+        f"({tmp_path / 'known.toml'}) (did you mean 'test_bounds[glorot_normal]'?)"
+    ) in result.stdout + result.stderr
+    assert " passed" not in result.stdout
 
 
 def test_an_unknown_check_is_a_usage_error_before_any_test(tmp_path):

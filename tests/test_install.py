@@ -153,10 +153,11 @@ def test_a_conforming_port_passes_from_its_own_repository(python, port):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "impl=adapters:MyAdapter -> my-port" in result.stdout
     assert "warning" not in result.stdout.splitlines()[-1]  # e.g. pytest's rewrite warning
-    results = json.loads((port / "reports" / "my-port.json").read_text())
+    results = json.loads((port / "reports" / "my-port.partial.json").read_text())
     assert results["command"].startswith("initializer-conformance --impl=adapters:MyAdapter")
-    assert (port / "reports" / "my-port.html").exists()
-    assert not (port / ".pytest_cache").exists()  # nothing but the report is written
+    assert (port / "reports" / "my-port.partial.html").exists()  # -k: a partial run's files
+    for written in (".pytest_cache", ".hypothesis", ".benchmarks"):  # nothing but the report
+        assert not (port / written).exists(), written
 
 
 def test_a_buggy_port_fails_and_its_reproduce_command_replays_the_failure(python, port):
@@ -182,7 +183,9 @@ def test_the_ports_own_pytest_run_is_untouched(python, port):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "1 passed" in result.stdout
     assert "conformance" not in result.stdout
-    assert not (port / "reports").exists()
+    assert "benchmark" not in result.stdout  # the suite brings no pytest-benchmark along
+    for written in ("reports", ".benchmarks", ".hypothesis"):
+        assert not (port / written).exists(), written
 
 
 def test_the_pyargs_route_and_python_m(python, tmp_path):

@@ -310,7 +310,8 @@ def test_numpy_run_writes_results_and_page(numpy_run):
     assert data["suite"]["version"].startswith("0.")
     assert data["platform"]["numpy"] == np.__version__ and data["platform"]["workers"] == 1
     assert data["platform"]["python"].count(".") == 2
-    assert data["duration"] > 0 and data["exitstatus"] == 0 and data["verdict"] == "conforms"
+    assert data["duration"] > 0 and data["exitstatus"] == 0
+    assert data["verdict"] == "partial" and data["partial"]["ran"] == 10  # -k: no verdict
     assert data["alpha"]["tests"] > 0 and data["alpha"]["spent"] <= data["alpha"]["budget"]
     by_id = {t["nodeid"]: t for t in data["tests"]}
     assert len(by_id) == len(data["tests"]) == 10  # once each (and in collection order)
@@ -337,7 +338,7 @@ def test_numpy_run_writes_results_and_page(numpy_run):
     assert skipped["outcome"] == "skipped" and "does not specify" in skipped["message"]
 
     page = (out / "numpy.html").read_text()
-    assert ">conforms<" in page and "Passing samples" in page
+    assert ">partial: 10 of " in page and ">conforms<" not in page and "Passing samples" in page
     assert page.count('<figure class="thumb"') == 2  # glorot_uniform, TruncatedNormal
     assert "data:image/svg+xml," in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing external
@@ -387,7 +388,7 @@ def test_a_failure_is_recorded_and_shown(swapped_fans_run):
     assert finding["law"]["formula"] in finding["expected"]
 
     page = (out / "page.html").read_text()
-    assert ">1 new deviation<" in page
+    assert ">1 new deviation; partial run: 2 of " in page  # a -k subset: never a verdict
     assert page.count('<article class="card') == 1
     card = page[page.index('<article class="card') : page.index("</article>")]
     for text in (
@@ -446,8 +447,9 @@ def test_adapter_text_is_escaped_and_default_paths(tmp_path):
         env={**env, "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 1, result.stdout[-3000:]
-    assert "report: reports/evil-b-port-b.json" in result.stdout
-    data = results.load(tmp_path / "reports" / "evil-b-port-b.json")
+    # a -k subset: its own files, never the full run's
+    assert "report: reports/evil-b-port-b.partial.json" in result.stdout
+    data = results.load(tmp_path / "reports" / "evil-b-port-b.partial.json")
     outcomes = {t["nodeid"].split("[")[1]: t["outcome"] for t in data["tests"]}
     assert outcomes == {
         "Zeros-float32]": "pass",
@@ -455,7 +457,7 @@ def test_adapter_text_is_escaped_and_default_paths(tmp_path):
         "glorot_normal-float32]": "error",  # the adapter crashed
         "glorot_normal-int32]": "fail",
     }  # RuntimeError where ValueError is due
-    page = (tmp_path / "reports" / "evil-b-port-b.html").read_text()
+    page = (tmp_path / "reports" / "evil-b-port-b.partial.html").read_text()
     assert "<script>alert(1)</script>" not in page and "<b>port</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "evil:&lt;b&gt;port&lt;/b&gt;" in page and "&lt;i&gt;1.0&lt;/i&gt;" in page

@@ -103,8 +103,8 @@ def test_a_hanging_call_is_an_error_after_the_time_limit(tmp_path, fault):
 
 
 #: Every check that calls RandomNormal (also as the alias random_normal), and a healthy
-#: initializer's; but the check that calls the adapter in fresh processes, outside the
-#: guard (test_seeds.py: test_unseeded_differs_across_processes, its own time limit).
+#: initializer's; but the check that calls the adapter in fresh processes (test_seeds.py:
+#: test_unseeded_differs_across_processes, tested below).
 NORMAL_SUBSET = (
     "-k",
     "(RandomNormal or random_normal or glorot_uniform) and not across_processes",
@@ -291,3 +291,66 @@ def test_an_adapter_module_failing_at_import_is_one_usage_error(tmp_path, source
     assert result.returncode == 4, result.stdout[-2000:] + result.stderr[-2000:]
     assert f"cannot import module 'broken_port': {cause}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- bounded waits outside one call (issue 27) -----------------------------------------------
+
+
+def test_a_hang_in_the_fresh_processes_costs_one_timeout_not_ten_minutes(tmp_path):
+    """test_seeds' fresh processes call the adapter under the run's time limit too: a
+    RandomNormal that hangs there is an error after --call-timeout (the wait was 600 s)."""
+    timeout = 2
+    start = time.perf_counter()
+    result, tests = faulty_run(
+        tmp_path,
+        "NormalHangs",
+        f"--call-timeout={timeout}",
+        subset=("-k", "across_processes"),
+    )
+    elapsed = time.perf_counter() - start
+    assert result.returncode == 1, result.stdout[-3000:]
+    hung = tests["test_unseeded_differs_across_processes[RandomNormal]"]
+    assert hung["outcome"] == "error" and hung["exception"] == "CallTimeout", hung
+    assert (
+        "in a fresh process, adapter.make('RandomNormal', {'seed': None})((4, 4), 'float32') "
+        f"did not return within {timeout} s (--call-timeout)"
+    ) in hung["message"]
+    others = [t["outcome"] for k, t in tests.items() if "RandomNormal" not in k]
+    assert len(others) == 10 and set(others) == {"pass"}, others
+    assert elapsed < 120, elapsed
+
+
+def test_a_hanging_initializer_ends_a_default_run_within_three_timeouts(tmp_path):
+    """The whole default run (fresh processes included) against an adapter whose
+    RandomNormal never returns: the hang costs at most three time limits in all; every
+    other check of RandomNormal fails at once, in this process and in the fresh ones."""
+    timeout = 5
+    result, tests = faulty_run(tmp_path, "NormalHangs", f"--call-timeout={timeout}", subset=())
+    assert result.returncode == 1, result.stdout[-3000:]
+    errors = [t for t in tests.values() if t["outcome"] == "error"]
+    first, known = _timeouts(errors)
+    assert first and len(first) + len(known) == len(errors) >= 15, [
+        t["message"][:200] for t in errors
+    ]
+    assert sum(t["duration"] for t in errors) < 3 * timeout + 5, [
+        (t["nodeid"], t["duration"]) for t in errors
+    ]
+    fresh = tests["test_unseeded_differs_across_processes[RandomNormal]"]
+    assert fresh["exception"] == "KnownHang" and fresh["duration"] < 1, fresh
+    assert "was not called in fresh processes" in fresh["message"]
+    passed = [t for t in tests.values() if t["outcome"] == "pass"]
+    assert len(passed) > 300
+
+
+def test_a_module_that_hangs_at_import_is_a_usage_error_after_the_import_timeout(tmp_path):
+    (tmp_path / "slow_port.py").write_text("import time\ntime.sleep(3600)\n")
+    start = time.perf_counter()
+    result = suite_process(
+        "--impl=slow_port:Port", "--import-timeout=1", "-o", f"pythonpath={tmp_path}", "-q"
+    )
+    assert result.returncode == 4, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (
+        "--impl=slow_port:Port: importing and making the adapter did not finish within 1 s "
+        "(--import-timeout): it hangs at import, or is far too slow"
+    ) in result.stderr
+    assert time.perf_counter() - start < 60

@@ -1,6 +1,8 @@
 """The suite as a user runs it: `pytest conformance --impl=...`, its errors and its verdicts."""
 
+import platform
 import re
+import shlex
 import subprocess
 import sys
 
@@ -9,6 +11,7 @@ import pytest
 from benchmarks.runs import ROOT, suite_process
 from initializer_conformance import adapters
 from initializer_conformance.conformance import run
+from initializer_conformance.conformance.version import suite_version
 
 USAGE_ERROR = 4
 
@@ -22,6 +25,7 @@ def test_reference_passes_the_full_default_run(reference_run):
     assert reference_run.returncode == 0, reference_run.stdout[-3000:]
     assert re.search(r"\d+ passed", reference_run.stdout)
     assert " failed" not in reference_run.stdout.splitlines()[-1]
+    assert "partial:" not in reference_run.stdout  # every check ran: a verdict
 
 
 def test_full_run_stays_within_the_false_alarm_budget(reference_run):
@@ -50,6 +54,7 @@ def test_header_names_adapter_edition_and_seed():
     header = result.stdout
     assert "impl=numpy -> numpy (reference spec on numpy" in header
     assert "edition=keras2" in header and "seed=7" in header
+    assert f"conformance: initializer-conformance {suite_version()}, edition=" in header
 
 
 def test_keras3_edition_of_the_reference_passes():
@@ -92,6 +97,7 @@ def test_module_attribute_adapter(tmp_path):
             "unknown --impl='no_such_adapter'; built-in names: flax, jax",
         ),
         (("--impl=json:dumps",), "is not an adapter: it lacks name, version"),
+        (("--impl=torhc",), "unknown --impl='torhc' (did you mean 'torch'?); built-in names"),
         (("--impl=no_such_module:Adapter",), "cannot import module 'no_such_module'"),
         (
             ("--impl=numpy", "--conformance-seed=minus-one"),
@@ -209,3 +215,124 @@ def test_the_quick_start_leaves_a_checkout_clean():
         [*git, "ls-files", "reports/*.html", "reports/*.json"], capture_output=True, text=True
     ).stdout.split()
     assert not [path for path in committed if path.count("/") == 1]  # reports/NAME.*
+
+
+# -- the command speaks for itself (issue 27) -----------------------------------------------
+
+
+def _command(*args: str, shell: str | None = None) -> subprocess.CompletedProcess:
+    argv = [sys.executable, "-m", "initializer_conformance", *args]
+    return subprocess.run(
+        shell if shell is not None else argv,
+        shell=shell is not None,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_help_is_the_suites_usage_and_options_first():
+    result = _command("--help")
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    text = result.stdout
+    assert text.startswith("usage: initializer-conformance --impl=IMPL [options]")
+    for option in ("--impl=IMPL", "--known-deviations=FILE", "--report-summary=PATH"):
+        assert option in text
+    assert "--conformance-profile={ci,quick,thorough}" in text
+    assert text.index("--impl=IMPL ") < text.index("Any pytest option passes through")
+    assert "--help-pytest" in text and "--basetemp" not in text  # pytest's are one flag away
+    pytest_help = _command("--help-pytest")
+    assert pytest_help.returncode == 0
+    assert pytest_help.stdout.startswith("usage: initializer-conformance ")
+    assert "--basetemp" in pytest_help.stdout and "--impl=IMPL" in pytest_help.stdout
+
+
+def test_version_names_the_suite_its_editions_and_python():
+    result = _command("--version")
+    assert result.returncode == 0, result.stderr
+    suite, editions, python = result.stdout.splitlines()
+    assert suite == f"initializer-conformance {suite_version()}"
+    assert editions.startswith("spec editions: keras2 (default): ") and "keras3: " in editions
+    assert python.startswith(f"Python {platform.python_version()} ")
+
+
+def test_a_usage_error_is_the_commands_own():
+    result = _command("--impl=numpy", "--no-such-option")
+    assert result.returncode == USAGE_ERROR
+    assert "initializer-conformance: error: unrecognized arguments: --no-such-option" in (
+        result.stderr
+    )
+    assert "pytest.main()" not in result.stderr + result.stdout
+
+
+def test_no_traceback_into_a_closed_pipe():
+    """pytest's help is longer than a pipe's buffer: ``head -1`` closes it mid-write."""
+    for flag in ("--help", "--help-pytest"):
+        command = f"{shlex.quote(sys.executable)} -m initializer_conformance {flag} | head -1"
+        result = _command(shell=command)
+        assert result.stdout.startswith("usage: initializer-conformance ")
+        assert len(result.stdout.splitlines()) == 1
+        assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
+
+
+MY_PORT = """\
+from initializer_conformance.adapters.reference_numpy import ReferenceAdapter
+
+
+class MyAdapter(ReferenceAdapter):
+    name = "my-port"
+
+
+class Helper:
+    pass
+"""
+
+
+def _in(cwd, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "initializer_conformance", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_module_not_found_names_the_directory_searched(tmp_path):
+    """Started from the wrong directory: the message says which one it was."""
+    result = _in(tmp_path, "--impl=my_port:MyAdapter")
+    assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
+    assert (
+        f"cannot import module 'my_port': ModuleNotFoundError: No module named 'my_port' "
+        f"(looked for my_port.py and the package my_port/ in the current directory {tmp_path} "
+        f"and "
+    ) in result.stderr
+    assert "start the command from the directory that holds my_port.py" in result.stderr
+
+
+def test_a_module_without_a_class_is_told_the_module_class_form(tmp_path):
+    (tmp_path / "my_port.py").write_text(MY_PORT)
+    result = _in(tmp_path, "--impl=my_port")
+    assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
+    assert (
+        "--impl=my_port names a module, not an adapter: write --impl=my_port:MyAdapter "
+        "(module:class); adapter classes in my_port: MyAdapter"
+    ) in result.stderr
+    assert "Helper" not in result.stderr
+
+
+def test_unsupported_checks_are_shown_without_the_suites_internals():
+    result = suite_process(
+        "--impl=tests.partial_adapters:NoRandomNormal",
+        "--no-report",
+        "-rs",
+        "-k",
+        "test_law and RandomNormal or test_dtype and RandomNormal and float32 or test_identity_square",
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    skipped = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert skipped and all(": unsupported: " in line for line in skipped), skipped
+    for internal in ("sampling.Unsupported", "conformance/sampling.py", "explicit example"):
+        assert internal not in result.stdout
+    assert "SKIPPED [1] conformance/test_dtype.py:" in result.stdout
