@@ -384,7 +384,7 @@ def test_a_failure_is_recorded_and_shown(swapped_fans_run):
     assert finding["causes"][0].startswith("fan_in and fan_out swapped")
     variance = finding["statistics"][0]
     assert variance["pvalue"] < variance["alpha"] and variance["n"] == finding["sample"]["n"]
-    assert len(finding["sample"]["values"]) == 2000
+    assert len(finding["sample"]["values"]) == min(2000, finding["sample"]["n"])  # a subsample
     assert finding["law"]["formula"] in finding["expected"]
 
     page = (out / "page.html").read_text()
