@@ -16,16 +16,16 @@ import time
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance import dependence, stats
+from initializer_conformance.conformance import dependence, outputs, stats
 from initializer_conformance.conformance.assertions import fail, judge
 from initializer_conformance.conformance.identifiers import RANDOM
+from initializer_conformance.conformance.outputs import generate
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import (
     Context,
     as_output,
     call,
     derived_seed,
-    generate,
     make,
     unsupported,
 )
@@ -40,7 +40,8 @@ def _seed(identifier: str, index: int) -> int:
 
 def _call(init, identifier: str, config: dict) -> np.ndarray:
     """One more call of the instance ``init``."""
-    return as_output(call(init, identifier, config, SHAPE, "float32"), SHAPE, "the call")
+    out = as_output(call(init, identifier, config, SHAPE, "float32"), SHAPE, "the call")
+    return outputs.check(identifier, config, SHAPE, "float32", out)
 
 
 @pytest.mark.parametrize("identifier", RANDOM)

@@ -527,6 +527,13 @@ def _decisions_section() -> list[str]:
             "The law of an output in a 16-bit dtype",
             [excerpt(dtypes, "The seed page's laws"), excerpt(dtypes, "Decision")],
         ),
+        (
+            "How orthonormal an Orthogonal output must be",
+            [
+                excerpt(rounding.orthonormality_tolerance, "How far"),
+                excerpt(rounding.orthonormality_tolerance, "Decision"),
+            ],
+        ),
     ]
     out = [
         "## Decisions on ambiguities of the seed page",
