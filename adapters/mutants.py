@@ -876,6 +876,63 @@ class OrthogonalStackedBlocks(Mutant):
         return call
 
 
+# -- edge values (conformance/test_edges.py) ----------------------------------------------------
+
+
+def _unfloored_fans(shape: tuple[int, ...]) -> tuple[int, int]:
+    """Fans as a port computes them without the spec's floor of 1 (SPEC.md, decision 3)."""
+    if len(shape) < 2:
+        return (math.prod(shape),) * 2 if shape else (1, 1)
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class ZeroFanDivision(Mutant):
+    """VarianceScaling and its presets divide by fans without the floor of 1: a shape with
+    a zero dimension has a fan of 0, and ``scale / n`` raises ZeroDivisionError (in numpy
+    arithmetic an infinite or NaN std instead) where the spec returns an empty array; the
+    JAX ports' variance_scaling does so (Keras floors the fans: ``max(1, fan)``)."""
+
+    caught_by = "test_empty_shape"
+
+    def mutate(self, name, config, init):
+        if not isinstance(init, reference.VarianceScaling):
+            return init
+
+        def call(shape, dtype=None):
+            n = reference.variance_scaling.MODES[init.mode](*_unfloored_fans(tuple(shape)))
+            math.sqrt(init.scale / n)  # the port's std: ZeroDivisionError for a fan of 0
+            return init(shape, dtype)
+
+        return call
+
+
+class TruncatedNormalZeroStddevNaN(Mutant):
+    """TruncatedNormal by the inverse CDF with its bounds standardized by the stddev,
+    ``(a - mean) / stddev``, in numpy arithmetic: ``stddev=0`` makes them 0/0, and every
+    value NaN (torch's trunc_normal_ does the same division in Python floats, and raises
+    ZeroDivisionError), where the spec returns the mean."""
+
+    caught_by = "test_zero_spread"
+
+    def mutate(self, name, config, init):
+        if name != "TruncatedNormal":
+            return init
+
+        def call(shape, dtype=None):
+            resolved = init._check_dtype(dtype)
+            mean, std = np.float64(init.mean), np.float64(init.stddev)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                a = (mean - laws.TRUNCATION_WIDTH * std - mean) / std
+                b = (mean + laws.TRUNCATION_WIDTH * std - mean) / std
+                lo, hi = special.ndtr(a), special.ndtr(b)
+                u = init.rng().random(tuple(shape))
+                z = special.ndtri(lo + (hi - lo) * u)
+                return np.asarray(mean + std * z).astype(resolved)
+
+        return call
+
+
 # -- serialization (the adapter's optional API: conformance/test_serialization.py) ---------------
 
 

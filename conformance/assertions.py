@@ -255,13 +255,13 @@ def assert_tail_mass(sample: Sample, law: Normal, ctx: Context, alpha: float) ->
 def assert_orthogonal(q: np.ndarray, law: HaarOrthogonal, ctx: Context) -> None:
     """``QᵀQ = gain²·I`` (tall or square) or ``QQᵀ = gain²·I`` (wide), entry-wise within
     ``rounding.orthonormality_tolerance(dtype, m) = eps·(4 + 2·m)``, ``m`` the long side
-    (SPEC.md, decision 13: the rounding of the entries, and a QR in the dtype's own
+    (SPEC.md, decision 14: the rounding of the entries, and a QR in the dtype's own
     arithmetic, whose loss of orthogonality grows with ``m``). With ``gain = 0`` the
     output is all zeros (``0·Q``). Deterministic: a conforming output cannot fail it."""
     __tracebackhide__ = True
     m = q.astype(np.float64).reshape(law.rows, law.cols)
     if m.size == 0:
-        return  # no columns (or rows) to be orthonormal: decision 14
+        return  # no columns (or rows) to be orthonormal: decision 13
     gram = m.T @ m if law.rows >= law.cols else m @ m.T
     kind = "QᵀQ" if law.rows >= law.cols else "QQᵀ"
     tol = rounding.orthonormality_tolerance(ctx.dtype, max(law.rows, law.cols))

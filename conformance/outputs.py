@@ -3,7 +3,7 @@
 :func:`generate` is :func:`~initializer_conformance.conformance.sampling.generate` (one
 checked output of the adapter) plus the checks that hold for *every* output, whatever the
 test that drew it: an Orthogonal output is orthonormal times gain
-(``assertions.assert_orthogonal``, within ``eps·(4 + 2·m)``: SPEC.md, decision 13). The
+(``assertions.assert_orthogonal``, within ``eps·(4 + 2·m)``: SPEC.md, decision 14). The
 Hypothesis property ``test_orthogonal_orthonormal`` draws small shapes only; a port whose
 large matrices take another path (a Gram-Schmidt of its own beyond some size) is seen
 where the large outputs are drawn: the Haar draws of 256×256 and 512×128, the seed

@@ -23,7 +23,7 @@ from initializer_conformance.conformance.strategies import (
 @pinned(*MATRIX_EXAMPLES)
 def test_orthogonal_orthonormal(case):
     """QᵀQ = gain²·I (tall, square) or QQᵀ = gain²·I (wide), rank > 2 flattened as
-    (prod(shape[:-1]), shape[-1]), within eps·(4 + 2·m) (SPEC.md, decision 13). Every other
+    (prod(shape[:-1]), shape[-1]), within eps·(4 + 2·m) (SPEC.md, decision 14). Every other
     Orthogonal output the suite draws is held to the same (``conformance/outputs.py``)."""
     ctx = Context("Orthogonal", case.config("Orthogonal"), case.shape, case.dtype)
     assert_orthogonal(generate("Orthogonal", ctx.config, ctx.shape, ctx.dtype), ctx.law(), ctx)

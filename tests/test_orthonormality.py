@@ -1,5 +1,5 @@
 """Orthonormality of every Orthogonal output (issue #26, A): the allowance eps·(4 + 2·m)
-of ``reference/rounding.py`` (SPEC.md, decision 13), the check that holds every output to
+of ``reference/rounding.py`` (SPEC.md, decision 14), the check that holds every output to
 it (``conformance/outputs.py``), conforming outputs within it in every dtype and size the
 suite draws, and a float32 classical Gram-Schmidt far outside it."""
 
