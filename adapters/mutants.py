@@ -661,6 +661,22 @@ class UnseededFixedProcessSeed(Mutant):
         return init
 
 
+class HashSeededStream(Mutant):
+    """Seeded streams mix in ``hash(name)`` (``default_rng([seed, hash(name) % 2^32])``, a
+    per-initializer salt): reproducible and independent within a process, other values in
+    the next one, whose ``PYTHONHASHSEED`` randomizes ``hash(str)``."""
+
+    caught_by = "test_seeded_same_across_processes"
+    diagnosis = BUGS["process_dependent_seed"].cause
+
+    def mutate(self, name, config, init):
+        if init.seed is None if isinstance(init, reference.base.RandomInitializer) else True:
+            return init
+        salt = hash(name) % 2**32
+        init.rng = lambda: np.random.default_rng([init.seed, salt])
+        return init
+
+
 class Clipped16Bit(Mutant):
     """16-bit outputs of truncated normals clip to the bounds instead of redrawing
     (a low-precision path written apart from the float32 one)."""

@@ -16,19 +16,21 @@ import time
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance import dependence, outputs, stats
+from initializer_conformance.conformance import dependence, fresh, outputs, stats
 from initializer_conformance.conformance.assertions import fail, judge
 from initializer_conformance.conformance.identifiers import RANDOM
 from initializer_conformance.conformance.outputs import generate
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import (
     Context,
+    Unsupported,
     as_output,
     call,
     derived_seed,
     make,
     unsupported,
 )
+from initializer_conformance.conformance.strategies import FLOAT_DTYPES
 from initializer_conformance.reference.bugs import BUGS
 
 SHAPE = (32, 64)
@@ -427,3 +429,75 @@ def test_unseeded_differs_across_processes(identifier):
                 f"begins {', '.join(f'{v:.6g}' for v in first[:3])}"
             ],
         )
+
+
+# -- seeded calls across processes ------------------------------------------------------------
+
+SEEDED_SHAPE = (4, 4)
+
+
+def seeded_calls(run_seed: int) -> list[list]:
+    """The seeded calls made in fresh processes: every random initializer in every floating
+    dtype, one seed each (derived from the run's seed), as JSON-ready lists."""
+    return [
+        [
+            identifier,
+            {"seed": derived_seed(run_seed, 1000 + 10 * RANDOM.index(identifier) + 5)},
+            list(SEEDED_SHAPE),
+            dtype,
+        ]
+        for identifier in RANDOM
+        for dtype in FLOAT_DTYPES
+    ]
+
+
+@pytest.mark.parametrize("identifier", RANDOM)
+def test_seeded_same_across_processes(identifier):
+    """One seed, the same values in every process: the seeded calls of
+    :func:`seeded_calls` (every floating dtype) return identical values in two fresh
+    processes with different ``PYTHONHASHSEED`` (``conformance/fresh.py``) and in this one.
+    A port that mixes ``hash(name)`` into its seeded stream passes every check of one
+    process and fails this one. Deterministic; the two processes are shared by the
+    parameters, each call bounded by ``--call-timeout``."""
+    calls = seeded_calls(current().seed)
+    first, second = fresh.seeded_outputs(calls, FRESH_TIMEOUT)
+    compared = 0
+    for (name, config, shape, dtype), a, b in zip(calls, first, second, strict=True):
+        if name != identifier:
+            continue
+        shape = tuple(shape)
+        for out in (a, b):
+            if isinstance(out, dict) and "error" in out:
+                raise AssertionError(
+                    f"in a fresh process, adapter.make({name!r}, {config!r})({shape}, "
+                    f"{dtype!r}) raised {out['error']}"
+                )
+        if isinstance(a, dict) or isinstance(b, dict):
+            continue  # unsupported in that dtype (the float32 call decides below)
+        try:
+            here = generate(name, config, shape, dtype).astype(np.float64).ravel()
+        except Unsupported:
+            continue
+        compared += 1
+        fresh_values = {"PYTHONHASHSEED=0": np.asarray(a), "PYTHONHASHSEED=1": np.asarray(b)}
+        differing = [
+            f"the fresh process with {label}: {int(np.count_nonzero(v != here))} of "
+            f"{here.size} values differ"
+            for label, v in fresh_values.items()
+            if not np.array_equal(v, here)
+        ]
+        if differing:
+            fail(
+                "seeds",
+                f"{identifier}: one seed, other values in another process",
+                ctx=Context(name, config, shape, dtype),
+                expected="identical values in every process (PYTHONHASHSEED=0, =1, and the "
+                "test process)",
+                observed=f"against this process's values: {'; '.join(differing)}",
+                causes=[
+                    f"{BUGS['process_dependent_seed'].cause}: e.g. hash(str), randomized per "
+                    f"process, mixed into the seeded stream"
+                ],
+            )
+    if not compared:
+        unsupported(identifier, NotImplementedError(f"no floating dtype supported: {first!r}"))
