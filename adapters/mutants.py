@@ -435,6 +435,27 @@ class SeedIgnored(Mutant):
         return init
 
 
+class SeedIgnored16Bit(Mutant):
+    """float16 and bfloat16 outputs ignore the seed: the 16-bit path draws from one
+    process-wide generator (a low-precision kernel written apart, without the seed's
+    plumbing); float32 and float64 are seeded as the reference."""
+
+    caught_by = "test_seed_reproducible"
+    _stream = np.random.default_rng(2024)
+
+    def mutate(self, name, config, init):
+        if not isinstance(init, reference.base.RandomInitializer):
+            return init
+        seeded, stream = init.rng, type(self)._stream
+
+        def call(shape, dtype=None):
+            sixteen = init._check_dtype(dtype).name in dtypes.SIXTEEN_BIT
+            init.rng = (lambda: stream) if sixteen else seeded
+            return init(shape, dtype)
+
+        return call
+
+
 class SeedZeroMeansUnseeded(Mutant):
     """seed=0 is treated as 'no seed' (a falsy-seed bug: keras #19361)."""
 
