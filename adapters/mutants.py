@@ -885,6 +885,33 @@ class SignFollowsMagnitude(Mutant):
         return call
 
 
+class MirroredHalves(Mutant):
+    """Element-wise outputs of 4,096 values or more are made of half the draws: the second
+    half of the flattened output is the first, reversed and reflected about the mean
+    (``x[n-1-t] = 2·mean - x[t]``). Every value follows the (symmetric) law, neighbours are
+    independent, no value repeats; the two halves are one function of the other."""
+
+    caught_by = "test_long_range_dependence"
+    large = 4096
+
+    def mutate(self, name, config, init):
+        if not _drawn_elementwise(init):
+            return init
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            resolved = init._check_dtype(dtype)
+            size = math.prod(shape)
+            if size < self.large:
+                return init(shape, dtype)
+            law = init.law(shape)
+            half = law.sample(init.rng(), ((size + 1) // 2,))
+            x = np.concatenate([half, (2 * law.mean - half)[::-1][: size // 2]])
+            return np.asarray(x).reshape(shape).astype(resolved)
+
+        return call
+
+
 class OrthogonalStackedBlocks(Mutant):
     """Orthogonal matrices of more than 16 entries whose long side is a multiple of the
     short one are independent square Haar blocks stacked and scaled (as per-gate

@@ -15,10 +15,13 @@ initializer, on large outputs drawn with seeds from ``--conformance-seed``:
   which test_scale reports), and the mass beyond 3 std of an untruncated normal;
 * :func:`test_serial_dependence`: each value's quantile cell is independent of its
   neighbour's along rows and along columns (a chi-square of transitions, which sees
-  non-linear dependence that test_independence's correlations cannot).
+  non-linear dependence that test_independence's correlations cannot);
+* :func:`test_long_range_dependence`: the flattened output is white noise (Bartlett's
+  cumulative periodogram, and the periodogram's ordinates exponential): no linear
+  dependence at any lag (a block repeated at a period, mirrored halves).
 
-Each is one statistical test at the fixed tier's alpha (``conformance/run.py``): 41 tests,
-a false-alarm probability of at most 41·FIXED_ALPHA for the module. The float32 checks
+Each is one statistical test at the fixed tier's alpha (``conformance/run.py``): 51 tests,
+a false-alarm probability of at most 51·FIXED_ALPHA for the module. The float32 checks
 share one sample per initializer (4 outputs of 256×512, 524,288 values); the float64
 check draws 2 outputs (262,144 values). test_moments and test_serial_dependence also draw
 one output of 256×512 in each other floating dtype the adapter supports
@@ -34,7 +37,7 @@ import math
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance import dependence, each_dtype, stats
+from initializer_conformance.conformance import dependence, each_dtype, spectral, stats
 from initializer_conformance.conformance.assertions import judge
 from initializer_conformance.conformance.diagnosis import diagnose
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
@@ -341,5 +344,47 @@ def test_serial_dependence(identifier):
         f"quantiles independent of its neighbour's",
         observed=f"{sample.summary()} (float32); transitions along rows and along columns of "
         f"each output, in {', '.join(drawn)}",
+        causes=causes,
+    )
+
+
+@pytest.mark.parametrize("identifier", ELEMENTWISE)
+def test_long_range_dependence(identifier):
+    """No linear dependence at any lag: the flattened outputs (float32's 4, concatenated:
+    524,288 values; one output in each other dtype) are white noise by Bartlett's
+    cumulative periodogram and by the law of the periodogram's ordinates
+    (``conformance/spectral.py``). A block repeated at a fixed period, or halves that
+    mirror each other, have independent neighbours and the right law, and fail here. One
+    family of the two tests in every dtype (Bonferroni): one test per initializer. Costs an
+    FFT of each sample the other structure checks drew (about 0.1 s per initializer)."""
+    drawn = _samples(identifier)
+    ctx, law, sample = drawn["float32"]
+    tests = [
+        (f"{name} in {dtype}", test(s.values.ravel(), FIXED_ALPHA, dtype))
+        for dtype, (_, _, s) in drawn.items()
+        for name, test in (
+            ("Bartlett", spectral.bartlett),
+            ("ordinates", spectral.ordinate_dispersion),
+        )
+    ]
+    verdict = dependence.family(tests, FIXED_ALPHA, f"white noise, {len(drawn)} dtype(s)")
+    causes = []
+    if not verdict.passed:
+        label, worst = min(tests, key=lambda lv: lv[1].pvalue)
+        causes.append(
+            f"values linearly dependent at some lag ({label}: {worst.effect}): a block "
+            f"repeated at a fixed period, halves that mirror each other, or a filtered stream"
+        )
+    judge(
+        "independence",
+        f"{identifier}: the flattened output is not white noise",
+        ctx=ctx,
+        verdicts=[verdict],
+        law=law,
+        sample=_flat(sample),
+        expected=f"{law.formula}, independent entries: a flat spectrum, periodogram ordinates "
+        f"i.i.d. exponential",
+        observed=f"{sample.summary()} (float32, flattened); also "
+        f"{', '.join(d for d in drawn if d != 'float32') or 'no other dtype'}",
         causes=causes,
     )
