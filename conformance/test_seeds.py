@@ -146,7 +146,7 @@ def test_seed_distinct_independent(identifier):
             for seed in seeds
         }
     )
-    ctx = Context(identifier, {"seed": seeds}, PAIR_SHAPE, ", ".join(drawn))
+    ctx = Context(identifier, {"seed": seeds}, PAIR_SHAPE, "float32")
     for dtype, by_seed in drawn.items():
         for label, (s1, s2) in pairs.items():
             if np.array_equal(by_seed[s1], by_seed[s2]):
@@ -199,6 +199,7 @@ def test_seed_distinct_independent(identifier):
     for name, verdict in verdicts.items():
         if not verdict.passed:  # the family's worst pair, and what relates its outputs
             label, worst, (dtype, s1, s2) = min(each[name], key=lambda lv: lv[1].pvalue)
+            ctx = Context(identifier, {"seed": seeds}, PAIR_SHAPE, dtype)  # the case shown
             a, b = drawn[dtype][s1], drawn[dtype][s2]
             how = dependence.overlap(a, b) if name == "shared" else worst.effect
             causes.append(f"{BUGS['related_seed_streams'].cause}: {label}: {how}")

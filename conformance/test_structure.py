@@ -261,6 +261,11 @@ def test_moments(identifier):
         for what, tests in families
         if tests
     ]
+    failing = [
+        t for (_, tests), v in zip(families, verdicts, strict=False) if not v.passed for t in tests
+    ]
+    if failing:  # the failure shows the case of its worst dtype (a 16-bit path, say)
+        ctx, _, sample = drawn[min(failing, key=lambda dv: dv[1].pvalue)[0]]
     causes = []
     if not verdicts[0].passed:
         dtype = min(shape_tests, key=lambda dv: dv[1].pvalue)[0]
@@ -286,7 +291,7 @@ def test_moments(identifier):
         verdicts=verdicts,
         law=law,
         sample=_flat(sample),
-        observed=f"{sample.summary()} (float32); also {', '.join(d for d in drawn if d != 'float32') or 'no other dtype'}",
+        observed=f"{sample.summary()} ({ctx.dtype}); drawn in {', '.join(drawn)}",
         causes=diagnose(ctx, law, x, current().edition) + causes if causes else None,
     )
 
@@ -319,7 +324,8 @@ def test_serial_dependence(identifier):
     causes = []
     if not verdict.passed:  # where: each direction's share (no alpha spent on these)
         dtype = min(tests, key=lambda dv: dv[1].pvalue)[0]
-        rows, columns = directions(drawn[dtype][2])
+        ctx, _, sample = drawn[dtype]  # the failure shows its worst dtype's case
+        rows, columns = directions(sample)
         along = {
             name: stats.serial_independence([seq], BINS, FIXED_ALPHA, name)
             for name, seq in (("rows", rows), ("columns", columns))
@@ -342,8 +348,8 @@ def test_serial_dependence(identifier):
         sample=_flat(sample),
         expected=f"{law.formula}, independent entries: a value's cell of the law's {BINS} "
         f"quantiles independent of its neighbour's",
-        observed=f"{sample.summary()} (float32); transitions along rows and along columns of "
-        f"each output, in {', '.join(drawn)}",
+        observed=f"{sample.summary()} ({ctx.dtype}); transitions along rows and along columns "
+        f"of each output, in {', '.join(drawn)}",
         causes=causes,
     )
 
@@ -360,19 +366,24 @@ def test_long_range_dependence(identifier):
     drawn = _samples(identifier)
     ctx, law, sample = drawn["float32"]
     tests = [
-        (f"{name} in {dtype}", test(s.values.ravel(), FIXED_ALPHA, dtype))
+        (dtype, name, test(s.values.ravel(), FIXED_ALPHA, dtype))
         for dtype, (_, _, s) in drawn.items()
         for name, test in (
             ("Bartlett", spectral.bartlett),
             ("ordinates", spectral.ordinate_dispersion),
         )
     ]
-    verdict = dependence.family(tests, FIXED_ALPHA, f"white noise, {len(drawn)} dtype(s)")
+    verdict = dependence.family(
+        [(f"{name} in {dtype}", v) for dtype, name, v in tests],
+        FIXED_ALPHA,
+        f"white noise, {len(drawn)} dtype(s)",
+    )
     causes = []
     if not verdict.passed:
-        label, worst = min(tests, key=lambda lv: lv[1].pvalue)
+        dtype, name, worst = min(tests, key=lambda t: t[2].pvalue)
+        ctx, _, sample = drawn[dtype]  # the failure shows its worst dtype's case
         causes.append(
-            f"values linearly dependent at some lag ({label}: {worst.effect}): a block "
+            f"values linearly dependent at some lag ({name} in {dtype}: {worst.effect}): a block "
             f"repeated at a fixed period, halves that mirror each other, or a filtered stream"
         )
     judge(
@@ -384,7 +395,6 @@ def test_long_range_dependence(identifier):
         sample=_flat(sample),
         expected=f"{law.formula}, independent entries: a flat spectrum, periodogram ordinates "
         f"i.i.d. exponential",
-        observed=f"{sample.summary()} (float32, flattened); also "
-        f"{', '.join(d for d in drawn if d != 'float32') or 'no other dtype'}",
+        observed=f"{sample.summary()} ({ctx.dtype}, flattened); drawn in {', '.join(drawn)}",
         causes=causes,
     )
