@@ -76,7 +76,7 @@ def seeded_outputs(calls: list, import_allowance: float) -> list[list]:
     """The outputs of ``calls`` (``[identifier, config, shape, dtype]`` each) in two fresh
     processes with the ``PYTHONHASHSEED`` of :data:`HASH_SEEDS`; started once per run (and
     per xdist worker). ``import_allowance``: the seconds a process may take to start and
-    import the adapter (``test_seeds.FRESH_TIMEOUT``)."""
+    import the adapter (``--import-timeout`` plus ``test_seeds.FRESH_SLACK``)."""
     run = current()
     if _seeded.get("run") is not run or _seeded.get("calls") != calls:
         if not run.impl:

@@ -620,7 +620,7 @@ def test_seeded_same_across_processes(identifier):
     process and fails this one. Deterministic; the two processes are shared by the
     parameters, each call bounded by ``--call-timeout``."""
     calls = seeded_calls(current().seed)
-    first, second = fresh.seeded_outputs(calls, FRESH_TIMEOUT)
+    first, second = fresh.seeded_outputs(calls, current().import_timeout + FRESH_SLACK)
     compared = 0
     for (name, config, shape, dtype), a, b in zip(calls, first, second, strict=True):
         if name != identifier:
