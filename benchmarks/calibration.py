@@ -378,25 +378,28 @@ def window_probability(law, dtype: str, bound: float, impl: str) -> float:
     exact = p0 - allowance  # the reference's: the law's mass in the window's cells
     if impl == "reference" or dtype == "float64":
         return max(0.0, exact)
-    if dtype in dtypes.SIXTEEN_BIT:
-        # the port's float32 values rounded once more: the 16-bit cell's mass moves by at
-        # most the float32 grid's atom at each of its two edges, plus a clamp's atom
-        return min(1.0, max(0.0, exact) + 3 * 2.0 ** -GRID_BITS[impl])
-    return _port_float32_window(law, bound, window, GRID_BITS[impl], impl)
+    return _port_float32_window(law, dtype, bound, window, GRID_BITS[impl], impl)
 
 
-def _port_float32_window(law, bound, window, bits, impl) -> float:
+def _port_float32_window(law, dtype, bound, window, bits, impl) -> float:
     """Enumerate the port's float32 generator over the grid points whose value can fall in
-    the window (near ``u = 0`` for a lower bound, ``u = 1`` for an upper one)."""
+    the window (near ``u = 0`` for a lower bound, ``u = 1`` for an upper one); a 16-bit
+    output is the float32 value rounded once more."""
     f32 = np.float32
     lo, hi = law.support
     lower = bound == lo
+    if dtype in dtypes.SIXTEEN_BIT:  # the window holds a 16-bit value's rounding cell
+        window_reach = max(
+            window, abs(float(np.spacing(np.float64(bound).astype(dtypes.resolve(dtype)))))
+        )
+    else:
+        window_reach = window
     if isinstance(law, laws.Uniform):
         width = hi - lo
-        span = 4 * window / width + 4 * 2.0**-bits  # the fraction of the grid in reach
+        span = 4 * window_reach / width + 4 * 2.0**-bits  # the fraction of the grid in reach
     else:
         density = sps.norm.pdf(laws.TRUNCATION_WIDTH) / (1 - 2 * sps.norm.sf(laws.TRUNCATION_WIDTH))
-        span = 4 * window / law.scale * density + 4 * 2.0**-bits
+        span = 4 * window_reach / law.scale * density + 4 * 2.0**-bits
     count = min(2**bits, int(span * 2**bits) + 16)
     if count > 2**22:  # the window holds much of the law: the grid is invisible there
         return float(law.cdf(bound + window) - law.cdf(bound - window))
@@ -415,6 +418,8 @@ def _port_float32_window(law, bound, window, bits, impl) -> float:
         z = (f32(math.sqrt(2)) * special.erfinv(a + (b - a) * u).astype(f32)).astype(f32)
         z = np.clip(z, np.nextafter(f32(-width), f32(0)), np.nextafter(f32(width), f32(0)))
         x = np.clip(f32(law.loc) + f32(law.scale) * z, f32(lo), f32(hi))
+    if dtype in dtypes.SIXTEEN_BIT:
+        x = x.astype(dtypes.resolve(dtype))
     inside = np.abs(x.astype(np.float64) - bound) <= window
     return float(np.count_nonzero(inside)) * 2.0**-bits
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
-from .laws import ElementwiseLaw
+from .laws import ElementwiseLaw, Uniform
 
 #: How far (in eps·scale) a conforming value may round across a finite bound.
 SUPPORT_SLACK = 2
@@ -74,6 +74,11 @@ def at_bound(law: ElementwiseLaw, dtype, bound: float) -> tuple[float, float]:
     window = 2 * support_slack(law, dtype)
     low, high = _rounding_cells(bound - window, bound + window, dtype)
     mass = float(law.cdf(high) - law.cdf(low))
+    if isinstance(law, Uniform):
+        # A port computes minval + width·u from the bounds and the width rounded to the
+        # dtype: its values may start or end an ulp of the bound away from the law's, and
+        # that ulp's cell lands in the window (for a narrow uniform, a few percent of it).
+        mass += abs(float(np.spacing(dtypes.resolve(dtype).type(bound)))) / (law.high - law.low)
     return window, min(1.0, mass + BOUND_ATOM * epsilon(dtype))
 
 
