@@ -241,6 +241,20 @@ def variance(x: np.ndarray, law: ElementwiseLaw, alpha: float) -> Verdict:
     var_y, null = _null_of_spread(m2, m4, m6, n)
     z = (float(y.sum()) - n * m2) / math.sqrt(n * var_y)
     ratio = math.sqrt(float(y.mean()) / m2)
+    two = _two_atoms(law) if isinstance(law, Rounded) else None
+    if two is not None:  # S is affine in the count of one atom: its binomial law
+        upper, p_upper, dropped = two
+        k = int(np.count_nonzero(x >= upper))
+        tails = stats.binom.cdf(k, n, p_upper), stats.binom.sf(k - 1, n, p_upper)
+        pvalue = min(1.0, 2 * min(tails) + n * dropped)
+        return Verdict(
+            "variance (exact: two atoms, binomial)",
+            z,
+            pvalue,
+            alpha,
+            n,
+            f"observed/expected std = {ratio:.4f}",
+        )
     exact = binned_spread(law, n) if isinstance(law, Rounded) else None
     if exact is not None:
         test = "variance (exact law of the sum of squares, bracketed)"
@@ -378,6 +392,16 @@ def lattice_sum(law: Rounded, n: int) -> LatticeSum | None:
     total = np.clip(total, 0.0, None)
     centre = n * math.fsum(masses * k)
     return LatticeSum(step, n * int(k[0]), total, centre)
+
+
+def _two_atoms(law: Rounded) -> tuple[float, float, float] | None:
+    """``(upper atom, its mass, mass left out)`` of a law with two atoms heavier than
+    :data:`NEGLIGIBLE_MASS` (at unequal distances from the mean), else ``None``."""
+    keep = law.masses > NEGLIGIBLE_MASS
+    if np.count_nonzero(keep) != 2 or _constant_deviation_law(law):
+        return None
+    values, masses = law.values[keep], law.masses[keep]
+    return float(values[1]), float(masses[1] / masses.sum()), float(law.masses[~keep].sum())
 
 
 #: Atoms lighter than this are left out of the exact laws of sums; their total mass ε makes
