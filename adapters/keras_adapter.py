@@ -342,6 +342,10 @@ class KerasAdapter(KerasFamily, KerasSerialization):
             from .torch_adapter import host_array
 
             return host_array(out)
+        if not keras.ops.shape(out):
+            # tensorflow cannot hand NumPy a bfloat16 scalar (np.array of it raises "object
+            # __array__ method not producing an array"): a rank-0 output goes through rank 1
+            return np.asarray(keras.ops.convert_to_numpy(keras.ops.reshape(out, (1,)))).reshape(())
         return np.asarray(keras.ops.convert_to_numpy(out))
 
 
