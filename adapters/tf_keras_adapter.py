@@ -90,6 +90,7 @@ instances that repeat).
 
 from __future__ import annotations
 
+import numpy as np
 import tensorflow as tf
 import tf_keras
 
@@ -146,6 +147,11 @@ class TfKerasAdapter(KerasFamily, KerasSerialization):
 
     def version(self) -> str:
         return f"{self.name} {tf_keras.__version__} (tensorflow {tf.__version__})"
+
+    def to_numpy(self, out) -> np.ndarray:
+        # tensorflow cannot hand np.asarray a bfloat16 scalar ("object __array__ method not
+        # producing an array"); Tensor.numpy() gives it as an ml_dtypes scalar
+        return np.asarray(out.numpy() if isinstance(out, tf.Tensor) else out)
 
 
 class TfKerasKeras3Adapter(TfKerasAdapter):
