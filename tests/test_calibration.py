@@ -248,24 +248,32 @@ def test_point_mass_null_counts_a_whole_cell_at_the_windows_edge():
 # -- the audit's cases are the run's ------------------------------------------------------------
 
 
-def test_audit_enumerates_the_cases_a_run_draws(tmp_path, monkeypatch):
-    """A run of test_scale for RandomNormal with a recording adapter draws exactly the
-    cases the audit enumerates for that seed, in order."""
+def recorded_calls(tmp_path, monkeypatch, selection: str, *args: str) -> list:
+    """The adapter calls ``[identifier, config, shape, dtype]`` of a suite run of the checks
+    ``selection`` (``-k``) against the recording reference (tests/recording_adapter.py)."""
     log = tmp_path / "calls.jsonl"
     monkeypatch.setenv("RECORD_CALLS", str(log))
-    seed = 17
     result = suite_process(
         "-k",
-        "test_scale and RandomNormal",
+        selection,
         "--impl=tests.recording_adapter:Recording",
-        f"--conformance-seed={seed}",
+        *args,
         "-q",
         "--no-report",
         "-p",
         "no:randomly",
     )
     assert result.returncode == 0, result.stdout[-2000:]
-    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def test_audit_enumerates_the_cases_a_run_draws(tmp_path, monkeypatch):
+    """A run of test_scale for RandomNormal with a recording adapter draws exactly the
+    cases the audit enumerates for that seed, in order."""
+    seed = 17
+    calls = recorded_calls(
+        tmp_path, monkeypatch, "test_scale and RandomNormal", f"--conformance-seed={seed}"
+    )
     activate(Run(seed=seed))
     try:
         prop = audit.properties()[0]
@@ -288,19 +296,9 @@ def test_each_initializer_draws_its_own_cases(tmp_path, monkeypatch):
     seed for all gave every element-wise initializer the same 25 cases), and the checks of
     one initializer that share samples draw the same ones (test_law's calls are all
     test_scale's: no new call)."""
-    log = tmp_path / "calls.jsonl"
-    monkeypatch.setenv("RECORD_CALLS", str(log))
-    result = suite_process(
-        "-k",
-        "(test_scale or test_law) and (RandomNormal or RandomUniform)",
-        "--impl=tests.recording_adapter:Recording",
-        "-q",
-        "--no-report",
-        "-p",
-        "no:randomly",
+    calls = recorded_calls(
+        tmp_path, monkeypatch, "(test_scale or test_law) and (RandomNormal or RandomUniform)"
     )
-    assert result.returncode == 0, result.stdout[-2000:]
-    calls = [json.loads(line) for line in log.read_text().splitlines()]
     pinned = {derived_seed(case.seed, i) for case in ELEMENTWISE_EXAMPLES for i in range(64)}
     drawn = {
         name: [
