@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import json
 import math
 import time
@@ -543,7 +544,11 @@ def audit_seed(seed: int, max_examples: int, alpha: float) -> dict:
                             )
                         )
     worst.sort(reverse=True)
-    return {"seed": seed, "expected": totals, "worst": worst[:5]}
+    return {
+        "seed": seed,
+        "expected": totals,
+        "worst": [(float(f"{r:.7g}"), w) for r, w in worst[:3]],
+    }
 
 
 def fixed_tier(alpha: float) -> dict:
@@ -591,16 +596,11 @@ def main() -> None:
         "--report-only", action="store_true", help="write the report of the seeds done so far"
     )
     args = parser.parse_args()
-    store = args.output.with_suffix(".json")
-    done = (
-        json.loads(store.read_text())
-        if (args.resume or args.report_only) and store.exists()
-        else {}
-    )
+    store = args.output.with_suffix(".json.gz")
+    done = load(store) if (args.resume or args.report_only) and store.exists() else {}
     if args.report_only:
-        previous = json.loads(store.read_text()).get("_seconds", 0.0) if store.exists() else 0.0
+        previous = done.pop("_seconds", 0.0)
         fixed = fixed_tier(runs.FIXED_ALPHA)
-        done.pop("_seconds", None)
         args.output.write_text(report(done, fixed, Run().hypothesis_alpha, previous))
         print(args.output.read_text())
         return
@@ -617,12 +617,25 @@ def main() -> None:
             done[str(result["seed"])] = result
             if i % 20 == 0 or i == len(seeds):
                 done["_seconds"] = spent + time.time() - start  # wall time over all sessions
-                store.write_text(json.dumps(done))
+                save(store, done)
                 print(f"{i} of {len(seeds)} seeds, {time.time() - start:.0f} s", flush=True)
     fixed = fixed_tier(runs.FIXED_ALPHA)
     seconds = done.pop("_seconds", time.time() - start)
     args.output.write_text(report(done, fixed, alpha, seconds))
     print(args.output.read_text())
+
+
+def load(store: Path) -> dict:
+    with gzip.open(store, "rt") as f:
+        return json.load(f)
+
+
+def save(store: Path, done: dict) -> None:
+    """Per-seed results, gzipped (10,000 seeds: about 1 MB); written whole, then renamed."""
+    partial = store.with_suffix(".tmp")
+    with gzip.open(partial, "wt") as f:
+        json.dump(done, f, separators=(",", ":"))
+    partial.replace(store)
 
 
 def report(done: dict, fixed: dict, alpha: float, seconds: float) -> str:

@@ -131,7 +131,9 @@ class Rounded:
         return float(self.masses[where].sum())
 
 
+@functools.lru_cache(maxsize=4096)
 def in_dtype(law: ElementwiseLaw, dtype: str) -> ElementwiseLaw | Rounded:
     """The law of an output in ``dtype``: :class:`Rounded` for a 16-bit dtype, else the
-    continuous law itself (its rounding is invisible at the suite's sample sizes)."""
+    continuous law itself (its rounding is invisible at the suite's sample sizes). Cached:
+    a rounded law's atoms are computed once per law."""
     return Rounded(law, dtype) if dtype in SIXTEEN_BIT else law

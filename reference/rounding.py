@@ -66,7 +66,7 @@ def at_bound(law: ElementwiseLaw, dtype, bound: float) -> tuple[float, float]:
     arithmetic the value was computed in (``BOUND_ATOM`` times float32's eps), so that a
     fraction of clipped values far below the dtype's eps is seen."""
     if dtype in dtypes.SIXTEEN_BIT:
-        exact = dtypes.Rounded(law, dtype)
+        exact = dtypes.in_dtype(law, dtype)
         on_grid = float(np.float64(bound).astype(dtypes.resolve(dtype)).astype(np.float64))
         window = abs(on_grid - bound)
         mass = exact.probability(np.abs(exact.values - bound) <= window)
