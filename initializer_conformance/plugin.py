@@ -8,8 +8,9 @@ test files without ``--impl`` is a usage error that says what is missing.
 With ``--impl``, it makes the run (:func:`~initializer_conformance.conformance.plugin.make_run`:
 adapter, edition, seed, limits, known deviations; a usage error before any test runs if
 one of them is wrong) and registers the suite's hooks
-(:class:`~initializer_conformance.conformance.plugin.Suite`) and, unless ``--no-report``,
-the report's (:class:`~initializer_conformance.reports.plugin.ReportPlugin`). The suite
+(:class:`~initializer_conformance.conformance.plugin.Suite`) and the report's
+(:class:`~initializer_conformance.reports.plugin.ReportPlugin`: with ``--no-report`` it
+writes no file, and still tells the terminal the verdict and the failures by cause). The suite
 never imports the reports; the reports read the suite's run.
 """
 
@@ -48,11 +49,11 @@ def pytest_configure(config):
     from initializer_conformance.conformance.plugin import Suite, make_run
 
     run = make_run(config)
-    if not config.getoption("--no-report") or config.getoption("--report-summary"):
-        from initializer_conformance.reports.plugin import ReportPlugin
+    from initializer_conformance.reports.plugin import ReportPlugin
 
-        report = ReportPlugin(config, run)  # a usage error if its paths cannot be written
-        config.pluginmanager.register(report, "initializer-conformance-report")
+    # Registered with --no-report too: it tells the terminal the verdict and the causes.
+    report = ReportPlugin(config, run)  # a usage error if its paths cannot be written
+    config.pluginmanager.register(report, "initializer-conformance-report")
     config.pluginmanager.register(Suite(config, run), "initializer-conformance-suite")
 
 

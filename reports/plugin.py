@@ -32,6 +32,7 @@ once, at the end of the session.
 
 from __future__ import annotations
 
+import linecache
 import os
 import platform
 import re
@@ -95,6 +96,40 @@ def _initializer(prop: str, params: dict, edition) -> str:
     return {"orthogonality": "Orthogonal", "identity": "Identity"}.get(prop, results.OTHER)
 
 
+def _text(error: BaseException) -> str:
+    """``AssertionError: [law] ...``: an exception without the notes Hypothesis adds to it
+    ("Falsifying example: ...": the message's ``case:`` line says it in the suite's words)."""
+    return f"{type(error).__name__}: {error}"
+
+
+def _check_line(error: BaseException, item) -> str | None:
+    """``conformance/test_fans.py:25: assert_scale(...)``: the last line of the check's
+    own file in the traceback of ``error`` (where the check failed, not where the helper
+    it called raised)."""
+    path, found = str(item.path), None
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == path:
+            found = tb.tb_lineno
+        tb = tb.tb_next
+    if found is None:
+        return None
+    source = linecache.getline(path, found).strip()
+    return f"conformance/{item.path.name}:{found}" + (f": {source}" if source else "")
+
+
+def _short_output(config) -> bool:
+    """Whether the terminal tells failures the suite's way: unless ``-v``, ``--tb`` or
+    ``-r`` asked for pytest's (its tracebacks, Hypothesis's notes, the check's source)."""
+    option = config.option
+    return (
+        config.get_verbosity() <= 0
+        and getattr(option, "tbstyle", "auto") == "auto"
+        and getattr(option, "reportchars", "fE") == "fE"
+        and not getattr(option, "fulltrace", False)
+    )
+
+
 def _exception_is_assertion(excinfo) -> bool:
     if excinfo.errisinstance(AssertionError):
         return True
@@ -116,6 +151,8 @@ class ReportPlugin:
         self.written: list[Path] = []
         self.summaries: list[Path] = []
         self.problem = ""
+        self.data: dict | None = None  # the results, built at the end of the session
+        self.short = False  # the terminal tells failures by cause (pytest_sessionstart)
         self.html_path, self.json_path = self._paths()
         self.default_paths = (
             config.getoption("--report-html") is None and config.getoption("--report-json") is None
@@ -135,7 +172,7 @@ class ReportPlugin:
     def _paths(self) -> tuple[Path | None, Path | None]:
         html, js = self.config.getoption("--report-html"), self.config.getoption("--report-json")
         base = Path(self.config.invocation_params.dir)
-        if self.config.getoption("--no-report"):  # registered for --report-summary only
+        if self.config.getoption("--no-report"):  # the terminal and --report-summary only
             return None, None
         if html is None and js is None:
             if "PYTEST_CURRENT_TEST" in os.environ:  # started from inside a test
@@ -168,6 +205,9 @@ class ReportPlugin:
         if call.excinfo is not None:
             info["exception"] = call.excinfo.typename
             info["assertion"] = _exception_is_assertion(call.excinfo)
+            if not isinstance(call.excinfo.value, BaseExceptionGroup):
+                info["text"] = _text(call.excinfo.value)
+                info["at"] = _check_line(call.excinfo.value, item)
         report.user_properties.append((ITEM, info))
         if call.when == "call":
             error = call.excinfo.value if call.excinfo is not None else None
@@ -176,21 +216,24 @@ class ReportPlugin:
             )
             if isinstance(error, BaseExceptionGroup) and len(error.exceptions) > 1:
                 report.user_properties.append(
-                    (FAILURES, results.jsonable(self._failures(item.nodeid, error)))
+                    (FAILURES, results.jsonable(self._failures(item, error)))
                 )
             report.user_properties.append((REPRODUCE, self.run.reproduce_item(item)))
             self.run.record.reset()
 
-    def _failures(self, nodeid: str, group: BaseExceptionGroup) -> list[dict]:
+    def _failures(self, item, group: BaseExceptionGroup) -> list[dict]:
         """Each failure Hypothesis found in one check, with its own findings and the
         reason of the known deviation that excuses it (if one does)."""
         out = []
         for error in group.exceptions:
-            excusing = [d for d in self.run.deviations if d.matches(nodeid) and d.excuses(error)]
+            excusing = [
+                d for d in self.run.deviations if d.matches(item.nodeid) and d.excuses(error)
+            ]
             entry = {
-                "message": f"{type(error).__name__}: {error}",
+                "message": _text(error),
                 "exception": type(error).__name__,
                 "findings": findings(self.run.record, error),
+                "at": _check_line(error, item),
             }
             if excusing:
                 entry["deviation"] = excusing[0].reason
@@ -202,6 +245,12 @@ class ReportPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self, session):
         self.started = time.time()
+        tr = self.config.pluginmanager.get_plugin("terminalreporter")
+        self.short = tr is not None and _short_output(self.config)
+        if self.short:  # the failures are told by cause (pytest_terminal_summary)
+            self.config.option.tbstyle = "no"
+            tr.reportchars = tr.reportchars.replace("f", "").replace("E", "")
+            tr.showfspath = False  # a line of dots, not a line per initializer's module
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report):
@@ -268,6 +317,10 @@ class ReportPlugin:
                     text[:LONGREPR_LIMIT] + f"\n... ({len(text) - LONGREPR_LIMIT} more characters)"
                 )
             )
+        if info.get("text") and report.when == "call":
+            message = info["text"]  # the exception alone, without Hypothesis's notes
+        if info.get("at"):
+            entry["at"] = info["at"]
         if report.failed and report.when != "call":
             message = f"error in {report.when}: {message}"
         entry["message"] = message
@@ -303,15 +356,13 @@ class ReportPlugin:
         ):
             return
         summaries = self._summary_paths()
-        if self.html_path is None and self.json_path is None and not summaries:
-            return
         if self.run.partial is not None and self.default_paths and self.json_path is not None:
             self.html_path, self.json_path = (
                 p.with_name(p.name.removesuffix(p.suffix) + ".partial" + p.suffix)
                 for p in (self.html_path, self.json_path)
             )
         try:
-            data = results.build(self._run(session), self._tests())
+            self.data = data = results.build(self._run(session), self._tests())
             if self.json_path is not None:
                 self.written.append(results.write(data, self.json_path))
         except Exception as error:  # a report problem must not hide the run's outcome
@@ -466,6 +517,8 @@ class ReportPlugin:
                 "report: "
                 + ", ".join(f"{show(p)} ({p.stat().st_size / 1024:.0f} KB)" for p in self.written)
             )
+        elif self.config.getoption("--no-report"):
+            tr.write_line("report: none (--no-report)")
         elif self.html_path is None and self.json_path is None:
             tr.write_line(
                 "report: none (run from inside a test; pass --report-html or "
@@ -473,3 +526,27 @@ class ReportPlugin:
             )
         if self.problem:
             tr.write_line(f"report: {self.problem}", red=True)
+        if self.data is None:
+            return
+        from . import terminal
+
+        if self.short:
+            failures = terminal.failure_lines(self.data)
+            if failures:
+                tr.section("failures by cause", red=True)
+                for line in failures[1:]:
+                    tr.write_line(line)
+                tr.write_sep("-")
+            for line in terminal.failed_lines(self.data):
+                tr.write_line(line, red=True)
+            for report in tr.stats.get("failed", []):
+                if is_stale_report(report):
+                    tr.write_line(f"FAILED {report.nodeid} - stale known deviation", red=True)
+        _, css = results.headline(self.data)
+        tr.write_line(
+            terminal.verdict_line(self.data),
+            bold=True,
+            green=css == "pass",
+            yellow=css == "known-deviation",
+            red=css in ("fail", "error"),
+        )

@@ -199,11 +199,16 @@ def headline(data: dict) -> tuple[str, str]:
     new = counts["fail"] + counts["error"]
     known = counts["known-deviation"]
     if known:
-        extras.insert(0, f"{known} known")
+        extras.insert(0, f"{known} known deviation{'s' * (known != 1)}")
     tail = f" ({', '.join(extras)})" if extras else ""
     if partial:
         tail += f"; partial run: {partial_text(partial)}"
-    return f"{new} new deviation{'s' if new != 1 else ''}{tail}", "fail"
+    found = len([g for g in causes.groups(data["tests"], causes.reasons_of(data)) if g["new"]])
+    return (
+        f"does not conform: {new} failure{'s' * (new != 1)}, "
+        f"{found} cause{'s' * (found != 1)}{tail}",
+        "fail",
+    )
 
 
 def partial_text(partial: dict) -> str:

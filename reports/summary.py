@@ -2,7 +2,7 @@
 ``$GITHUB_STEP_SUMMARY`` (a GitHub Actions job summary), or
 ``python -m initializer_conformance.reports summary RESULTS.json``.
 
-Short on purpose: the verdict, the counts, new failures grouped by cause, the known
+Short on purpose: the verdict, the counts, failures grouped by cause, the known
 deviations grouped by reason (one line each), the unsupported checks, and the report's
 file names. The page has the rest.
 """
@@ -41,7 +41,7 @@ def markdown(data: dict, files=()) -> str:
         f"profile {data['profile']} · {_md(data['suite']['name'])} "
         f"{_md(data['suite']['version'])}",
         "",
-        "| pass | new failures | errors | known deviations | unsupported | skipped |",
+        "| passed | failures | errors | known deviations | unsupported | skipped |",
         "|---:|---:|---:|---:|---:|---:|",
         f"| {counts['pass']} | {counts['fail']} | {counts['error']} | "
         f"{counts['known-deviation']} | {counts['unsupported']} | {counts['skipped']} |",
@@ -52,8 +52,7 @@ def markdown(data: dict, files=()) -> str:
     if new:
         total = sum(len(g["items"]) for g in new)
         lines += [
-            f"**New failures: {total}, {len(new)} cause{'s' * (len(new) != 1)}** "
-            "(most severe first)",
+            f"**Failures: {total}, {len(new)} cause{'s' * (len(new) != 1)}** (most severe first)",
             "",
         ]
         for g in new:

@@ -5,6 +5,7 @@ Each run selects the mutant's ``caught_by`` test (``-k``), stops at the first fa
 (every mutant against every check) is ``python -m benchmarks.kill_table``.
 """
 
+import re
 from functools import partial
 
 import numpy as np
@@ -29,7 +30,10 @@ def test_mutant_is_caught(name):
         "-q",
     )
     assert result.returncode == 1, f"mutant {name} survived:\n{result.stdout[-3000:]}"
-    assert "FAILED conformance/test_" in result.stdout and mutant.caught_by in result.stdout
+    assert re.search(r"^FAILED test_\w+(\[.*\])? - ", result.stdout, flags=re.M), result.stdout[
+        -3000:
+    ]
+    assert mutant.caught_by in result.stdout
     assert "reproduce: pytest" in result.stdout  # the message says how to replay it
     if mutant.diagnosis:
         assert f"likely cause: {mutant.diagnosis}" in result.stdout, result.stdout[-3000:]

@@ -388,7 +388,9 @@ def test_a_failure_is_recorded_and_shown(swapped_fans_run):
     assert finding["law"]["formula"] in finding["expected"]
 
     page = (out / "page.html").read_text()
-    assert ">1 new deviation; partial run: 2 of " in page  # a -k subset: never a verdict
+    assert (
+        ">does not conform: 1 failure, 1 cause; partial run: 2 of " in page
+    )  # a -k subset: never a verdict
     assert page.count('<article class="card') == 1
     card = page[page.index('<article class="card') : page.index("</article>")]
     for text in (
@@ -482,7 +484,7 @@ def test_page_renders_every_outcome():
     page = render.run_page(results.build(a_run(), tests))
     assert page.count('<article class="card') == 3  # fail, error, known-deviation
     assert "&lt;error&gt;" in page and "Traceback &lt;here&gt;" in page
-    assert ">2 new deviations (1 known, 1 unsupported)<" in page
+    assert ">does not conform: 2 failures, 2 causes (1 known deviation, 1 unsupported)<" in page
 
 
 def test_an_underflowed_p_value_is_shown_as_a_bound():

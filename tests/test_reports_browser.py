@@ -271,7 +271,7 @@ def test_page_in_headless_chromium(failing_page, browser, tmp_path):
     group = browser.evaluate("document.querySelector('section.group header').innerText")
     assert "fans swapped" in group and "fan_in and fan_out swapped" in group
     assert browser.evaluate("document.querySelector('#verdict').innerText").startswith(
-        "1 new deviation; partial run: "
+        "does not conform: 1 failure, 1 cause; partial run: "
     )
     # the plots are images that really decoded (data: SVGs)
     assert browser.evaluate(

@@ -57,7 +57,9 @@ def test_the_summary_is_written_and_appended_to_the_github_job_summary(ci_run):
     result, out = ci_run
     assert result.returncode == 1, result.stdout[-3000:]
     text = (out / "summary.md").read_text()
-    assert text.startswith("### ❌ mutant:SwappedFans: 1 new deviation (2 known, quick profile)")
+    assert text.startswith(
+        "### ❌ mutant:SwappedFans: does not conform: 1 failure, 1 cause (2 known deviations, quick profile)"
+    )
     assert "| 1 | 1 | 0 | 2 | 0 | 0 |" in text  # pass, new, errors, known, unsupported, skipped
     assert "- **fans swapped** (1): fan\\_in and fan\\_out swapped: `test_fans[he_normal]`" in text
     assert (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -194,14 +195,16 @@ def test_the_plugin_keeps_each_failure_of_an_exception_group():
     ]
     fake = SimpleNamespace(run=SimpleNamespace(deviations=entries, record=record))
     group = ExceptionGroup("two", [ValueError("fans"), AssertionError("law differs")])
-    first, second = ReportPlugin._failures(
-        fake, "conformance/test_law.py::test_law[he_normal]", group
+    item = SimpleNamespace(
+        nodeid="conformance/test_law.py::test_law[he_normal]", path=Path("test_law.py")
     )
+    first, second = ReportPlugin._failures(fake, item, group)
     assert first == {
         "message": "ValueError: fans",
         "exception": "ValueError",
         "findings": [],
         "deviation": "fans raise",
+        "at": None,  # raised nowhere in the check's file
     }
     assert second["deviation"] == "untruncated" and second["exception"] == "AssertionError"
     assert second["findings"][0]["causes"] == ["untruncated normal"]

@@ -94,7 +94,9 @@ def test_a_run_stopped_early_says_so_in_its_summary_and_never_conforms(tmp_path)
     )
     text = (tmp_path / "summary.md").read_text()
     headline = text.splitlines()[0]
-    assert headline.startswith("### ❌ mutant:UntruncatedGlorotNormal: 1 new deviation")
+    assert headline.startswith(
+        "### ❌ mutant:UntruncatedGlorotNormal: does not conform: 1 failure, 1 cause"
+    )
     assert "; partial run: " in headline and "stopped early" in headline
     assert "conforms" not in text
     assert f"profile quick · initializer-conformance {suite_version()}" in text
