@@ -28,11 +28,22 @@ def fans_undefined_below_rank_2(where: str, match: str) -> dict:
     return deviating(
         [
             f"test_{test}[{name}]"
-            for test in ("law", "scale", "bounds", "fans")
+            for test in ("law", "scale", "bounds", "fans", "empty_shape")
             for name in FAN_SCALED
         ],
         f"{where} raises for rank 0 and 1; the spec defines fans (1, 1) and (n, n)",
         match,
+    )
+
+
+def zero_fans_divided(where: str, names=FAN_SCALED) -> dict:
+    """The framework's ``names`` divide by a fan of 0 (a shape with a zero dimension):
+    ZeroDivisionError where the spec returns an empty array (SPEC.md, decisions 3 and 13)."""
+    return deviating(
+        [f"test_empty_shape[{name}]" for name in names],
+        f"{where} divides by the fan, which is 0 for a shape with a zero dimension: "
+        f"ZeroDivisionError where the spec returns an empty array (its fans are at least 1)",
+        "raised ZeroDivisionError",
     )
 
 
@@ -98,7 +109,8 @@ def keras3_rules(where: str) -> dict:
             "VarianceScaling: invalid input accepted",
         ),
         **deviating(
-            [f"test_identity_shape[{shape}]" for shape in ("(2, 3)", "(5, 1)", "(1, 4)")],
+            [f"test_identity_shape[{shape}]" for shape in ("(2, 3)", "(5, 1)", "(1, 4)")]
+            + ["test_empty_shape[Identity]"],  # (0, 3): not square
             f"{where} by design: Identity returns gain * eye(rows, cols) for any 2-D "
             f"shape (Keras 2: square only)",
             "Identity: invalid input accepted",

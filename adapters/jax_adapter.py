@@ -123,6 +123,7 @@ from .declarations import (  # noqa: E402
     declare,
     fans_undefined_below_rank_2,
     sixteen_bit_draws,
+    zero_fans_divided,
 )
 from .keras_api import ALIASES, KERAS3_ALIASES, PRESETS  # noqa: E402
 from .port import Port, no_such_device  # noqa: E402
@@ -166,6 +167,7 @@ DEVIATIONS = (
         "jax.nn.initializers' fan function (default in_axis=-2, out_axis=-1)",
         "ValueError: Can't compute input and output sizes of a [01]-dimensional",
     ),
+    zero_fans_divided("jax.nn.initializers.variance_scaling (scale / fan, no floor of 1)"),
     {
         f"test_spec_value_error[VarianceScaling-{{'scale': {scale}}}-(4, 4)]": {
             "reason": "jax.nn.initializers.variance_scaling does not check scale > 0 "

@@ -282,20 +282,58 @@ class OrthogonalOfUniformMatrix(Mutant):
         return call
 
 
+def classical_gram_schmidt(a: np.ndarray) -> np.ndarray:
+    """The orthonormal columns of classical Gram-Schmidt on ``a``, in ``a``'s dtype: each
+    column minus its projections on the previous ones, all computed from the original
+    column (the modified algorithm reprojects the updated one), then normalized."""
+    q = np.empty_like(a)
+    for j in range(a.shape[1]):
+        v = a[:, j] - q[:, :j] @ (q[:, :j].T @ a[:, j])
+        q[:, j] = v / np.linalg.norm(v)
+    return q
+
+
 def uniform_entries(rng, size):
     return rng.uniform(-1.0, 1.0, size)
 
 
-def qr_orthogonal(init, shape, dtype, entries, sign_fix: bool):
+def qr_orthogonal(init, shape, dtype, entries, sign_fix: bool = True, cgs: bool = False):
     """Orthogonal as a port computes it: the Q of a QR of a tall matrix whose entries are
     ``entries(rng, (rows, cols))``, its columns' signs fixed by ``sign(diag R)`` or not,
-    transposed back for a wide output."""
+    transposed back for a wide output; with ``cgs``, the Q of classical Gram-Schmidt in
+    float32 instead (its R has a positive diagonal: no sign fix to make)."""
     law = init.law(tuple(shape))
-    q, r = np.linalg.qr(entries(init.rng(), (max(law.rows, law.cols), min(law.rows, law.cols))))
-    if sign_fix:
+    a = entries(init.rng(), (max(law.rows, law.cols), min(law.rows, law.cols)))
+    if cgs:
+        q = classical_gram_schmidt(a.astype(np.float32)).astype(np.float64)
+    else:
+        q, r = np.linalg.qr(a)
+    if sign_fix and not cgs:
         q = q * np.sign(np.diag(r))
     q = q if law.rows >= law.cols else q.T
     return (law.gain * q.reshape(shape)).astype(init._check_dtype(dtype))
+
+
+class OrthogonalGramSchmidtFloat32(Mutant):
+    """Orthogonal matrices whose long side is 128 or more are orthonormalized by classical
+    Gram-Schmidt in float32 (a port's own loop for large kernels): Haar in exact arithmetic,
+    but QᵀQ is off by 9e-5 to 5e-3 at 256×256 (the loss grows with the square of the
+    condition number), beyond eps·(4 + 2·m) of every dtype (float32: 6.2e-5)."""
+
+    caught_by = "test_orthogonal_haar_large"
+    large = 128
+
+    def mutate(self, name, config, init):
+        if name != "Orthogonal":
+            return init
+
+        def call(shape, dtype=None):
+            law = init.law(tuple(shape))
+            if max(law.rows, law.cols) < self.large:
+                return init(shape, dtype)
+            return qr_orthogonal(init, shape, dtype, np.random.Generator.standard_normal, cgs=True)
+
+        return call
 
 
 class OrthogonalIgnoresGain(Mutant):
@@ -403,6 +441,27 @@ class SeedIgnored(Mutant):
         stream = type(self)._stream
         init.rng = lambda: stream
         return init
+
+
+class SeedIgnored16Bit(Mutant):
+    """float16 and bfloat16 outputs ignore the seed: the 16-bit path draws from one
+    process-wide generator (a low-precision kernel written apart, without the seed's
+    plumbing); float32 and float64 are seeded as the reference."""
+
+    caught_by = "test_seed_reproducible"
+    _stream = np.random.default_rng(2024)
+
+    def mutate(self, name, config, init):
+        if not isinstance(init, reference.base.RandomInitializer):
+            return init
+        seeded, stream = init.rng, type(self)._stream
+
+        def call(shape, dtype=None):
+            sixteen = init._check_dtype(dtype).name in dtypes.SIXTEEN_BIT
+            init.rng = (lambda: stream) if sixteen else seeded
+            return init(shape, dtype)
+
+        return call
 
 
 class SeedZeroMeansUnseeded(Mutant):
@@ -631,6 +690,22 @@ class UnseededFixedProcessSeed(Mutant):
         return init
 
 
+class HashSeededStream(Mutant):
+    """Seeded streams mix in ``hash(name)`` (``default_rng([seed, hash(name) % 2^32])``, a
+    per-initializer salt): reproducible and independent within a process, other values in
+    the next one, whose ``PYTHONHASHSEED`` randomizes ``hash(str)``."""
+
+    caught_by = "test_seeded_same_across_processes"
+    diagnosis = BUGS["process_dependent_seed"].cause
+
+    def mutate(self, name, config, init):
+        if init.seed is None if isinstance(init, reference.base.RandomInitializer) else True:
+            return init
+        salt = hash(name) % 2**32
+        init.rng = lambda: np.random.default_rng([init.seed, salt])
+        return init
+
+
 class Clipped16Bit(Mutant):
     """16-bit outputs of truncated normals clip to the bounds instead of redrawing
     (a low-precision path written apart from the float32 one)."""
@@ -818,6 +893,33 @@ class SignFollowsMagnitude(Mutant):
         return call
 
 
+class MirroredHalves(Mutant):
+    """Element-wise outputs of 4,096 values or more are made of half the draws: the second
+    half of the flattened output is the first, reversed and reflected about the mean
+    (``x[n-1-t] = 2·mean - x[t]``). Every value follows the (symmetric) law, neighbours are
+    independent, no value repeats; the two halves are one function of the other."""
+
+    caught_by = "test_long_range_dependence"
+    large = 4096
+
+    def mutate(self, name, config, init):
+        if not _drawn_elementwise(init):
+            return init
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            resolved = init._check_dtype(dtype)
+            size = math.prod(shape)
+            if size < self.large:
+                return init(shape, dtype)
+            law = init.law(shape)
+            half = law.sample(init.rng(), ((size + 1) // 2,))
+            x = np.concatenate([half, (2 * law.mean - half)[::-1][: size // 2]])
+            return np.asarray(x).reshape(shape).astype(resolved)
+
+        return call
+
+
 class OrthogonalStackedBlocks(Mutant):
     """Orthogonal matrices of more than 16 entries whose long side is a multiple of the
     short one are independent square Haar blocks stacked and scaled (as per-gate
@@ -842,6 +944,63 @@ class OrthogonalStackedBlocks(Mutant):
             q = np.concatenate(blocks) / math.sqrt(long // short)
             q = q if law.rows >= law.cols else q.T
             return np.asarray(law.gain * q).reshape(shape).astype(resolved)
+
+        return call
+
+
+# -- edge values (conformance/test_edges.py) ----------------------------------------------------
+
+
+def _unfloored_fans(shape: tuple[int, ...]) -> tuple[int, int]:
+    """Fans as a port computes them without the spec's floor of 1 (SPEC.md, decision 3)."""
+    if len(shape) < 2:
+        return (math.prod(shape),) * 2 if shape else (1, 1)
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class ZeroFanDivision(Mutant):
+    """VarianceScaling and its presets divide by fans without the floor of 1: a shape with
+    a zero dimension has a fan of 0, and ``scale / n`` raises ZeroDivisionError (in numpy
+    arithmetic an infinite or NaN std instead) where the spec returns an empty array; the
+    JAX ports' variance_scaling does so (Keras floors the fans: ``max(1, fan)``)."""
+
+    caught_by = "test_empty_shape"
+
+    def mutate(self, name, config, init):
+        if not isinstance(init, reference.VarianceScaling):
+            return init
+
+        def call(shape, dtype=None):
+            n = reference.variance_scaling.MODES[init.mode](*_unfloored_fans(tuple(shape)))
+            math.sqrt(init.scale / n)  # the port's std: ZeroDivisionError for a fan of 0
+            return init(shape, dtype)
+
+        return call
+
+
+class TruncatedNormalZeroStddevNaN(Mutant):
+    """TruncatedNormal by the inverse CDF with its bounds standardized by the stddev,
+    ``(a - mean) / stddev``, in numpy arithmetic: ``stddev=0`` makes them 0/0, and every
+    value NaN (torch's trunc_normal_ does the same division in Python floats, and raises
+    ZeroDivisionError), where the spec returns the mean."""
+
+    caught_by = "test_zero_spread"
+
+    def mutate(self, name, config, init):
+        if name != "TruncatedNormal":
+            return init
+
+        def call(shape, dtype=None):
+            resolved = init._check_dtype(dtype)
+            mean, std = np.float64(init.mean), np.float64(init.stddev)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                a = (mean - laws.TRUNCATION_WIDTH * std - mean) / std
+                b = (mean + laws.TRUNCATION_WIDTH * std - mean) / std
+                lo, hi = special.ndtr(a), special.ndtr(b)
+                u = init.rng().random(tuple(shape))
+                z = special.ndtri(lo + (hi - lo) * u)
+                return np.asarray(mean + std * z).astype(resolved)
 
         return call
 

@@ -28,5 +28,8 @@ def check_variance_scaling(scale, mode, distribution, distributions=("normal", "
 
 
 def divisor(mode: str, fan_in: float, fan_out: float) -> float:
-    """``n`` in ``variance = scale / n`` for a ``VarianceScaling`` mode."""
+    """``n`` in ``variance = scale / n`` for a ``VarianceScaling`` mode, each fan at least 1
+    (SPEC.md, decision 3; Keras writes ``max(1., fan_in)``): a framework's fan function
+    gives 0 for a shape with a zero dimension, whose output is empty, not an error."""
+    fan_in, fan_out = max(1, fan_in), max(1, fan_out)
     return {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]

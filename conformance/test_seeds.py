@@ -1,10 +1,12 @@
 """Seeds: same seed, same values; distinct seeds, independent values; no seed, fresh values
 (also across processes); seeded calls leave the global random state alone.
 
-Only ``test_seed_distinct_independent`` is statistical: 3 tests per random initializer (33)
-at the fixed tier's alpha, each a Bonferroni family over the 7 pairs of
-:data:`SEED_PAIRS`. Every other check is exact and cannot fail a conforming port.
-The values of unseeded instances and of later calls are law-tested in ``test_calls.py``."""
+Every check draws in every floating dtype the adapter supports (``conformance/each_dtype.py``:
+a 16-bit path may be another port). Only ``test_seed_distinct_independent`` is statistical:
+3 tests per random initializer (33) at the fixed tier's alpha, each a Bonferroni family over
+the 7 pairs of :data:`SEED_PAIRS` and the dtypes. Every other check is exact and cannot
+fail a conforming port. The values of unseeded instances and of later calls are law-tested
+in ``test_calls.py``."""
 
 import json
 import os
@@ -19,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance import dependence, stats
+from initializer_conformance.conformance import dependence, each_dtype, fresh, outputs, stats
 from initializer_conformance.conformance.assertions import fail, judge
 from initializer_conformance.conformance.guard import (
     CallTimeout,
@@ -28,16 +30,18 @@ from initializer_conformance.conformance.guard import (
     remember_timeout,
 )
 from initializer_conformance.conformance.identifiers import RANDOM
+from initializer_conformance.conformance.outputs import generate
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import (
     Context,
+    Unsupported,
     as_output,
     call,
     derived_seed,
-    generate,
     make,
     unsupported,
 )
+from initializer_conformance.conformance.strategies import FLOAT_DTYPES
 from initializer_conformance.reference.bugs import BUGS
 
 SHAPE = (32, 64)
@@ -47,47 +51,62 @@ def _seed(identifier: str, index: int) -> int:
     return derived_seed(current().seed, 1000 + 10 * RANDOM.index(identifier) + index)
 
 
-def _call(init, identifier: str, config: dict) -> np.ndarray:
+def _call(init, identifier: str, config: dict, dtype: str = "float32") -> np.ndarray:
     """One more call of the instance ``init``."""
-    return as_output(call(init, identifier, config, SHAPE, "float32"), SHAPE, "the call")
+    out = as_output(call(init, identifier, config, SHAPE, dtype), SHAPE, "the call")
+    return outputs.check(identifier, config, SHAPE, dtype, out)
+
+
+def _differing(a: np.ndarray, b: np.ndarray) -> int:
+    return int(np.count_nonzero(a.astype(np.float64) != b.astype(np.float64)))
 
 
 @pytest.mark.parametrize("identifier", RANDOM)
 def test_seed_reproducible(identifier):
-    """Two initializers made separately with one seed return identical values; seed 0
-    is a seed like any other (not "no seed")."""
-    for seed in (0, _seed(identifier, 0)):
-        config = {"seed": seed}
-        first, second = (generate(identifier, config, SHAPE, "float32") for _ in range(2))
-        if not np.array_equal(first, second):
-            fail(
-                "seeds",
-                f"{identifier}: same seed, different values",
-                ctx=Context(identifier, config, SHAPE, "float32"),
-                expected="identical arrays",
-                observed=f"{int((first != second).sum())} of {first.size} entries differ",
-            )
+    """Two initializers made separately with one seed return identical values, in every
+    floating dtype the adapter supports (a 16-bit path may draw apart); seed 0 is a seed
+    like any other (not "no seed")."""
+
+    def check(dtype):
+        for seed in (0, _seed(identifier, 0)):
+            config = {"seed": seed}
+            first, second = (generate(identifier, config, SHAPE, dtype) for _ in range(2))
+            if _differing(first, second):
+                fail(
+                    "seeds",
+                    f"{identifier}: same seed, different values",
+                    ctx=Context(identifier, config, SHAPE, dtype),
+                    expected=f"identical arrays (in {dtype})",
+                    observed=f"{_differing(first, second)} of {first.size} entries differ",
+                )
+
+    each_dtype.each(check)
 
 
 @pytest.mark.parametrize("identifier", RANDOM)
 def test_seed_repeated_calls(identifier):
-    """One seeded instance called twice (only where the edition specifies it)."""
+    """One seeded instance called twice (only where the edition specifies it), in every
+    floating dtype the adapter supports."""
     if current().edition.seeded_calls_repeat is None:
         pytest.skip(
             f"edition {current().edition.name} does not specify repeated calls of a seeded instance"
         )
-    config = {"seed": _seed(identifier, 1)}
-    init = make(identifier, config)
-    first, second = (_call(init, identifier, config) for _ in range(2))
-    if np.array_equal(first, second) != current().edition.seeded_calls_repeat:
-        fail(
-            "seeds",
-            f"{identifier}: repeated calls of one seeded instance",
-            ctx=Context(identifier, config, SHAPE, "float32"),
-            expected=f"{'identical' if current().edition.seeded_calls_repeat else 'different'} "
-            f"values (edition {current().edition.name})",
-            observed="the opposite",
-        )
+
+    def check(dtype):
+        config = {"seed": _seed(identifier, 1)}
+        init = make(identifier, config)
+        first, second = (_call(init, identifier, config, dtype) for _ in range(2))
+        if (not _differing(first, second)) != current().edition.seeded_calls_repeat:
+            fail(
+                "seeds",
+                f"{identifier}: repeated calls of one seeded instance",
+                ctx=Context(identifier, config, SHAPE, dtype),
+                expected=f"{'identical' if current().edition.seeded_calls_repeat else 'different'} "
+                f"values (edition {current().edition.name})",
+                observed="the opposite",
+            )
+
+    each_dtype.each(check)
 
 
 #: Outputs compared by pairs of distinct seeds: 4096 values each (64 per cell of the rank
@@ -114,59 +133,84 @@ def seed_pairs(identifier: str) -> dict[str, tuple[int, int]]:
     return {label: pair(s, t) for label, pair in SEED_PAIRS.items()}
 
 
+#: Where the shared-values test applies: its binomial null needs rare coincidences
+#: (``each_dtype``); 16-bit outputs coincide all the time.
+SHARED_DTYPES = ("float32", "float64")
+
+
 @pytest.mark.parametrize("identifier", RANDOM)
 def test_seed_distinct_independent(identifier):
     """Distinct seeds give different and independent values, however the two seeds relate
-    (:data:`SEED_PAIRS`): no shared values (overlapping streams), no linear correlation, no
-    dependence in the table of rank octiles (any function of the other, monotone or not).
-    Each of the three is one test of the family of pairs (Bonferroni: smallest p-value
-    times 7) at the fixed tier's alpha: 3 tests per initializer."""
+    (:data:`SEED_PAIRS`), in every floating dtype the adapter supports: no shared values
+    (overlapping streams; float32 and float64), no linear correlation, no dependence in the
+    table of rank octiles (any function of the other, monotone or not; 16-bit ties broken
+    at random, ``each_dtype.break_ties``). Each of the three is one test of the family of
+    pairs and dtypes (Bonferroni: smallest p-value times 7 pairs times the dtypes, up to
+    28) at the fixed tier's alpha: 3 tests per initializer, as in float32 alone."""
     pairs = seed_pairs(identifier)
-    outputs = {
-        seed: generate(identifier, {"seed": seed}, PAIR_SHAPE, "float32").astype(np.float64)
-        for pair in pairs.values()
-        for seed in pair
-    }
-    ctx = Context(identifier, {"seed": sorted(outputs)}, PAIR_SHAPE, "float32")
-    for label, (s1, s2) in pairs.items():
-        if np.array_equal(outputs[s1], outputs[s2]):
-            fail(
-                "seeds",
-                f"{identifier}: distinct seeds, identical values",
-                ctx=ctx,
-                expected=f"different values for seeds {s1} and {s2}",
-                observed=f"identical arrays for seeds {s1} and {s2} ({label})",
-                causes=[
-                    f"{BUGS['related_seed_streams'].cause}: seeds {s1} and {s2} ({label}) "
-                    f"give the same stream (bits of the seed are dropped, or the seed is ignored)"
-                ],
-            )
+    seeds = sorted({seed for pair in pairs.values() for seed in pair})
+    drawn = each_dtype.each(
+        lambda dtype: {
+            seed: generate(identifier, {"seed": seed}, PAIR_SHAPE, dtype).astype(np.float64)
+            for seed in seeds
+        }
+    )
+    ctx = Context(identifier, {"seed": seeds}, PAIR_SHAPE, "float32")
+    for dtype, by_seed in drawn.items():
+        for label, (s1, s2) in pairs.items():
+            if np.array_equal(by_seed[s1], by_seed[s2]):
+                fail(
+                    "seeds",
+                    f"{identifier}: distinct seeds, identical values",
+                    ctx=Context(identifier, {"seed": [s1, s2]}, PAIR_SHAPE, dtype),
+                    expected=f"different values for seeds {s1} and {s2} (in {dtype})",
+                    observed=f"identical arrays for seeds {s1} and {s2} ({label}) in {dtype}",
+                    causes=[
+                        f"{BUGS['related_seed_streams'].cause}: seeds {s1} and {s2} ({label}) "
+                        f"give the same stream in {dtype} (bits of the seed are dropped, or the "
+                        f"seed is ignored)"
+                    ],
+                )
+
+    def ranks(a, b, alpha, what):
+        if each_dtype.sixteen_bit(what.split()[-1]):
+            a, b = each_dtype.break_ties(a, 1), each_dtype.break_ties(b, 2)
+        return dependence.rank_table(a, b, alpha, what)
+
     tests = {
         "shared": dependence.shared_values,
         "correlation": stats.correlation,
-        "ranks": dependence.rank_table,
+        "ranks": ranks,
     }
     each = {
         name: [
             (
-                f"seeds {s1} and {s2} ({label})",
-                test(outputs[s1], outputs[s2], FIXED_ALPHA, "two seeds"),
+                f"seeds {s1} and {s2} ({label}) in {dtype}",
+                test(by_seed[s1], by_seed[s2], FIXED_ALPHA, f"two seeds in {dtype}"),
+                (dtype, s1, s2),
             )
+            for dtype, by_seed in drawn.items()
+            if name != "shared" or dtype in SHARED_DTYPES
             for label, (s1, s2) in pairs.items()
         ]
         for name, test in tests.items()
     }
     verdicts = {
-        name: dependence.family(found, FIXED_ALPHA, f"outputs of {len(pairs)} pairs of seeds")
+        name: dependence.family(
+            [(label, v) for label, v, _ in found],
+            FIXED_ALPHA,
+            f"outputs of {len(pairs)} pairs of seeds in {len({d for _, _, (d, _, _) in found})} "
+            f"dtype(s)",
+        )
         for name, found in each.items()
     }
     causes = []
     for name, verdict in verdicts.items():
         if not verdict.passed:  # the family's worst pair, and what relates its outputs
-            (label, worst), (s1, s2) = min(
-                zip(each[name], pairs.values(), strict=True), key=lambda lp: lp[0][1].pvalue
-            )
-            how = dependence.overlap(outputs[s1], outputs[s2]) if name == "shared" else worst.effect
+            label, worst, (dtype, s1, s2) = min(each[name], key=lambda lv: lv[1].pvalue)
+            ctx = Context(identifier, {"seed": seeds}, PAIR_SHAPE, dtype)  # the case shown
+            a, b = drawn[dtype][s1], drawn[dtype][s2]
+            how = dependence.overlap(a, b) if name == "shared" else worst.effect
             causes.append(f"{BUGS['related_seed_streams'].cause}: {label}: {how}")
     judge(
         "seeds",
@@ -175,7 +219,7 @@ def test_seed_distinct_independent(identifier):
         verdicts=list(verdicts.values()),
         expected="independent outputs for distinct seeds: no shared values, zero correlation, "
         "independent rank octiles",
-        observed=f"{len(pairs)} pairs of outputs of {PAIR_SHAPE}: "
+        observed=f"{len(pairs)} pairs of outputs of {PAIR_SHAPE} in {', '.join(drawn)}: "
         + "; ".join(f"{label}: seeds {s1}, {s2}" for label, (s1, s2) in pairs.items()),
         causes=causes,
     )
@@ -184,30 +228,35 @@ def test_seed_distinct_independent(identifier):
 @pytest.mark.parametrize("identifier", RANDOM)
 def test_unseeded_calls_differ(identifier):
     """``seed=None``: each instance returns fresh values; so does each call, unless the
-    edition says that one unseeded instance repeats (Keras 3)."""
-    ctx = Context(identifier, {"seed": None}, SHAPE, "float32")
-    init = make(identifier, {"seed": None})
-    first, second = (_call(init, identifier, {"seed": None}) for _ in range(2))
-    other = generate(identifier, {"seed": None}, SHAPE, "float32")
-    if np.array_equal(first, other):
-        fail(
-            "seeds",
-            f"{identifier}: two unseeded instances returned identical values",
-            ctx=ctx,
-            expected="fresh values in every unseeded instance",
-            observed="identical arrays",
-        )
-    repeat = current().edition.unseeded_calls_repeat
-    if np.array_equal(first, second) != repeat:
-        fail(
-            "seeds",
-            f"{identifier}: two calls of one unseeded instance returned "
-            f"{'different' if repeat else 'identical'} values",
-            ctx=ctx,
-            expected=f"{'identical' if repeat else 'fresh'} values on every call of one "
-            f"unseeded instance (edition {current().edition.name})",
-            observed=f"{'different' if repeat else 'identical'} arrays",
-        )
+    edition says that one unseeded instance repeats (Keras 3); in every floating dtype the
+    adapter supports."""
+
+    def check(dtype):
+        ctx = Context(identifier, {"seed": None}, SHAPE, dtype)
+        init = make(identifier, {"seed": None})
+        first, second = (_call(init, identifier, {"seed": None}, dtype) for _ in range(2))
+        other = generate(identifier, {"seed": None}, SHAPE, dtype)
+        if not _differing(first, other):
+            fail(
+                "seeds",
+                f"{identifier}: two unseeded instances returned identical values",
+                ctx=ctx,
+                expected=f"fresh values in every unseeded instance (in {dtype})",
+                observed="identical arrays",
+            )
+        repeat = current().edition.unseeded_calls_repeat
+        if (not _differing(first, second)) != repeat:
+            fail(
+                "seeds",
+                f"{identifier}: two calls of one unseeded instance returned "
+                f"{'different' if repeat else 'identical'} values",
+                ctx=ctx,
+                expected=f"{'identical' if repeat else 'fresh'} values on every call of one "
+                f"unseeded instance (edition {current().edition.name})",
+                observed=f"{'different' if repeat else 'identical'} arrays",
+            )
+
+    each_dtype.each(check)
 
 
 # -- global random state --------------------------------------------------------------------
@@ -230,7 +279,8 @@ def _seed_globals(value: int, seed_global) -> None:
 
 @pytest.mark.parametrize("identifier", RANDOM)
 def test_seeded_calls_leave_global_state(identifier):
-    """A seeded call neither reads nor writes the process's global random state: numpy's
+    """A seeded call (in every floating dtype the adapter supports) neither reads nor writes
+    the process's global random state: numpy's
     legacy global ``RandomState``, Python's ``random``, and the framework's own global
     generator where the adapter exposes it (an optional ``seed_global(seed)`` method that
     seeds it, as ``torch.manual_seed`` does). It returns the same values whatever global
@@ -245,23 +295,26 @@ def test_seeded_calls_leave_global_state(identifier):
     seed_global = getattr(current().adapter, "seed_global", None)
     saved = _global_states()
     try:
-        outputs = []
-        for value in (1, 2):
-            _seed_globals(value, seed_global)
-            before = _global_states()
-            outputs.append(generate(identifier, config, SHAPE, "float32"))
-            _assert_untouched(identifier, ctx, seed, before, _global_states())
-        if not np.array_equal(*outputs):
-            fail(
-                "seeds",
-                f"{identifier}: a seeded draw depends on the global random state",
-                ctx=ctx,
-                expected="the same values after numpy.random.seed(1), random.seed(1) as after "
-                "numpy.random.seed(2), random.seed(2)"
-                + (" (and seed_global)" if seed_global is not None else ""),
-                observed=f"{int((outputs[0] != outputs[1]).sum())} of {outputs[0].size} "
-                f"entries differ",
-            )
+
+        def check(dtype):
+            drawn = []
+            for value in (1, 2):
+                _seed_globals(value, seed_global)
+                before = _global_states()
+                drawn.append(generate(identifier, config, SHAPE, dtype))
+                _assert_untouched(identifier, ctx, seed, before, _global_states())
+            if _differing(*drawn):
+                fail(
+                    "seeds",
+                    f"{identifier}: a seeded draw depends on the global random state",
+                    ctx=Context(identifier, config, SHAPE, dtype),
+                    expected="the same values after numpy.random.seed(1), random.seed(1) as "
+                    "after numpy.random.seed(2), random.seed(2)"
+                    + (" (and seed_global)" if seed_global is not None else ""),
+                    observed=f"{_differing(*drawn)} of {drawn[0].size} entries differ (in {dtype})",
+                )
+
+        each_dtype.each(check)
         if seed_global is not None:
             _assert_framework_untouched(identifier, ctx, config, seed_global)
     finally:
@@ -536,3 +589,75 @@ def test_unseeded_differs_across_processes(identifier):
                 f"begins {', '.join(f'{v:.6g}' for v in first[:3])}"
             ],
         )
+
+
+# -- seeded calls across processes ------------------------------------------------------------
+
+SEEDED_SHAPE = (4, 4)
+
+
+def seeded_calls(run_seed: int) -> list[list]:
+    """The seeded calls made in fresh processes: every random initializer in every floating
+    dtype, one seed each (derived from the run's seed), as JSON-ready lists."""
+    return [
+        [
+            identifier,
+            {"seed": derived_seed(run_seed, 1000 + 10 * RANDOM.index(identifier) + 5)},
+            list(SEEDED_SHAPE),
+            dtype,
+        ]
+        for identifier in RANDOM
+        for dtype in FLOAT_DTYPES
+    ]
+
+
+@pytest.mark.parametrize("identifier", RANDOM)
+def test_seeded_same_across_processes(identifier):
+    """One seed, the same values in every process: the seeded calls of
+    :func:`seeded_calls` (every floating dtype) return identical values in two fresh
+    processes with different ``PYTHONHASHSEED`` (``conformance/fresh.py``) and in this one.
+    A port that mixes ``hash(name)`` into its seeded stream passes every check of one
+    process and fails this one. Deterministic; the two processes are shared by the
+    parameters, each call bounded by ``--call-timeout``."""
+    calls = seeded_calls(current().seed)
+    first, second = fresh.seeded_outputs(calls, current().import_timeout + FRESH_SLACK)
+    compared = 0
+    for (name, config, shape, dtype), a, b in zip(calls, first, second, strict=True):
+        if name != identifier:
+            continue
+        shape = tuple(shape)
+        for out in (a, b):
+            if isinstance(out, dict) and "error" in out:
+                raise AssertionError(
+                    f"in a fresh process, adapter.make({name!r}, {config!r})({shape}, "
+                    f"{dtype!r}) raised {out['error']}"
+                )
+        if isinstance(a, dict) or isinstance(b, dict):
+            continue  # unsupported in that dtype (the float32 call decides below)
+        try:
+            here = generate(name, config, shape, dtype).astype(np.float64).ravel()
+        except Unsupported:
+            continue
+        compared += 1
+        fresh_values = {"PYTHONHASHSEED=0": np.asarray(a), "PYTHONHASHSEED=1": np.asarray(b)}
+        differing = [
+            f"the fresh process with {label}: {int(np.count_nonzero(v != here))} of "
+            f"{here.size} values differ"
+            for label, v in fresh_values.items()
+            if not np.array_equal(v, here)
+        ]
+        if differing:
+            fail(
+                "seeds",
+                f"{identifier}: one seed, other values in another process",
+                ctx=Context(name, config, shape, dtype),
+                expected="identical values in every process (PYTHONHASHSEED=0, =1, and the "
+                "test process)",
+                observed=f"against this process's values: {'; '.join(differing)}",
+                causes=[
+                    f"{BUGS['process_dependent_seed'].cause}: e.g. hash(str), randomized per "
+                    f"process, mixed into the seeded stream"
+                ],
+            )
+    if not compared:
+        unsupported(identifier, NotImplementedError(f"no floating dtype supported: {first!r}"))

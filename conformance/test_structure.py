@@ -15,12 +15,19 @@ initializer, on large outputs drawn with seeds from ``--conformance-seed``:
   which test_scale reports), and the mass beyond 3 std of an untruncated normal;
 * :func:`test_serial_dependence`: each value's quantile cell is independent of its
   neighbour's along rows and along columns (a chi-square of transitions, which sees
-  non-linear dependence that test_independence's correlations cannot).
+  non-linear dependence that test_independence's correlations cannot);
+* :func:`test_long_range_dependence`: the flattened output is white noise (Bartlett's
+  cumulative periodogram, and the periodogram's ordinates exponential): no linear
+  dependence at any lag (a block repeated at a period, mirrored halves).
 
-Each is one statistical test at the fixed tier's alpha (``conformance/run.py``): 41 tests,
-a false-alarm probability of at most 41·FIXED_ALPHA for the module. The float32 checks
+Each is one statistical test at the fixed tier's alpha (``conformance/run.py``): 51 tests,
+a false-alarm probability of at most 51·FIXED_ALPHA for the module. The float32 checks
 share one sample per initializer (4 outputs of 256×512, 524,288 values); the float64
-check draws 2 outputs (262,144 values).
+check draws 2 outputs (262,144 values). test_moments and test_serial_dependence also draw
+one output of 256×512 in each other floating dtype the adapter supports
+(``conformance/each_dtype.py``: a 16-bit path may be another port) and test the dtypes of
+each as one family (Bonferroni), so the count of tests is unchanged; test_repeats stays in
+float32 (its bound is float32's resolution) and test_float64_precision in float64.
 """
 
 from __future__ import annotations
@@ -30,17 +37,18 @@ import math
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance import stats
+from initializer_conformance.conformance import dependence, each_dtype, spectral, stats
 from initializer_conformance.conformance.assertions import judge
 from initializer_conformance.conformance.diagnosis import diagnose
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, Sample, derived_seed, generate
-from initializer_conformance.reference import resolution
+from initializer_conformance.reference import dtypes, resolution
 from initializer_conformance.reference.laws import Normal
 
 SHAPE = (256, 512)
 CALLS = 4  # float32 outputs per initializer: 524,288 values
+OTHER_CALLS = 1  # outputs in each other floating dtype (moments, serial dependence)
 FLOAT64_CALLS = 2  # float64 outputs: 262,144 values
 #: Cells of the law's quantiles for the test of transitions: 8 x 8, about 8,000 pairs a cell.
 BINS = 8
@@ -210,34 +218,72 @@ def test_repeats(identifier):
     )
 
 
+def _samples(identifier: str) -> dict:
+    """``{dtype: (ctx, law, sample)}``: float32's 4 outputs (shared with test_repeats), and
+    one output of SHAPE in each other floating dtype the adapter supports."""
+    return each_dtype.each(
+        lambda dtype: _draw(identifier, 3000, dtype, CALLS if dtype == "float32" else OTHER_CALLS)
+    )
+
+
+def _tail_probability(law: Normal, dtype: str) -> float:
+    """The law's mass beyond mean ± TAIL std, in ``dtype`` (exact for a 16-bit dtype's
+    rounded law, whose values near the threshold move across it)."""
+    exact = dtypes.in_dtype(law, dtype)
+    if isinstance(exact, dtypes.Rounded):
+        return float(exact.probability(np.abs(exact.values - law.loc) > TAIL * law.scale))
+    return float(2 * law.dist.sf(law.loc + TAIL * law.scale))
+
+
 @pytest.mark.parametrize("identifier", ELEMENTWISE)
 def test_moments(identifier):
     """Skewness and kurtosis as the law's, and (untruncated normals) the mass beyond
     3 std: a Student-t or a mixture of normals with the right mean and std passes
     test_scale, test_law and the probes' KS and CvM; with ``ν = 100`` its kurtosis is
-    3.06, 9 standard errors above 3 at 524,288 values (power 0.9999)."""
-    ctx, law, sample = _draw(identifier, 3000, "float32", CALLS)
-    x = sample.values.ravel()
-    verdicts = [stats.skewness_kurtosis(x, law, FIXED_ALPHA)]
+    3.06, 9 standard errors above 3 at 524,288 values (power 0.9999). In every floating
+    dtype the adapter supports (float32: 4 outputs; others: 1, 131,072 values; a 16-bit
+    dtype's rounding moves the kurtosis by about 1e-5 of its standard error, and the tail's
+    mass is the rounded law's): each test is one family of the dtypes (Bonferroni)."""
+    drawn = _samples(identifier)
+    ctx, law, sample = drawn["float32"]
+    shape_tests, tail_tests = [], []
+    for dtype, (_, _, s) in drawn.items():
+        x = s.values.ravel()
+        shape_tests.append((dtype, stats.skewness_kurtosis(x, law, FIXED_ALPHA)))
+        if isinstance(law, Normal):
+            beyond = int(np.count_nonzero(np.abs(x - law.loc) > TAIL * law.scale))
+            p0 = _tail_probability(law, dtype)
+            what = f"beyond mean ± {TAIL:g} std in {dtype}"
+            tail_tests.append((dtype, stats.count(beyond, x.size, p0, FIXED_ALPHA, what)))
+    families = [("skewness and kurtosis", shape_tests), (f"mass beyond {TAIL:g} std", tail_tests)]
+    verdicts = [
+        dependence.family(tests, FIXED_ALPHA, f"{what}, {len(tests)} dtype(s)")
+        for what, tests in families
+        if tests
+    ]
+    failing = [
+        t for (_, tests), v in zip(families, verdicts, strict=False) if not v.passed for t in tests
+    ]
+    if failing:  # the failure shows the case of its worst dtype (a 16-bit path, say)
+        ctx, _, sample = drawn[min(failing, key=lambda dv: dv[1].pvalue)[0]]
     causes = []
     if not verdicts[0].passed:
+        dtype = min(shape_tests, key=lambda dv: dv[1].pvalue)[0]
+        x = drawn[dtype][2].values.ravel()
         d = x - x.mean()
         kurtosis = float(np.mean(d**4) / np.mean(d**2) ** 2)
         law_kurtosis = stats.central_moments(law)[1] / stats.central_moments(law)[0] ** 2
         if kurtosis > law_kurtosis:
             causes.append(
-                f"tails heavier than the law's (kurtosis {kurtosis:.4f} > {law_kurtosis:.4f}): "
-                f"a Student-t or a scale mixture of normals of the right std"
+                f"tails heavier than the law's (kurtosis {kurtosis:.4f} > "
+                f"{law_kurtosis:.4f}, in {dtype}): a Student-t or a scale mixture of normals of the right std"
             )
         else:
             causes.append(
-                f"tails lighter than the law's (kurtosis {kurtosis:.4f} < {law_kurtosis:.4f}): "
-                f"a truncated or bounded law, or a sum of few uniforms"
+                f"tails lighter than the law's (kurtosis {kurtosis:.4f} < "
+                f"{law_kurtosis:.4f}, in {dtype}): a truncated or bounded law, or a sum of few uniforms"
             )
-    if isinstance(law, Normal):
-        beyond = int(np.count_nonzero(np.abs(x - law.loc) > TAIL * law.scale))
-        p0 = float(2 * law.dist.sf(law.loc + TAIL * law.scale))
-        verdicts.append(stats.count(beyond, x.size, p0, FIXED_ALPHA, f"beyond mean ± {TAIL:g} std"))
+    x = sample.values.ravel()
     judge(
         "moments",
         f"{identifier}: the law's shape (tails) differs from the spec",
@@ -245,6 +291,7 @@ def test_moments(identifier):
         verdicts=verdicts,
         law=law,
         sample=_flat(sample),
+        observed=f"{sample.summary()} ({ctx.dtype}); drawn in {', '.join(drawn)}",
         causes=diagnose(ctx, law, x, current().edition) + causes if causes else None,
     )
 
@@ -255,14 +302,30 @@ def test_serial_dependence(identifier):
     law's CDF) of each value is independent of its predecessor's, along rows and along
     columns (the transitions' chi-square, Anderson-Goodman, 98 degrees of freedom over
     about 1,048,000 transitions). A sign set by the previous value's size has zero
-    correlation and a chi-square of 500,000; an AR(1) of ρ = 0.05, 1,400."""
-    ctx, law, sample = _draw(identifier, 3000, "float32", CALLS)
-    codes = stats.quantile_codes(sample.values, law, BINS)
-    rows = codes.reshape(codes.shape[0], -1)
-    columns = codes.transpose(0, 2, 1).reshape(codes.shape[0], -1)
-    verdict = stats.serial_independence([rows, columns], BINS, FIXED_ALPHA, "rows and columns")
+    correlation and a chi-square of 500,000; an AR(1) of ρ = 0.05, 1,400. In every
+    floating dtype the adapter supports (the chi-square estimates the cells' margins, so a
+    16-bit dtype's unequal cells change nothing): one family of the dtypes (Bonferroni)."""
+    drawn = _samples(identifier)
+    ctx, law, sample = drawn["float32"]
+
+    def directions(s):
+        codes = stats.quantile_codes(s.values, law, BINS)
+        rows = codes.reshape(codes.shape[0], -1)
+        columns = codes.transpose(0, 2, 1).reshape(codes.shape[0], -1)
+        return rows, columns
+
+    tests = []
+    for dtype, (_, _, s) in drawn.items():
+        what = f"rows and columns in {dtype}"
+        tests.append(
+            (dtype, stats.serial_independence(list(directions(s)), BINS, FIXED_ALPHA, what))
+        )
+    verdict = dependence.family(tests, FIXED_ALPHA, f"rows and columns, {len(tests)} dtype(s)")
     causes = []
     if not verdict.passed:  # where: each direction's share (no alpha spent on these)
+        dtype = min(tests, key=lambda dv: dv[1].pvalue)[0]
+        ctx, _, sample = drawn[dtype]  # the failure shows its worst dtype's case
+        rows, columns = directions(sample)
         along = {
             name: stats.serial_independence([seq], BINS, FIXED_ALPHA, name)
             for name, seq in (("rows", rows), ("columns", columns))
@@ -273,7 +336,7 @@ def test_serial_dependence(identifier):
                 f"along {k}: chi-square {v.statistic:.4g}, p={v.pvalue:.3g}"
                 for k, v in along.items()
             )
-            + f" ({(BINS - 1) ** 2} degrees each); its correlation may still be 0 (a sign set by "
+            + f" ({(BINS - 1) ** 2} degrees each, in {dtype}); its correlation may still be 0 (a sign set by "
             "the previous value's size, dependent magnitudes)"
         )
     judge(
@@ -285,6 +348,53 @@ def test_serial_dependence(identifier):
         sample=_flat(sample),
         expected=f"{law.formula}, independent entries: a value's cell of the law's {BINS} "
         f"quantiles independent of its neighbour's",
-        observed=f"{sample.summary()}; transitions along rows and along columns of each output",
+        observed=f"{sample.summary()} ({ctx.dtype}); transitions along rows and along columns "
+        f"of each output, in {', '.join(drawn)}",
+        causes=causes,
+    )
+
+
+@pytest.mark.parametrize("identifier", ELEMENTWISE)
+def test_long_range_dependence(identifier):
+    """No linear dependence at any lag: the flattened outputs (float32's 4, concatenated:
+    524,288 values; one output in each other dtype) are white noise by Bartlett's
+    cumulative periodogram and by the law of the periodogram's ordinates
+    (``conformance/spectral.py``). A block repeated at a fixed period, or halves that
+    mirror each other, have independent neighbours and the right law, and fail here. One
+    family of the two tests in every dtype (Bonferroni): one test per initializer. Costs an
+    FFT of each sample the other structure checks drew (about 0.1 s per initializer)."""
+    drawn = _samples(identifier)
+    ctx, law, sample = drawn["float32"]
+    tests = [
+        (dtype, name, test(s.values.ravel(), FIXED_ALPHA, dtype))
+        for dtype, (_, _, s) in drawn.items()
+        for name, test in (
+            ("Bartlett", spectral.bartlett),
+            ("ordinates", spectral.ordinate_dispersion),
+        )
+    ]
+    verdict = dependence.family(
+        [(f"{name} in {dtype}", v) for dtype, name, v in tests],
+        FIXED_ALPHA,
+        f"white noise, {len(drawn)} dtype(s)",
+    )
+    causes = []
+    if not verdict.passed:
+        dtype, name, worst = min(tests, key=lambda t: t[2].pvalue)
+        ctx, _, sample = drawn[dtype]  # the failure shows its worst dtype's case
+        causes.append(
+            f"values linearly dependent at some lag ({name} in {dtype}: {worst.effect}): a block "
+            f"repeated at a fixed period, halves that mirror each other, or a filtered stream"
+        )
+    judge(
+        "independence",
+        f"{identifier}: the flattened output is not white noise",
+        ctx=ctx,
+        verdicts=[verdict],
+        law=law,
+        sample=_flat(sample),
+        expected=f"{law.formula}, independent entries: a flat spectrum, periodogram ordinates "
+        f"i.i.d. exponential",
+        observed=f"{sample.summary()} ({ctx.dtype}, flattened); drawn in {', '.join(drawn)}",
         causes=causes,
     )

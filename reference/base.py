@@ -15,7 +15,19 @@ Decisions:
   call of the instance (and of any instance with that seed and config) returns
   the same values, from ``numpy.random.default_rng(seed)``. With ``seed=None``
   the instance owns a fresh, OS-seeded ``Generator`` and successive calls return
-  fresh values. Global random state is never touched.
+  fresh values. Global random state is never touched. The spec's seeds are the ints from
+  0 to ``MAX_SEED`` = 2^32 - 1, each its own stream: a 32-bit state holds them all
+  (torch's CPU generator keeps the low 32 bits of its seed, Keras 3's seed state is
+  uint32). A larger seed is outside the spec: an implementation may reject it with
+  ``ValueError`` or fold it into 32 bits (the reference accepts it).
+* Empty shapes: a shape with a zero dimension gives an empty array of that shape and
+  dtype, whatever the initializer, wherever its shape rules accept the shape (Orthogonal
+  needs rank >= 2, Identity a square 2-D shape in edition keras2: ``(0, 0)``). Nothing is
+  drawn and nothing is divided by a fan of 0: every fan is at least 1 (decision 3).
+* Signed zeros: where the spec gives the value, its sign is kept: ``Constant(-0.0)`` is
+  ``-0.0`` in every floating dtype and ``Zeros`` is ``+0.0``. A zero the arithmetic makes
+  (``gain·0`` of Identity or Orthogonal, ``mean + 0·z`` of a normal with ``stddev=0``) may
+  have either sign; values are compared as numbers there.
 """
 
 from __future__ import annotations
@@ -30,6 +42,8 @@ from .editions import Edition, get_edition
 from .laws import Law
 
 DEFAULT_DTYPE = np.dtype("float32")
+#: The largest seed of the spec (module docstring, "Seeds"): 2^32 - 1.
+MAX_SEED = 2**32 - 1
 FLOAT_DTYPES = tuple(resolve(d) for d in FLOATS)
 
 
@@ -171,4 +185,5 @@ class DeterministicInitializer(Initializer):
     random = False
 
     def _generate(self, shape, dtype):
-        return np.asarray(self.law(shape).array).astype(dtype)
+        with np.errstate(over="ignore"):  # a value beyond the dtype's range is ±inf: Constant
+            return np.asarray(self.law(shape).array).astype(dtype)

@@ -264,6 +264,10 @@ BUGS: dict[str, Bug] = {
     "fixed_process_seed": Bug(
         "unseeded draws start from the same state in every process (a fixed default seed)"
     ),
+    "process_dependent_seed": Bug(
+        "a seeded stream depends on the process, not only on the seed (a per-process hash, "
+        "id or state mixed into it)"
+    ),
 }
 
 

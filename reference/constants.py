@@ -20,6 +20,12 @@ class Constant(DeterministicInitializer):
             values are in the spec (a non-integral value is cast as numpy casts,
             towards zero, and the suite does not check it).
 
+    Decision: ``value`` is converted to the dtype as IEEE 754 converts (round to nearest,
+    as numpy does): from half an ulp beyond the dtype's largest finite value on it is
+    ±inf (float16: 65,519 rounds to 65,504, 65,520 and more to inf; bfloat16: beyond about
+    3.39e38), neither an error nor the largest finite value; ``-0.0`` stays ``-0.0`` in a
+    floating dtype.
+
     Raises:
         ValueError: ``value`` is not a real scalar.
 

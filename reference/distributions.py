@@ -22,6 +22,9 @@ class _MeanStddev(RandomInitializer):
 class RandomNormal(_MeanStddev):
     """Entries i.i.d. ``N(mean, stddev²)``, untruncated.
 
+    Decision: ``stddev=0`` is the degenerate law: every entry equals ``mean`` (as
+    ``mean + 0·z`` computes it; a zero of either sign for ``mean=0``).
+
     Args:
         mean: mean of the values (default 0.0).
         stddev: standard deviation of the values (default 0.05).
@@ -34,6 +37,9 @@ class RandomNormal(_MeanStddev):
 
 class RandomUniform(RandomInitializer):
     """Entries i.i.d. ``U[minval, maxval)``.
+
+    Decision: ``minval == maxval`` gives every entry equal to ``minval``: the empty
+    interval's limit, and what ``minval + (maxval - minval)·u`` computes.
 
     Decision: the interval is half-open, as in every backend's uniform sampler.
     (The seed page's text calls ``maxval`` a "lower bound" and says it defaults
@@ -65,6 +71,10 @@ class TruncatedNormal(_MeanStddev):
     page), not clipped. Hence the output's std is *not* ``stddev`` but
     ``0.87962566…·stddev`` (``laws.TRUNCATED_NORMAL_STD_FACTOR``): ``stddev`` is
     the parent normal's.
+
+    Decision: ``stddev=0`` gives every entry equal to ``mean``: the interval
+    ``mean ± 2·0`` holds one point, so nothing is redrawn, and no bound is standardized by
+    dividing by the stddev (``(a - mean) / stddev`` is 0/0, NaN).
 
     Args:
         mean: mean of the values (default 0.0).

@@ -20,6 +20,10 @@ class Orthogonal(RandomInitializer):
     Decision: shapes of rank < 2 raise ``ValueError`` (as tf.keras and Keras 3
     do; there is no matrix to make orthogonal).
 
+    Decision: a shape of rank >= 2 with a zero dimension gives an empty array (no column
+    to make orthonormal: no QR is computed); ``gain=0`` gives zeros (``0·Q``, of either
+    sign).
+
     Args:
         gain: multiplicative factor (default 1.0).
         seed: ``None`` or a non-negative int.
@@ -47,7 +51,8 @@ class Identity(DeterministicInitializer):
 
     Seed page: "only for 2D square matrices". Edition ``keras2`` raises
     ``ValueError`` for any other shape; edition ``keras3`` accepts any 2-D shape
-    and returns ``gain · eye(rows, cols)`` (ones on the main diagonal).
+    and returns ``gain · eye(rows, cols)`` (ones on the main diagonal). ``(0, 0)`` is
+    square: an empty array; ``gain=0``: zeros.
 
     Args:
         gain: multiplicative factor (default 1.0).

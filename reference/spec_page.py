@@ -29,7 +29,8 @@ from pathlib import Path
 from initializer_conformance import reference
 
 from . import base, dtypes, editions, laws, registry, rounding
-from .distributions import RandomUniform, TruncatedNormal
+from .constants import Constant
+from .distributions import RandomNormal, RandomUniform, TruncatedNormal
 from .editions import DEFAULT_EDITION, EDITIONS, Edition
 from .matrices import Identity, Orthogonal
 from .variance_scaling import PRESETS, VarianceScaling
@@ -476,7 +477,7 @@ def _decisions_section() -> list[str]:
         ),
         (
             'RandomUniform: half-open interval, and the "lower bound" typo',
-            [excerpt(RandomUniform, "Decision")],
+            [excerpt(RandomUniform, "Decision: the interval")],
         ),
         ("Identity on non-square shapes", [excerpt(Identity, "Seed page")]),
         (
@@ -526,6 +527,26 @@ def _decisions_section() -> list[str]:
         (
             "The law of an output in a 16-bit dtype",
             [excerpt(dtypes, "The seed page's laws"), excerpt(dtypes, "Decision")],
+        ),
+        (
+            "Edge values: empty shapes, zero spreads, overflow, signed zeros, the largest seed",
+            [
+                excerpt(base, "Empty shapes:"),
+                excerpt(RandomNormal, "Decision"),
+                excerpt(TruncatedNormal, "Decision"),
+                excerpt(RandomUniform, "Decision: ``minval == maxval``"),
+                excerpt(Orthogonal, "Decision: a shape of rank >= 2"),
+                excerpt(Constant, "Decision"),
+                excerpt(base, "Signed zeros:"),
+                "The largest seed: see decision 9 (`MAX_SEED` = 2^32 - 1).",
+            ],
+        ),
+        (
+            "How orthonormal an Orthogonal output must be",
+            [
+                excerpt(rounding.orthonormality_tolerance, "How far"),
+                excerpt(rounding.orthonormality_tolerance, "Decision"),
+            ],
         ),
     ]
     out = [
