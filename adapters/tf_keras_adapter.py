@@ -117,6 +117,12 @@ EVERY_EDITION = {
         "raises TypeError (Cannot convert 0.0 to EagerTensor of dtype int32)",
         "TypeError: Cannot convert",
     ),
+    **deviating(
+        ["test_signed_zero[Constant]"],
+        "Constant(-0.0) returns +0.0 once Constant(0.0) was made (tensorflow's scalar "
+        "conversion cache keys -0.0 and 0.0 alike)",
+        "the sign of zero is lost",
+    ),
 }
 
 

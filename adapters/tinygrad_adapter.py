@@ -130,7 +130,13 @@ if "tinygrad" not in sys.modules:
 
 from tinygrad import Context, Device, Tensor, dtypes
 
-from .declarations import declare, deviating, sixteen_bit_draws, untruncated_normal_presets
+from .declarations import (
+    declare,
+    deviating,
+    sixteen_bit_draws,
+    untruncated_normal_presets,
+    zero_fans_divided,
+)
 from .port import Port, bfloat16_array, dtype_name, no_such_device
 from .variance_scaling import TRUNCATED_NORMAL_STD_FACTOR, check_variance_scaling, divisor
 
@@ -365,6 +371,22 @@ class TinygradAdapter(Port):
             "draws in 16-bit arithmetic: uniform values on the wrong representable values "
             "(chi-square 426 on 199 degrees of freedom in float16), and float16 truncated "
             "normals with values exactly on the bound (22 per 262,144 on 0)",
+        ),
+        zero_fans_divided(
+            "Tensor.glorot_uniform and Tensor.kaiming_uniform/kaiming_normal",
+            names=("glorot_uniform", "he_uniform", "he_normal", "lecun_uniform", "lecun_normal"),
+        ),
+        deviating(
+            ["test_zero_spread[RandomUniform]"],
+            "Tensor.uniform(low, high) refuses low == high (ValueError: requires low < high) "
+            "where the spec's RandomUniform(0.3, 0.3) is the constant 0.3",
+            "ValueError: Tensor.uniform requires low < high",
+        ),
+        deviating(
+            ["test_zero_spread[RandomNormal]", "test_zero_spread[TruncatedNormal]"],
+            "a normal of stddev 0 (mean + 0 * randn) makes a CPU kernel that clang cannot "
+            "compile (CalledProcessError from clang -c); stddev > 0 compiles",
+            r"CalledProcessError: Command '\['clang'",
         ),
         deviating(
             ["test_float64_precision[*]"],
