@@ -30,7 +30,8 @@ from initializer_conformance.conformance.run import current
 #: Run in a fresh interpreter: ``argv[1]`` the run's ``--impl``, ``argv[2]`` the calls as
 #: JSON ``[[identifier, config, shape, dtype], ...]``, ``argv[3]`` the seconds one call may
 #: take (0: no limit). Prints one JSON line: per call, the values as float64 (exact for
-#: every floating dtype of the spec), or ``{"unsupported": ...}``, or ``{"error": ...}``.
+#: every floating dtype of the spec), or ``{"unsupported": ...}``, ``{"error": ...}``, or
+#: ``{"timeout": "call"}`` (and ``"not called"`` for that initializer's later calls).
 SEEDED_PROCESS = """
 import json, signal, sys
 import numpy as np
@@ -48,7 +49,11 @@ if timed:
     signal.signal(signal.SIGALRM, interrupt)
 adapter = load_adapter(sys.argv[1])
 out = []
+hung = set()  # an initializer that timed out is not called again (one time limit each)
 for identifier, config, shape, dtype in json.loads(sys.argv[2]):
+    if identifier in hung:
+        out.append({"timeout": "not called"})
+        continue
     if timed:
         signal.setitimer(signal.ITIMER_REAL, limit)
     try:
@@ -57,7 +62,8 @@ for identifier, config, shape, dtype in json.loads(sys.argv[2]):
     except NotImplementedError as error:
         out.append({"unsupported": str(error)})
     except CallTimeout:
-        out.append({"error": f"no answer within --call-timeout={limit:g} s"})
+        hung.add(identifier)
+        out.append({"timeout": "call"})
     except Exception as error:
         out.append({"error": f"{type(error).__name__}: {error}"})
     finally:

@@ -619,14 +619,30 @@ def test_seeded_same_across_processes(identifier):
     A port that mixes ``hash(name)`` into its seeded stream passes every check of one
     process and fails this one. Deterministic; the two processes are shared by the
     parameters, each call bounded by ``--call-timeout``."""
-    calls = seeded_calls(current().seed)
-    first, second = fresh.seeded_outputs(calls, current().import_timeout + FRESH_SLACK)
+    run = current()
+    calls = seeded_calls(run.seed)
+    for name, config, _, _ in calls:
+        hung = known_hang(run, name, config) if name == identifier else None
+        if hung is not None:
+            raise KnownHang(
+                f"{identifier} was not called in fresh processes: a seeded make or call did "
+                f"not return within {hung.seconds:g} s (--call-timeout) in {hung.check}, as "
+                f"{hung.call}"
+            )
+    first, second = fresh.seeded_outputs(calls, run.import_timeout + FRESH_SLACK)
     compared = 0
     for (name, config, shape, dtype), a, b in zip(calls, first, second, strict=True):
         if name != identifier:
             continue
         shape = tuple(shape)
         for out in (a, b):
+            if isinstance(out, dict) and out.get("timeout") == "call":
+                what = f"adapter.make({name!r}, {config!r})({shape}, {dtype!r})"
+                remember_timeout(run, "call", name, config, what, run.call_timeout)
+                raise CallTimeout(
+                    f"in a fresh process, {what} did not return within "
+                    f"{run.call_timeout:g} s (--call-timeout); it hangs or is far too slow"
+                )
             if isinstance(out, dict) and "error" in out:
                 raise AssertionError(
                     f"in a fresh process, adapter.make({name!r}, {config!r})({shape}, "

@@ -147,7 +147,28 @@ class Initializer:
 
 
 class RandomInitializer(Initializer):
-    """An initializer whose output is random: owns the seed and the generator."""
+    """An initializer whose output is random: owns the seed and the generator.
+
+    Unseeded draws and the global generator: an unseeded instance (``seed=None``) may draw
+    from the framework's global generator (Keras's own do: ``keras.utils.set_random_seed``
+    and ``tf.random.set_seed`` make them reproducible), or from a generator of its own as
+    this reference does; either conforms. Either way its values follow the law
+    (``test_calls``), successive calls and separate instances give fresh values
+    (``test_unseeded_calls_differ``), and two fresh processes differ
+    (``test_unseeded_differs_across_processes``). A *seeded* call may not read or move any
+    global generator (decision 9): it returns the same values after any global seeding,
+    and the unseeded draw that follows it is the one that would have followed without it
+    (``test_seeded_calls_leave_global_state``, through the adapter's optional
+    ``seed_global(seed)``).
+
+    Decision (the seed page says only "seed: A Python integer. Used to seed the random
+    generator"): forbidding the global generator for unseeded draws would fail every Keras
+    backend for the mechanism Keras documents for reproducible training; allowing a seeded
+    call to touch it would let one seeded layer shift every unseeded layer made after it.
+    ``tests/test_global_generator.py`` runs the suite on a port whose unseeded draws come
+    from a reseedable global generator (it passes) and on one whose seeded calls also
+    consume it (it fails, named).
+    """
 
     def __init__(self, seed: int | None = None, *, edition: str | Edition | None = None):
         super().__init__(edition=edition)

@@ -548,6 +548,13 @@ def _decisions_section() -> list[str]:
                 excerpt(rounding.orthonormality_tolerance, "Decision"),
             ],
         ),
+        (
+            "Unseeded draws and the framework's global generator",
+            [
+                excerpt(base.RandomInitializer, "Unseeded draws and the global generator:"),
+                excerpt(base.RandomInitializer, "Decision"),
+            ],
+        ),
     ]
     out = [
         "## Decisions on ambiguities of the seed page",

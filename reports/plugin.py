@@ -118,6 +118,10 @@ def _check_line(error: BaseException, item) -> str | None:
     return f"conformance/{item.path.name}:{found}" + (f": {source}" if source else "")
 
 
+def _nothing() -> None:
+    pass
+
+
 def _short_output(config) -> bool:
     """Whether the terminal tells failures the suite's way: unless ``-v``, ``--tb`` or
     ``-r`` asked for pytest's (its tracebacks, Hypothesis's notes, the check's source)."""
@@ -248,7 +252,9 @@ class ReportPlugin:
         tr = self.config.pluginmanager.get_plugin("terminalreporter")
         self.short = tr is not None and _short_output(self.config)
         if self.short:  # the failures are told by cause (pytest_terminal_summary)
-            self.config.option.tbstyle = "no"
+            # pytest's FAILURES and ERRORS sections off, for this reporter only: the
+            # reports keep their whole traceback (the results file and the page show it)
+            tr.summary_failures = tr.summary_errors = _nothing
             tr.reportchars = tr.reportchars.replace("f", "").replace("E", "")
             tr.showfspath = False  # a line of dots, not a line per initializer's module
 

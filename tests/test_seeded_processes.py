@@ -109,16 +109,20 @@ def test_fresh_processes_reproduce_the_golden_hashes(reference_run):
 
 
 def test_a_hanging_call_in_a_fresh_process_is_bounded_by_the_call_timeout(reference_run):
-    """A call that hangs is that call's error after ``--call-timeout`` seconds, and the
-    process goes on with the next call."""
+    """A call that hangs is that call's timeout after ``--call-timeout`` seconds; the
+    process goes on with the next initializer's calls, and makes no other call of the one
+    that hung (one time limit per initializer, not one per call)."""
     reference_run.impl = "tests.faulty_adapters:NormalHangs"
     reference_run.call_timeout = 1.0
     reference_run.invocation_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     fresh._seeded.clear()
-    calls = [c for c in CALLS if c[0] in ("RandomNormal", "RandomUniform") and c[3] == "float32"]
+    calls = [c for c in CALLS if c[0] in ("RandomNormal", "RandomUniform")]
     start = time.monotonic()
-    normal, uniform = fresh.seeded_outputs(calls, import_allowance=600)[0]
-    assert normal == {"error": "no answer within --call-timeout=1 s"}
-    assert isinstance(uniform, list) and len(uniform) == 16
+    outputs = fresh.seeded_outputs(calls, import_allowance=600)[0]
+    normal = [out for call, out in zip(calls, outputs, strict=True) if call[0] == "RandomNormal"]
+    uniform = [out for call, out in zip(calls, outputs, strict=True) if call[0] != "RandomNormal"]
+    assert normal[0] == {"timeout": "call"}
+    assert normal[1:] and all(out == {"timeout": "not called"} for out in normal[1:]), normal
+    assert all(isinstance(out, list) and len(out) == 16 for out in uniform), uniform
     assert time.monotonic() - start < 60
     fresh._seeded.clear()
