@@ -1005,6 +1005,27 @@ class TruncatedNormalZeroStddevNaN(Mutant):
         return call
 
 
+class Float16FlushToZero(Mutant):
+    """float16 outputs with their subnormals flushed to zero (|x| < 2^-14 becomes 0), as a
+    kernel in a flush-to-zero mode returns them (CUDA's FTZ, ARM's FZ16): right wherever
+    the law has no mass below 6.1e-5, wrong for a law as narrow as the subnormal range."""
+
+    caught_by = "test_probe"
+
+    def mutate(self, name, config, init):
+        if not getattr(init, "random", False):
+            return init
+
+        def call(shape, dtype=None):
+            out = init(shape, dtype)
+            if np.asarray(out).dtype != np.float16:
+                return out
+            tiny = np.finfo(np.float16).smallest_normal
+            return np.where(np.abs(out) < tiny, np.float16(0), out).astype(np.float16)
+
+        return call
+
+
 # -- serialization (the adapter's optional API: conformance/test_serialization.py) ---------------
 
 

@@ -44,22 +44,35 @@ PROBES = {
 }
 
 
+#: Probes of one dtype's range: (identifier, variant) -> (config, shape). float16's
+#: subnormals (|x| < 2^-14 = 6.1e-5): a normal of std 2^-13 puts 38 % of its mass there,
+#: which an implementation that flushes subnormals to zero (a GPU kernel's FTZ/DAZ mode,
+#: ARM's FZ16) moves onto 0, where the law has 2e-4 of its mass; the counts test's cell of
+#: 0 sees it at once (expected 70 values of 350,000; flushed, about 134,000).
+RANGE_PROBES = {
+    ("RandomNormal", "subnormal"): ({"mean": 0.0, "stddev": 2.0**-13}, (512, 512)),
+}
+
+
 @dataclass(frozen=True)
 class Probe:
     """One probe: the family ``name`` of :data:`PROBES`, in ``dtype``, on its shape or
-    on ``shape``."""
+    on ``shape``; or, with a ``variant``, the entry of :data:`RANGE_PROBES`."""
 
     name: str
     dtype: str = "float32"
     shape: tuple[int, ...] | None = None
+    variant: str = ""
 
     @property
     def id(self) -> str:
-        """The test id: ``he_normal``, ``he_normal-dense``, ``RandomNormal-bfloat16``..."""
+        """The test id: ``he_normal``, ``he_normal-dense``, ``RandomNormal-bfloat16``,
+        ``RandomNormal-float16-subnormal``..."""
         return "-".join(
             [self.name]
             + ([self.dtype] if self.dtype != "float32" else [])
             + (["dense"] if self.shape == DENSE else [])
+            + ([self.variant] if self.variant else [])
         )
 
     @property
@@ -67,7 +80,10 @@ class Probe:
         return self.name.split("[")[0]
 
     def case(self) -> tuple[dict, tuple[int, ...]]:
-        config, shape = PROBES[self.name]
+        if self.variant:
+            config, shape = RANGE_PROBES[self.name, self.variant]
+        else:
+            config, shape = PROBES[self.name]
         return config, self.shape or shape
 
 
@@ -90,6 +106,7 @@ ALL_PROBES = (
             "VarianceScaling[fan_in-uniform]",
         )
     ]
+    + [Probe("RandomNormal", "float16", variant="subnormal")]
 )
 
 RELATIVE_STD_ERROR = 0.01
