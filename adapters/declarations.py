@@ -78,7 +78,9 @@ def sixteen_bit_draws(where: str, what: str, dtypes=SIXTEEN_BIT, checks=LAW_CHEC
     and the 16-bit probes, and matched to failures of 16-bit cases only (the failure's
     ``case:`` line names the dtype), so the same checks in float32 and float64 still fail."""
     return deviating(
-        [f"test_{check}[*]" for check in checks] + [f"test_probe[*-{d}]" for d in dtypes],
+        [f"test_{check}[*]" for check in checks]
+        + [f"test_probe[*-{d}]" for d in dtypes]
+        + (["test_probe[*-float16-subnormal]"] if "float16" in dtypes else []),
         f"{where}: {what} (reports/frameworks/FINDINGS-16bit.md)",
         rf"dtype=({'|'.join(dtypes)})\b",
     )
