@@ -595,9 +595,25 @@ def main() -> None:
     parser.add_argument(
         "--report-only", action="store_true", help="write the report of the seeds done so far"
     )
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        action="append",
+        default=[],
+        help="add the seeds of another store (a run over other seeds, --first/--output)",
+    )
     args = parser.parse_args()
     store = args.output.with_suffix(".json.gz")
     done = load(store) if (args.resume or args.report_only) and store.exists() else {}
+    for other in args.merge:
+        merged = load(other)
+        spent = merged.pop("_seconds", 0.0)
+        added = {seed: r for seed, r in merged.items() if seed not in done}
+        done.update(added)
+        done["_seconds"] = done.get("_seconds", 0.0) + spent
+        print(f"merged {len(added)} seeds from {other}")
+    if args.merge:
+        save(store, done)
     if args.report_only:
         previous = done.pop("_seconds", 0.0)
         fixed = fixed_tier(runs.FIXED_ALPHA)
