@@ -13,15 +13,12 @@ that failed or raised and no known deviation excuses, a *known deviation* an exc
 
 from __future__ import annotations
 
+from initializer_conformance.conformance.deviations import test_id as check_id
+
 from . import causes, results
 
 #: Failures shown as a whole block per cause; the others of the cause get one line each.
 BLOCKS_PER_CAUSE = 2
-
-
-def check_id(nodeid: str) -> str:
-    """``conformance/test_law.py::test_law[he_normal]`` -> ``test_law[he_normal]``."""
-    return nodeid.rsplit("::", 1)[-1]
 
 
 def message_of(failure: dict) -> str:
