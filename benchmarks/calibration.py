@@ -65,13 +65,17 @@ from initializer_conformance.reference import dtypes, laws, rounding
 from initializer_conformance.reference.dtypes import Rounded
 
 RESULTS = Path(__file__).parent / "results"
+#: The statistics' version a store's seeds were audited with (2: the atoms' counts variance
+#: test, CvM per n); a store of another is audited again.
+METHOD = 2
 IMPLS = ("reference", "torch-like", "jax-like")
 #: The uniform grid of each implementation's float32 generator (bits of a uniform on [0, 1)).
 GRID_BITS = {"torch-like": 24, "jax-like": 23}
 
 METHODS = {
     "KS": "exact p-value (the Kolmogorov law of the PIT, scipy's kstwo): counted at alpha",
-    "CvM": "counted at its alpha (scipy's finite-n series; not computed)",
+    "CvM": "computed per n by importance sampling (benchmarks/cvm_tail.py, "
+    "results/cvm_tail.json; relative standard error 2-6 %)",
     "counts": "exact p-values (binomial per cell, Bonferroni): counted at alpha, a bound",
     "variance": "16-bit laws with a computable sum of squares: exact bracketed p-value, "
     "counted at alpha; a normal law: exact (chi-square); otherwise (Pearson III) computed: "
@@ -314,6 +318,30 @@ def _lattice_rejection(lattice: stats.LatticeSum, alpha: float) -> float:
     return float(lattice.pmf[order][pvalues < alpha].sum())
 
 
+def atom_counts_rejection(spread: stats.AtomCounts, alpha: float) -> float:
+    """The rejection probability of the variance test on the atoms' counts, exactly (an
+    upper bound where sums of different count vectors tie within the test's slack): every
+    sum ``base_c + k·d`` with its probability, sorted, both tails accumulated."""
+    k = np.arange(int(spread.trials.max()) + 1)
+    sums = (spread.base[:, None] + k[None, :] * spread.d).ravel()
+    mass = (
+        spread.weight[:, None] * sps.binom.pmf(k[None, :], spread.trials[:, None], spread.q)
+    ).ravel()
+    order = np.argsort(sums, kind="stable")
+    sums, mass = sums[order], mass[order]
+    below = np.cumsum(mass)  # P(S <= s), ties (within float64 rounding) included
+    above = _reverse_cumsum(mass)
+    tie = 1e-6 * spread.d
+    below = below[np.searchsorted(sums, sums + tie, side="right") - 1]
+    above = above[np.searchsorted(sums, sums - tie, side="left")]
+    pvalues = 2 * np.minimum(below, above) + spread.dropped
+    return float(mass[pvalues < alpha].sum()) + spread.dropped
+
+
+def _reverse_cumsum(a: np.ndarray) -> np.ndarray:
+    return np.cumsum(a[::-1])[::-1]
+
+
 def counts_rejection(law: Rounded, n: int, alpha: float) -> float:
     """The Bonferroni sum of the cells' exact rejection probabilities (an upper bound of the
     counts test's, itself at most alpha)."""
@@ -358,12 +386,18 @@ def minlike_rejection(n: int, p0: float, alpha: float, p_true: float | None = No
 
 def excess_rejection(n: int, p0: float, p_true: float, alpha: float) -> float:
     """P(the one-sided binomial excess test rejects) for X ~ Binomial(n, p_true)."""
+    return float(sps.binom.sf(_excess_critical(n, p0, alpha) - 1, n, p_true))
+
+
+@functools.lru_cache(maxsize=4096)
+def _excess_critical(n: int, p0: float, alpha: float) -> int:
+    """The smallest count the excess test rejects: ``P(X >= k) < alpha`` under ``p0``."""
     critical = int(sps.binom.isf(alpha, n, p0))  # sf(critical) <= alpha
     while critical > 0 and sps.binom.sf(critical - 1, n, p0) < alpha:
         critical -= 1
     while sps.binom.sf(critical - 1, n, p0) >= alpha:
         critical += 1
-    return float(sps.binom.sf(critical - 1, n, p_true))
+    return critical
 
 
 # -- what each implementation puts at a bound ----------------------------------------------------
@@ -457,14 +491,14 @@ def case_rejections(
         points = None if family == "normal" else continuous(family)
     if "law" in checks:
         same("law", "KS", alpha)
-        same("law", "CvM", alpha)
+        same("law", "CvM", alpha)  # replaced by cvm_rejection(n, alpha) per n: law-free
         if rounded:  # per-cell exact binomials: at most alpha (the sum in test_calibration.py)
             same("law", "counts", alpha)
     if "scale" in checks:
         if rounded:
             # an exact (bracketed) p-value rejects with probability <= alpha (the bound is
             # computed, cell by cell, in tests/test_calibration.py)
-            bracketed = stats._two_atoms(exact) is not None or (
+            bracketed = stats.atom_counts_spread(exact, n) is not None or (
                 stats.has_binned_spread(exact, n) and not stats._constant_deviation_law(exact)
             )
             same("scale", "variance", alpha if bracketed else variance_rejection(points, n, alpha))
@@ -503,6 +537,30 @@ def _continuous_mean(family: str, n: int, alpha: float) -> float:
     return mean_rejection(None, continuous(family), n, alpha)
 
 
+def cvm_rejection(n: int, alpha: float) -> float:
+    """The CvM test's rejection probability at ``n`` values (the committed table of
+    ``benchmarks/cvm_tail.py``, extended where an ``n`` is missing)."""
+    return _cvm_table(alpha, (n,))[n]
+
+
+def _cvm_table(alpha: float, ns: tuple[int, ...]) -> dict[int, float]:
+    from benchmarks import cvm_tail
+
+    table = cvm_tail.load()
+    missing = sorted({n for n in ns if cvm_tail.key(n, alpha) not in table})
+    if missing:
+        print(f"CvM tail: computing n = {missing} at alpha {alpha:.3g}", flush=True)
+        cvm_tail.extend(missing, alpha)
+        table = cvm_tail.load()
+    return {n: table[cvm_tail.key(n, alpha)]["rejection"] for n in ns}
+
+
+def seed_totals(result: dict, alpha: float, cvm: dict[int, float]) -> dict[str, float]:
+    """A seed's expected false alarms per implementation, its CvM tests included."""
+    extra = math.fsum(count * cvm[int(n)] for n, count in result["cvm"].items())
+    return {impl: p + extra for impl, p in result["expected"].items()}
+
+
 # -- a seed, and many -------------------------------------------------------------------------
 
 
@@ -511,6 +569,7 @@ def audit_seed(seed: int, max_examples: int, alpha: float) -> dict:
     {impl: expected false alarms}, "worst": [(ratio, description)...]}``."""
     runs.activate(Run(seed=seed))
     totals = dict.fromkeys(IMPLS, 0.0)
+    cvm: dict[int, int] = {}  # n -> CvM tests of n values (their rejection: cvm_rejection)
     worst: list = []
     for prop in properties():
         for identifier in prop.identifiers:
@@ -532,6 +591,9 @@ def audit_seed(seed: int, max_examples: int, alpha: float) -> dict:
                     alpha,
                 )
                 for check, test, a, *probabilities in rows:
+                    if test == "CvM":  # the same for every implementation and law
+                        cvm[n] = cvm.get(n, 0) + 1
+                        continue
                     for impl, p in zip(IMPLS, probabilities, strict=True):
                         totals[impl] += p  # each check is one test module's
                     ratio = max(probabilities) / a
@@ -547,6 +609,7 @@ def audit_seed(seed: int, max_examples: int, alpha: float) -> dict:
     return {
         "seed": seed,
         "expected": totals,
+        "cvm": cvm,
         "worst": [(float(f"{r:.7g}"), w) for r, w in worst[:3]],
     }
 
@@ -578,6 +641,8 @@ def fixed_tier(alpha: float) -> dict:
             alpha,
         )
         for check, test, a, *probabilities in rows:
+            if test == "CvM":
+                probabilities = [cvm_rejection(n, a)] * len(IMPLS)
             for impl, p in zip(IMPLS, probabilities, strict=True):
                 totals[impl] += p
             worst.append((max(probabilities) / a, f"probe {probe.id} n={n}: {check}/{test}"))
@@ -604,10 +669,15 @@ def main() -> None:
     )
     args = parser.parse_args()
     store = args.output.with_suffix(".json.gz")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     done = load(store) if (args.resume or args.report_only) and store.exists() else {}
+    if done.get("_method") != METHOD:  # seeds audited by other statistics: start again
+        done = {"_method": METHOD}
     for other in args.merge:
         merged = load(other)
         spent = merged.pop("_seconds", 0.0)
+        if merged.pop("_method", None) != METHOD:
+            raise SystemExit(f"{other}: audited by other statistics (not method {METHOD})")
         added = {seed: r for seed, r in merged.items() if seed not in done}
         done.update(added)
         done["_seconds"] = done.get("_seconds", 0.0) + spent
@@ -615,6 +685,7 @@ def main() -> None:
     if args.merge:
         save(store, done)
     if args.report_only:
+        done.pop("_method")
         previous = done.pop("_seconds", 0.0)
         fixed = fixed_tier(runs.FIXED_ALPHA)
         args.output.write_text(report(done, fixed, Run().hypothesis_alpha, previous))
@@ -636,9 +707,21 @@ def main() -> None:
                 save(store, done)
                 print(f"{i} of {len(seeds)} seeds, {time.time() - start:.0f} s", flush=True)
     fixed = fixed_tier(runs.FIXED_ALPHA)
+    done.pop("_method")
     seconds = done.pop("_seconds", time.time() - start)
     args.output.write_text(report(done, fixed, alpha, seconds))
     print(args.output.read_text())
+
+
+def riskiest_seeds(store: Path) -> list[int]:
+    """The seeds of ``store``, the likeliest to fail first (any implementation)."""
+    done = {k: v for k, v in load(store).items() if not k.startswith("_")}
+    alpha = Run().hypothesis_alpha
+    cvm = _cvm_table(alpha, tuple(sorted({int(n) for r in done.values() for n in r["cvm"]})))
+    return sorted(
+        (r["seed"] for r in done.values()),
+        key=lambda seed: -max(seed_totals(done[str(seed)], alpha, cvm).values()),
+    )
 
 
 def load(store: Path) -> dict:
@@ -656,6 +739,10 @@ def save(store: Path, done: dict) -> None:
 
 def report(done: dict, fixed: dict, alpha: float, seconds: float) -> str:
     results = list(done.values())
+    ns = tuple(sorted({int(n) for r in results for n in r["cvm"]}))
+    cvm = _cvm_table(alpha, ns)
+    for r in results:
+        r["total"] = seed_totals(r, alpha, cvm)
     lines = [
         "# Calibration audit",
         "",
@@ -673,21 +760,22 @@ def report(done: dict, fixed: dict, alpha: float, seconds: float) -> str:
     ]
     other = runs.FIXED_SLOTS * runs.FIXED_ALPHA  # an upper bound on the rest of the fixed tier
     for impl in IMPLS:
-        per_seed = [r["expected"][impl] for r in results]
+        per_seed = [r["total"][impl] for r in results]
         mean = float(np.mean(per_seed)) if per_seed else float("nan")
-        top = max(results, key=lambda r: r["expected"][impl]) if results else None
+        top = max(results, key=lambda r: r["total"][impl]) if results else None
         total = mean + fixed["expected"][impl] + other
         lines.append(
-            f"| {impl} | {mean:.3e} | {top['expected'][impl]:.3e} (seed {top['seed']}) "
+            f"| {impl} | {mean:.3e} | {top['total'][impl]:.3e} (seed {top['seed']}) "
             f"| {fixed['expected'][impl]:.3e} | <= {other:.3e} | {total:.3e} |"
         )
-    worst = sorted((w for r in results for w in r["worst"]), reverse=True)[:20]
+    worst = [(p / alpha, f"any case of n={n}: law/CvM") for n, p in cvm.items() if p > alpha]
+    worst = sorted([*worst, *(w for r in results for w in r["worst"])], reverse=True)[:20]
     lines += ["", "## Worst cases (rejection probability / alpha, any implementation)", ""]
     lines += [f"- {ratio:.3f}x: {what}" for ratio, what in worst] or ["- none above 1x"]
     lines += ["", "## Riskiest seeds (reference)", ""]
-    risky = sorted(results, key=lambda r: -max(r["expected"].values()))[:20]
+    risky = sorted(results, key=lambda r: -max(r["total"].values()))[:20]
     lines += [
-        f"- seed {r['seed']}: " + ", ".join(f"{k} {v:.3e}" for k, v in r["expected"].items())
+        f"- seed {r['seed']}: " + ", ".join(f"{k} {v:.3e}" for k, v in r["total"].items())
         for r in risky
     ]
     lines += ["", "## Probes (fixed tier), worst tests", ""]

@@ -1,6 +1,7 @@
 """False alarms: the full default run against a conforming implementation, for many seeds.
 
     python -m benchmarks.false_alarms [--seeds 100] [--workers 2] [--impl IMPL]
+    python -m benchmarks.false_alarms --riskiest 20   # the audit's riskiest seeds
 
 A conforming implementation must fail a full default run with probability <= 1e-3
 (README, "Statistical guarantees"); over 100 seeds the expected number of failing
@@ -9,9 +10,11 @@ conforming implementation: the float32 ports of ``adapters/conforming.py``
 (``initializer_conformance.adapters.conforming:TorchLikeFloat32``, ``...:JaxLikeFloat32``)
 compute the way real frameworks do, and the framework adapters (``--impl torch``). Writes
 ``benchmarks/results/false_alarms.md`` (or ``--output``) after every run, each row with
-the commit it ran at; ``--resume`` continues such a file (a measurement of 100 runs takes
-an hour on 2 cores and may be stopped), ``--rerun SEED...`` runs seeds again and keeps
-their earlier result as a note.
+the commit it ran at; ``--riskiest N`` runs the N seeds the calibration audit
+(``benchmarks/calibration.py``) found likeliest to fail, plus the seeds earlier versions
+failed (534, 1988, 1206), into ``false_alarms_riskiest.md``; ``--resume`` continues such
+a file (a measurement of 100 runs takes an hour on 2 cores and may be stopped),
+``--rerun SEED...`` runs seeds again and keeps their earlier result as a note.
 """
 
 from __future__ import annotations
@@ -43,7 +46,12 @@ def main() -> None:
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--impl", default="numpy")
-    parser.add_argument("--output", default="benchmarks/results/false_alarms.md")
+    parser.add_argument("--output")
+    parser.add_argument(
+        "--riskiest",
+        type=int,
+        help="run the audit's N riskiest seeds and the seeds earlier versions failed",
+    )
     parser.add_argument(
         "--statistical-only",
         action="store_true",
@@ -64,8 +72,13 @@ def main() -> None:
         help="with --resume: run these seeds again; the notes keep their earlier result",
     )
     args = parser.parse_args()
-    output = ROOT / args.output
-    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    if args.riskiest:
+        seeds = riskiest(args.riskiest)
+        default = "benchmarks/results/false_alarms_riskiest.md"
+    else:
+        seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+        default = "benchmarks/results/false_alarms.md"
+    output = ROOT / (args.output or default)
     outcomes, notes = read(output, args.rerun) if args.resume else ([], [])
     done = {o.seed for o in outcomes}
     commit = head_commit()
@@ -80,6 +93,20 @@ def main() -> None:
         args.workers,
         record,
     )
+
+
+#: Seeds that failed the reference in earlier versions (README, "Statistical guarantees").
+FAILED_BEFORE = (534, 1988, 1206)
+
+
+def riskiest(count: int) -> list[int]:
+    """The ``count`` seeds of the committed calibration audit with the most expected false
+    alarms (any implementation), then :data:`FAILED_BEFORE`."""
+    from . import calibration
+
+    ranked = calibration.riskiest_seeds(calibration.RESULTS / "calibration.json.gz")
+    chosen = ranked[:count]
+    return chosen + [s for s in FAILED_BEFORE if s not in chosen]
 
 
 @dataclass
@@ -136,10 +163,13 @@ def write(runs, notes, seeds, workers, impl, output) -> None:
     failing = [r for r in runs if r.returncode != 0]
     times = [r.seconds for r in runs]
     commits = sorted({r.commit for r in runs})
+    seeds = list(seeds)
+    contiguous = seeds == list(range(seeds[0], seeds[-1] + 1))
+    which = f"{seeds[0]}..{seeds[-1]}" if contiguous else ", ".join(map(str, seeds))
     lines = [
         f"# False alarms of the full default run against `{impl}`",
         "",
-        f"Seeds {seeds.start}..{seeds.stop - 1} (`--conformance-seed`), profile `ci`, "
+        f"Seeds {which} (`--conformance-seed`), profile `ci`, "
         f"{len(runs)} runs done, {workers} runs at a time, at commit "
         f"{', '.join(commits)} (each row says which).",
         "",

@@ -167,6 +167,44 @@ def test_variance_on_a_narrow_law_is_exact_and_conservative(law, dtype):
     assert rate <= bound + 4 * math.sqrt(bound / trials), (rate, bound)
 
 
+@pytest.mark.parametrize(
+    ("mean", "shape", "n"),
+    [
+        (9.218625114631248, (1, 1), 64),  # seed 1206: two heavy atoms, two of 6e-12
+        (-6.734170312143961, (1, 2000), 20000),  # two heavy atoms, two of 1.5e-6 and 2e-6
+    ],
+)
+def test_variance_on_two_heavy_atoms_and_light_ones_is_exact(mean, shape, n):
+    """Pearson III rejected these bfloat16 laws (RandomNormal(mean, mean/1000)) at 22,942
+    and 5.96 times alpha (the 1,500-seed audit). The law of the atoms' counts is exact: its
+    rejection probability, computed over every sum, is at most alpha at the suite's alpha
+    and at 1e-2, where a simulation agrees with it."""
+    r = Rounded(Normal(mean, abs(mean) / 1000), "bfloat16")
+    assert np.count_nonzero(r.masses > 1e-15) == 4  # the light atoms are there
+    spread = stats.atom_counts_spread(r, n)
+    assert spread is not None and spread.dropped < stats.DROPPED_BUDGET
+    hypothesis_alpha = Run().hypothesis_alpha
+    assert audit.atom_counts_rejection(spread, hypothesis_alpha) <= hypothesis_alpha
+    alpha, trials = 1e-2, 3000
+    computed = audit.atom_counts_rejection(spread, alpha)
+    assert computed <= alpha
+    x = rounded_samples(r, n, trials, seed=3)
+    rate = np.mean([stats.variance(row, r, alpha).pvalue < alpha for row in x])
+    assert within_mc(rate, computed, trials), (rate, computed)
+    assert audit.variance_rejection(audit.of_rounded(r), n, hypothesis_alpha) > 5 * hypothesis_alpha
+
+
+def test_variance_on_two_atoms_is_the_binomial_law():
+    """No light atom: S is affine in the count of the farther atom, a binomial."""
+    r = Rounded(TruncatedNormal(1.0, 0.001), "bfloat16")
+    far = int(np.argmax(np.abs(r.values - r.mean)))
+    for j in (0, 3, 60, 64):
+        x = np.array([r.values[far]] * j + [r.values[1 - far]] * (64 - j))
+        tails = sps.binom.cdf(j, 64, r.masses[far]), sps.binom.sf(j - 1, 64, r.masses[far])
+        expected = min(1.0, 2 * min(tails))
+        assert stats.variance(x, r, 1e-7).pvalue == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
 def test_pearson_three_was_anti_conservative_on_the_narrow_law():
     """What the exact test replaced: the audit's exact enumeration of the three heavy atoms
     of RandomNormal(8.07, 0.05) in bfloat16 finds Pearson III rejecting above alpha."""
@@ -314,3 +352,44 @@ def test_each_initializer_draws_its_own_cases(tmp_path, monkeypatch):
     shared = set(drawn["RandomNormal"]) & set(drawn["RandomUniform"])
     assert {seed for _, _, seed in shared} <= {derived_seed(0, i) for i in range(64)}
     assert len(calls) == len({json.dumps(call) for call in calls})  # samples shared
+
+
+# -- the Cramér-von Mises tail ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "alpha", "trials"), [(64, 1e-2, 100_000), (256, 1e-3, 200_000)])
+def test_cvm_importance_sampling_matches_plain_monte_carlo(n, alpha, trials):
+    """The audit's CvM rejection probability (importance sampling, unbiased for any tilt)
+    against plain simulation of W² at levels plain simulation resolves."""
+    from benchmarks import cvm_tail
+
+    estimate, se = cvm_tail.rejection(n, alpha, replicates=20_000, seed=1)
+    assert se < 0.03 * estimate
+    rng = np.random.default_rng(2)
+    grid = (2 * np.arange(1, n + 1) - 1) / (2 * n)
+    hits = 0
+    for _ in range(trials // 10_000):
+        u = np.sort(rng.random((10_000, n)), axis=1)
+        w2 = 1 / (12 * n) + np.square(u - grid).sum(axis=1)
+        hits += int(np.count_nonzero(w2 >= cvm_tail.critical(n, alpha)))
+    rate = hits / trials
+    assert abs(rate - estimate) <= 4 * math.hypot(se, math.sqrt(rate / trials)), (rate, estimate)
+
+
+def test_cvm_critical_value_is_where_the_suites_pvalue_crosses_alpha():
+    from benchmarks import cvm_tail
+
+    for n, alpha in [(64, 2.12e-7), (20480, 7.5e-7)]:
+        w = cvm_tail.critical(n, alpha)
+        assert (
+            cvm_tail.suite_pvalue(w * (1 - 1e-6), n) >= alpha > cvm_tail.suite_pvalue(w * 1.01, n)
+        )
+        u = np.linspace(0, 1, n, endpoint=False) ** 1.05  # a sample with W² near nothing
+        assert stats.cramervonmises_pvalue(*_w2_and_scipy_p(u)) == pytest.approx(
+            cvm_tail.suite_pvalue(_w2_and_scipy_p(u)[0], n), rel=1e-9
+        )
+
+
+def _w2_and_scipy_p(u: np.ndarray) -> tuple[float, float]:
+    result = sps.cramervonmises(u, "uniform")
+    return float(result.statistic), float(result.pvalue)
