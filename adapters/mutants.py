@@ -948,6 +948,34 @@ class OrthogonalStackedBlocks(Mutant):
         return call
 
 
+class CorrelatedAtALongLag(Mutant):
+    """Normal element-wise outputs of 4,096 values or more carry a correlation of 0.05 at
+    lag ⌊n/3⌋ + 7 of the flattened output (``(e_t + θ·e_{t-L}) / √(1 + θ²)``, circular):
+    the law is exact, neighbours are independent, the spectrum's ripple is too fine for
+    Bartlett's test and too weak for the ordinates' law."""
+
+    caught_by = "test_long_range_dependence"
+    large = 4096
+    theta = (1 - math.sqrt(1 - 4 * 0.05**2)) / (2 * 0.05)  # θ / (1 + θ²) = 0.05
+
+    def mutate(self, name, config, init):
+        if not _drawn_elementwise(init):
+            return init
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            law = init.law(shape)
+            size = math.prod(shape)
+            if size < self.large or not isinstance(law, reference.laws.Normal):
+                return init(shape, dtype)
+            e = init.rng().standard_normal(size)
+            z = (e + self.theta * np.roll(e, size // 3 + 7)) / math.sqrt(1 + self.theta**2)
+            x = law.loc + law.scale * z
+            return x.reshape(shape).astype(init._check_dtype(dtype))
+
+        return call
+
+
 # -- edge values (conformance/test_edges.py) ----------------------------------------------------
 
 

@@ -17,8 +17,9 @@ initializer, on large outputs drawn with seeds from ``--conformance-seed``:
   neighbour's along rows and along columns (a chi-square of transitions, which sees
   non-linear dependence that test_independence's correlations cannot);
 * :func:`test_long_range_dependence`: the flattened output is white noise (Bartlett's
-  cumulative periodogram, and the periodogram's ordinates exponential): no linear
-  dependence at any lag (a block repeated at a period, mirrored halves).
+  cumulative periodogram, the correlation at every lag, and the periodogram's ordinates
+  exponential): no linear dependence at any lag (a block repeated at a period, mirrored
+  halves, a correlation of 0.05 at lag 12,345).
 
 Each is one statistical test at the fixed tier's alpha (``conformance/run.py``): 51 tests,
 a false-alarm probability of at most 51·FIXED_ALPHA for the module. The float32 checks
@@ -358,11 +359,13 @@ def test_serial_dependence(identifier):
 def test_long_range_dependence(identifier):
     """No linear dependence at any lag: the flattened outputs (float32's 4, concatenated:
     524,288 values; one output in each other dtype) are white noise by Bartlett's
-    cumulative periodogram and by the law of the periodogram's ordinates
-    (``conformance/spectral.py``). A block repeated at a fixed period, or halves that
-    mirror each other, have independent neighbours and the right law, and fail here. One
-    family of the two tests in every dtype (Bonferroni): one test per initializer. Costs an
-    FFT of each sample the other structure checks drew (about 0.1 s per initializer)."""
+    cumulative periodogram, by the largest correlation over every lag, and by the law of
+    the periodogram's ordinates (``conformance/spectral.py``). A block repeated at a fixed
+    period, halves that mirror each other, or a correlation of 0.05 at a lag far from the
+    diagonal have independent neighbours and the right law, and fail here (power against
+    ρ = 0.05 at any lag: 1 - 1e-16 on 131,072 values, ``spectral.lag_power``). One family
+    of the three tests in every dtype (Bonferroni): one test per initializer. Costs three
+    FFTs of each sample the other structure checks drew (about 0.2 s per initializer)."""
     drawn = _samples(identifier)
     ctx, law, sample = drawn["float32"]
     tests = [
@@ -370,6 +373,7 @@ def test_long_range_dependence(identifier):
         for dtype, (_, _, s) in drawn.items()
         for name, test in (
             ("Bartlett", spectral.bartlett),
+            ("lags", spectral.lag_correlations),
             ("ordinates", spectral.ordinate_dispersion),
         )
     ]
@@ -384,7 +388,8 @@ def test_long_range_dependence(identifier):
         ctx, _, sample = drawn[dtype]  # the failure shows its worst dtype's case
         causes.append(
             f"values linearly dependent at some lag ({name} in {dtype}: {worst.effect}): a block "
-            f"repeated at a fixed period, halves that mirror each other, or a filtered stream"
+            f"repeated at a fixed period, halves that mirror each other, a correlation at a long "
+            f"lag, or a filtered stream"
         )
     judge(
         "independence",
@@ -393,8 +398,8 @@ def test_long_range_dependence(identifier):
         verdicts=[verdict],
         law=law,
         sample=_flat(sample),
-        expected=f"{law.formula}, independent entries: a flat spectrum, periodogram ordinates "
-        f"i.i.d. exponential",
+        expected=f"{law.formula}, independent entries: a flat spectrum, no correlation at any "
+        f"lag, periodogram ordinates i.i.d. exponential",
         observed=f"{sample.summary()} ({ctx.dtype}, flattened); drawn in {', '.join(drawn)}",
         causes=causes,
     )

@@ -1,7 +1,8 @@
-"""Long-range dependence (issue #26, E): the periodogram tests of conformance/spectral.py
+"""Long-range dependence (issue #26, items 4 and E): the tests of conformance/spectral.py
 hold their level on i.i.d. values of every kind of law the suite draws, and see a block
-repeated at a period and mirrored halves, which the neighbour tests cannot; the check
-test_long_range_dependence passes the reference and fails the mutant MirroredHalves."""
+repeated at a period, mirrored halves and a correlation of 0.05 at any lag, which the
+neighbour tests cannot; the check test_long_range_dependence passes the reference and
+fails the mutants MirroredHalves and CorrelatedAtALongLag."""
 
 import numpy as np
 import pytest
@@ -55,3 +56,43 @@ def test_the_reference_passes_and_mirrored_halves_fail(reference_run):
     with pytest.raises(AssertionError) as failure:
         checks.test_long_range_dependence("he_uniform")
     assert "likely cause: values linearly dependent at some lag" in str(failure.value)
+
+
+def test_every_lag_holds_its_level_on_independent_values():
+    """The correlation at every lag, Bonferroni over the lags, at levels a simulation
+    resolves: at most alpha (plus 4 standard errors) on normal, uniform and rounded values."""
+    rng = np.random.default_rng(12)
+    n, trials, alpha = 4096, 1000, 0.05
+    for draw in (
+        lambda: rng.standard_normal(n),
+        lambda: rng.uniform(-1, 1, n).astype(np.float32),
+        lambda: np.round(rng.standard_normal(n) * 8) / 8,
+    ):
+        rate = np.mean(
+            [spectral.lag_correlations(draw(), alpha, "").pvalue < alpha for _ in range(trials)]
+        )
+        assert rate <= alpha + 4 * np.sqrt(alpha / trials), rate
+
+
+@pytest.mark.parametrize("lag", [1, 2, 1024, 12_345, N // 4, N // 2 - 1])
+def test_a_correlation_of_five_percent_is_seen_at_any_lag(lag):
+    """ρ = 0.05 at lag 1, a power of 2, an arbitrary lag, n/4 and next to n/2: the test at
+    every lag rejects (its stated power is 1 - 1e-16 there); Bartlett's test does not see
+    the lags far from the diagonal."""
+    e = np.random.default_rng(lag).standard_normal(N)
+    x = e + 0.0501 * np.roll(e, lag)
+    assert spectral.lag_correlations(x, 1e-7, "").pvalue < 1e-12
+    assert spectral.lag_power(N, 0.05, 1e-7) > 1 - 1e-12
+    if lag >= 1024:
+        assert spectral.bartlett(x, 1e-7, "").pvalue > 1e-7
+
+
+def test_the_reference_passes_and_a_long_lag_correlation_fails(reference_run):
+    checks.test_long_range_dependence("RandomNormal")
+    reference_run.adapter = mutants.CorrelatedAtALongLag()
+    reference_run.samples.samples.clear()
+    with pytest.raises(AssertionError) as failure:
+        checks.test_long_range_dependence("RandomNormal")
+    assert "lags in float32" in str(failure.value) or "correlation at every lag" in str(
+        failure.value
+    )
