@@ -393,3 +393,13 @@ def test_cvm_critical_value_is_where_the_suites_pvalue_crosses_alpha():
 def _w2_and_scipy_p(u: np.ndarray) -> tuple[float, float]:
     result = sps.cramervonmises(u, "uniform")
     return float(result.statistic), float(result.pvalue)
+
+
+def test_the_fixed_tier_computed_is_what_the_probes_and_calls_spend():
+    """Every element-wise test of test_probes and test_calls has its case in the audit's
+    fixed tier: their ledger, less what the audit computes, leaves only exact tests."""
+    left = audit.fixed_ledger("conformance/test_probes.py", "conformance/test_calls.py")
+    assert set(left) <= {"binomial", "Kolmogorov-Smirnov"}, left
+    assert all(audit.FIXED_METHODS[name][1] for name in left)
+    computed = audit.fixed_tier(audit.runs.FIXED_ALPHA)["by_test"]
+    assert computed["Cramér-von Mises"] == computed["variance"] == computed["mean"] > 0
