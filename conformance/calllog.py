@@ -21,7 +21,6 @@ registered when the first call is logged, if the adapter has imported JAX by the
 from __future__ import annotations
 
 import os
-import resource
 import sys
 from pathlib import Path
 
@@ -59,6 +58,8 @@ def log_call(identifier: str, shape: tuple[int, ...], dtype: str) -> None:
     size = 1
     for side in shape:
         size *= side
+    import resource  # POSIX only: the benchmark's logs are made on Linux
+
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     # the check that made the call: pytest's current test, without its parameters
     check = os.environ.get("PYTEST_CURRENT_TEST", "-").split(" ")[0].split("[")[0]

@@ -105,3 +105,27 @@ def test_the_mutants_and_the_diagnosis_read_one_catalogue():
     assert all(m.diagnosis in causes for m in mutants.MUTANTS.values() if m.diagnosis)
     case = ("glorot_normal", {}, (3, 3, 16, 32), reference.KERAS2)
     assert {cause for cause, _ in diagnosis.candidates(*case)} <= causes
+
+
+def test_the_suite_imports_where_resource_does_not_exist():
+    """Windows has no ``resource`` module: every module of the package (the plugin, the
+    checks, the reports) imports without it, in a fresh process where importing it fails."""
+    import subprocess
+    import sys
+
+    names = [
+        f"{PACKAGE}.{path.parent.name}.{path.stem}"
+        for folder in ("reference", "adapters", "conformance", "reports")
+        for path in sorted((ROOT / folder).glob("*.py"))
+        if not any(kit in path.stem for kit in ("_adapter", "jax_setup", "keras_", "tf_keras"))
+    ]  # the framework adapters import their framework, not resource
+    script = (
+        "import sys, importlib\n"
+        "sys.modules['resource'] = None  # import resource -> ImportError, as on Windows\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(len(sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(names) > 60
