@@ -26,6 +26,7 @@ class Mutant(ReferenceAdapter):
 
     caught_by = ""  # the test function that must catch the bug
     diagnosis = ""  # the "likely cause" its failure message must name, if any
+    options: tuple[str, ...] = ()  # the suite's options that reach its bug (e.g. --large)
 
     @property
     def name(self):
@@ -972,6 +973,84 @@ class CorrelatedAtALongLag(Mutant):
             z = (e + self.theta * np.roll(e, size // 3 + 7)) / math.sqrt(1 + self.theta**2)
             x = law.loc + law.scale * z
             return x.reshape(shape).astype(init._check_dtype(dtype))
+
+        return call
+
+
+# -- large outputs (conformance/test_large.py, --large) -------------------------------------
+
+
+class CounterWrapsAt2To24(Mutant):
+    """Element-wise outputs of more than 2^24 values repeat their first values from value
+    2^24 on (a 24-bit counter of the generator wraps)."""
+
+    caught_by = "test_large_output"
+    options = ("--large",)
+    period = 1 << 24
+
+    def mutate(self, name, config, init):
+        if not _drawn_elementwise(init):
+            return init
+
+        def call(shape, dtype=None):
+            out = np.array(init(shape, dtype))
+            flat = out.reshape(-1)
+            if flat.size > self.period:
+                flat[self.period :] = flat[: flat.size - self.period]
+            return out
+
+        return call
+
+
+class ChunkKeyReused(Mutant):
+    """Element-wise outputs of more than 2^20 values are drawn in chunks of 2^20 that
+    reuse one key: every chunk holds the first chunk's values (a chunked kernel launch
+    that does not fold the chunk's index into its key)."""
+
+    caught_by = "test_large_output"
+    options = ("--large",)
+    chunk = 1 << 20
+
+    def mutate(self, name, config, init):
+        if not _drawn_elementwise(init):
+            return init
+
+        def call(shape, dtype=None):
+            out = np.array(init(shape, dtype))
+            flat = out.reshape(-1)
+            if flat.size > self.chunk:
+                flat[:] = np.resize(flat[: self.chunk], flat.size)
+            return out
+
+        return call
+
+
+class GramSchmidtAbove1000(Mutant):
+    """Orthogonal matrices of a side above 1,000 are orthonormalized by classical
+    Gram-Schmidt in float32 (a port's own path for large matrices): each column Haar,
+    the whole orthonormal only to about 1e-2."""
+
+    caught_by = "test_large_orthogonal"
+    options = ("--large",)
+
+    def mutate(self, name, config, init):
+        if name != "Orthogonal":
+            return init
+
+        def call(shape, dtype=None):
+            shape = tuple(shape)
+            law = init.law(shape)
+            if max(law.rows, law.cols) <= 1000:
+                return init(shape, dtype)
+            tall = law.rows >= law.cols
+            m, k = (law.rows, law.cols) if tall else (law.cols, law.rows)
+            a = init.rng().standard_normal((m, k)).astype(np.float32)
+            q = np.empty_like(a)
+            for j in range(k):  # classical: project the original column on the earlier ones
+                v = a[:, j] - q[:, :j] @ (q[:, :j].T @ a[:, j])
+                q[:, j] = v / np.linalg.norm(v)
+            q = q if tall else q.T
+            return (law.gain * q).reshape(shape).astype(init._check_dtype(dtype))
 
         return call
 

@@ -34,8 +34,20 @@ How each probability is computed (``METHODS``):
   in the window (the float32 ports' generators enumerated over their grid points near the
   bound), against the test's binomial critical count.
 
-The Cramér-von Mises test is counted at its alpha: its p-value is scipy's finite-n series
-(Csörgő and Faraway), whose tail the suite does not compute here (a stated limit).
+* the Cramér-von Mises test: its rejection probability depends on n and alpha only (the
+  values' transform is U(0, 1) under the null), computed per n by importance sampling
+  (``benchmarks/cvm_tail.py``, the committed table ``results/cvm_tail.json``); each seed
+  records how many CvM tests of each n it runs;
+* the variance test on the atoms' counts and the other exact p-values: counted at alpha,
+  a bound (``tests/test_calibration.py`` computes their exact rejection probabilities at
+  the degenerate extremes).
+
+The fixed tier: the element-wise tests of the probes and of ``test_calls`` (the same
+cases in every run) are computed as above (:func:`fixed_tier`); the fixed tier's other
+tests are counted at their alpha from a default run's ledger (:func:`fixed_ledger`), each
+with its method and whether its p-value bounds its rejection probability by alpha
+(:data:`FIXED_METHODS`: the correlations, the chi-squares of transitions and of Haar
+traces, skewness-kurtosis and the white-noise family are asymptotic, not computed).
 
 Writes ``benchmarks/results/calibration.md`` (and a JSON of per-seed sums beside it).
 """

@@ -3,7 +3,8 @@
     python -m benchmarks.kill_table [--workers 2] [MUTANT ...]
 
 Every mutant must fail a default run
-(``pytest conformance --impl=initializer_conformance.adapters.mutants:NAME``) and the
+(``pytest conformance --impl=initializer_conformance.adapters.mutants:NAME``, with the
+options its bug needs: ``--large`` for the large outputs' mutants) and the
 reference must pass it. Writes ``benchmarks/results/kill_table.md`` with, for
 each mutant, the bug, whether the run failed, and every check that caught it. Exits 1 if
 a mutant survived or the reference failed.
@@ -45,7 +46,8 @@ def main() -> None:
         done[outcome.args[0].split("=", 1)[1]] = outcome
         write(done, impls, args.mutants)
 
-    run_many([(f"--impl={impl}",) for impl in impls], args.workers, record)
+    options = {f"initializer_conformance.adapters.mutants:{n}": MUTANTS[n].options for n in MUTANTS}
+    run_many([(f"--impl={impl}", *options.get(impl, ())) for impl in impls], args.workers, record)
     reference = done["numpy"]
     killed = sum(done[impl].returncode == 1 for impl in impls[1:])
     sys.exit(0 if reference.returncode == 0 and killed == len(args.mutants) else 1)

@@ -63,6 +63,14 @@ def add(parser) -> None:
         + ", ".join(f"{k}={v}" for k, v in PROFILES.items()),
     )
     group.addoption(
+        "--large",
+        action="store_true",
+        default=False,
+        help="also check large outputs (conformance/test_large.py: float32 outputs above "
+        "2^20 and 2^24 values and a 1024x1024 Orthogonal, about 80 M values); without it "
+        "they are recorded as not run",
+    )
+    group.addoption(
         "--device",
         default=None,
         metavar="NAME",
@@ -159,6 +167,7 @@ class Options:
     #: Where ``device`` was given, as messages name it: ``--device``, or the variable
     #: :data:`DEVICE_ENV` (a CI job's setting, not an option on the command line).
     device_source: str = "--device"
+    large: bool = False  # --large: the checks of large outputs run
 
 
 def parse(config) -> Options:
@@ -173,6 +182,7 @@ def parse(config) -> Options:
         import_timeout=_timeout(config.getoption("--import-timeout"), "--import-timeout"),
         device=_device(config.getoption("--device")),
         device_source=device_source(config.getoption("--device")),
+        large=config.getoption("--large"),
     )
 
 

@@ -92,6 +92,7 @@ def make_run(config) -> Run:
         edition=edition,
         seed=values.seed,
         profile=values.profile,
+        large=values.large,
         call_timeout=values.call_timeout,
         memory_limit=values.memory_limit,
         import_timeout=values.import_timeout,

@@ -93,6 +93,7 @@ class Run:
     edition: Edition = DEFAULT_EDITION
     seed: int = DEFAULT_SEED
     profile: str = "ci"
+    large: bool = False  # --large: the checks of large outputs (test_large.py) run
     call_timeout: float = DEFAULT_CALL_TIMEOUT  # seconds per adapter call (guard.py); 0: none
     memory_limit: int = DEFAULT_MEMORY_LIMIT  # resident bytes per test process; 0: none
     #: seconds for importing and making the adapter (guard.py, test_seeds.py); 0: none
@@ -162,6 +163,8 @@ class Run:
             f"--conformance-seed={self.seed}",
             f"--conformance-profile={self.profile}",
         ]
+        if self.large:
+            options.append("--large")
         if self.call_timeout != DEFAULT_CALL_TIMEOUT:
             options.append(f"--call-timeout={self.call_timeout:g}")
         if self.memory_limit != DEFAULT_MEMORY_LIMIT:

@@ -28,6 +28,7 @@ def test_mutant_is_caught(name):
         mutant.caught_by,
         "-x",
         "-q",
+        *mutant.options,
     )
     assert result.returncode == 1, f"mutant {name} survived:\n{result.stdout[-3000:]}"
     assert re.search(r"^FAILED test_\w+(\[.*\])? - ", result.stdout, flags=re.M), result.stdout[
