@@ -270,6 +270,25 @@ def test_point_mass_null_holds_the_cells_of_a_narrow_uniform(law, bound):
     assert within_mc(rate, audit.excess_rejection(n, p0, p_true, alpha), trials)
 
 
+@pytest.mark.parametrize(
+    ("mean", "side"),
+    [(2.0955997361542025, 0), (-9.224770242794017, 0), (5.418220802384317, 1)],
+)
+def test_point_mass_null_holds_a_narrow_truncated_normals_ulp_at_the_bound(mean, side):
+    """TruncatedNormal(m, m/1000) in float32: both float32 ports put more in the window of
+    the lower bound than the law (their support starts an ulp away: 1.075 times the
+    law's mass there); the null holds that ulp's cell (it rejected at 1.75 times alpha in
+    the 2,520-seed audit), so every implementation's rejection is at most alpha."""
+    law = TruncatedNormal(mean, abs(mean) / 1000)
+    bound = law.support[side]
+    _, p0 = rounding.at_bound(law, "float32", bound)
+    alpha = Run().hypothesis_alpha
+    for impl in audit.IMPLS:
+        p_true = audit.window_probability(law, "float32", bound, impl)
+        assert p_true <= p0, impl
+        assert audit.excess_rejection(20_160, p0, p_true, alpha) <= alpha, impl
+
+
 def test_point_mass_null_counts_a_whole_cell_at_the_windows_edge():
     """The window of U[1, 1.001) in float32 holds 4 float32 values above the bound; their
     rounding cells reach half an ulp past the window (the null integrated only the window,
