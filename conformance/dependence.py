@@ -12,6 +12,9 @@ outputs of distinct seeds can be dependent without one:
   stream, ``u' = frac(u + c)``, has zero correlation at ``c = (3 - √3)/6``);
   :func:`rank_table` (the most unbalanced cell of the table of rank octiles) does.
 
+And within one output: :func:`repeated_windows` finds a block of values that occurs twice
+at any offset (a counter or key that repeats in a large output).
+
 These are the suite's own helpers (``stats.py`` belongs to another change); every test
 returns a :class:`~initializer_conformance.conformance.stats.Verdict`, never asserts.
 """
@@ -165,3 +168,32 @@ def family(verdicts: Sequence[tuple[str, Verdict]], alpha: float, what: str) -> 
         worst.n,
         f"at {label}: {worst.effect}",
     )
+
+
+#: Consecutive values hashed together: a block repeated anywhere is a repeated window.
+WINDOW = 8
+
+
+def repeated_windows(x: np.ndarray, window: int = WINDOW) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of offsets where ``window`` consecutive values of the
+    flattened ``x`` are the same bits (at most 16): a polynomial hash of every window,
+    sorted, and the windows of equal hashes compared exactly."""
+    bits = np.ascontiguousarray(np.ravel(x)).view(np.uint8)
+    words = bits.view(np.uint32 if bits.size % 4 == 0 else np.uint8).astype(np.uint64)
+    count = words.size - window + 1
+    if count < 2:
+        return []
+    digest = np.zeros(count, dtype=np.uint64)
+    for j in range(window):  # wraps modulo 2^64, as hashes may
+        digest = digest * np.uint64(0x9E3779B97F4A7C15) + words[j : j + count]
+    ordered = np.sort(digest)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])[:64]
+    pairs = []
+    for h in repeated:  # the offsets of each repeated hash, compared exactly
+        i, *others = (int(k) for k in np.flatnonzero(digest == h))
+        for j in others:
+            if np.array_equal(words[i : i + window], words[j : j + window]):
+                pairs.append((i, j))
+        if len(pairs) >= 16:
+            break
+    return pairs[:16]

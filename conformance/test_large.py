@@ -34,14 +34,13 @@ from scipy import stats as scipy_stats
 
 from initializer_conformance.conformance import dependence, outputs, spectral, stats
 from initializer_conformance.conformance.assertions import fail, judge
+from initializer_conformance.conformance.dependence import WINDOW, repeated_windows
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, Sample, derived_seed
 
 FAMILIES = ("RandomNormal", "RandomUniform", "TruncatedNormal")
 SHAPES = {"above 2^20": (1025, 1024), "above 2^24": (4097, 4097)}
 ORTHOGONAL_SHAPE = (1024, 1024)
-#: Consecutive values hashed together: a block repeated anywhere is a repeated window.
-WINDOW = 8
 #: Consecutive chunks whose law is tested one by one.
 CHUNKS = 16
 SEED_OFFSET = 9000  # the run's derived seeds of this module
@@ -51,31 +50,6 @@ SEED_OFFSET = 9000  # the run's derived seeds of this module
 def _only_with_large():
     if not current().large:
         pytest.skip("large outputs: run with --large (about 80 M values)")
-
-
-def repeated_windows(x: np.ndarray, window: int = WINDOW) -> list[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, of offsets where ``window`` consecutive values of the
-    flattened ``x`` are the same bits (at most 16): a polynomial hash of every window,
-    sorted, and the windows of equal hashes compared exactly."""
-    bits = np.ascontiguousarray(np.ravel(x)).view(np.uint8)
-    words = bits.view(np.uint32 if bits.size % 4 == 0 else np.uint8).astype(np.uint64)
-    count = words.size - window + 1
-    if count < 2:
-        return []
-    digest = np.zeros(count, dtype=np.uint64)
-    for j in range(window):  # wraps modulo 2^64, as hashes may
-        digest = digest * np.uint64(0x9E3779B97F4A7C15) + words[j : j + count]
-    ordered = np.sort(digest)
-    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])[:64]
-    pairs = []
-    for h in repeated:  # the offsets of each repeated hash, compared exactly
-        i, *others = (int(k) for k in np.flatnonzero(digest == h))
-        for j in others:
-            if np.array_equal(words[i : i + window], words[j : j + window]):
-                pairs.append((i, j))
-        if len(pairs) >= 16:
-            break
-    return pairs[:16]
 
 
 def _output(identifier: str, label: str):

@@ -1,10 +1,11 @@
-"""Large outputs (issue #26, item 3): the hash windows of conformance/test_large.py find a
+"""Large outputs (issue #26, item 3): the hash windows of conformance/test_large.py
+(``dependence.repeated_windows``) find a
 block repeated at any offset, exactly, and nothing in independent values."""
 
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance.test_large import WINDOW, repeated_windows
+from initializer_conformance.conformance.dependence import WINDOW, repeated_windows
 
 
 def test_independent_values_have_no_repeated_window():
