@@ -139,7 +139,7 @@ def properties() -> list[Property]:
     ]
 
 
-def enumerate_cases(strategy, seed: int, max_examples: int) -> list:
+def _draw_cases(strategy, seed: int, max_examples: int) -> list:
     """The cases a property test with ``strategy`` draws under the Hypothesis seed ``seed``
     (the suite's settings: no database; a test that passes is never shrunk)."""
     import hypothesis
@@ -168,6 +168,57 @@ def enumerate_cases(strategy, seed: int, max_examples: int) -> list:
     with drawn_from_the_seed_only():
         collect()
     return seen
+
+
+#: ``$CALIBRATION_CASES_CACHE``: an SQLite file that keeps each seed's enumerated cases (the
+#: audit's slower half), keyed by the strategies' source and Hypothesis's version, so that a
+#: change of the statistics audits the same seeds again at half the cost. Not committed.
+CASES_CACHE = "CALIBRATION_CASES_CACHE"
+
+
+def enumerate_cases(strategy, seed: int, max_examples: int) -> list:
+    """The cases a property test with ``strategy`` draws under the Hypothesis seed ``seed``
+    (the suite's settings: no database; a test that passes is never shrunk), from the
+    cache of ``$CALIBRATION_CASES_CACHE`` where it holds them."""
+    import os
+
+    path = os.environ.get(CASES_CACHE)
+    if not path:
+        return _draw_cases(strategy, seed, max_examples)
+    from initializer_conformance.conformance.strategies import Case
+
+    key = f"{_fingerprint()}:{strategy!r}:{seed}:{max_examples}"
+    db = _cache(path)
+    row = db.execute("SELECT value FROM cases WHERE key = ?", (key,)).fetchone()
+    if row:
+        return [Case(tuple(c[0]), c[1], c[2], c[3]) for c in json.loads(row[0])]
+    cases = _draw_cases(strategy, seed, max_examples)
+    value = json.dumps([[list(c.shape), c.dtype, c.seed, c.knobs] for c in cases])
+    with db:
+        db.execute("INSERT OR REPLACE INTO cases VALUES (?, ?)", (key, value))
+    return cases
+
+
+@functools.cache
+def _cache(path: str):
+    import sqlite3
+
+    db = sqlite3.connect(path, timeout=60)
+    db.execute("CREATE TABLE IF NOT EXISTS cases (key TEXT PRIMARY KEY, value TEXT)")
+    return db
+
+
+@functools.cache
+def _fingerprint() -> str:
+    import hashlib
+    import inspect
+
+    import hypothesis
+
+    from initializer_conformance.conformance import identifiers, strategies
+
+    text = inspect.getsource(strategies) + inspect.getsource(identifiers) + hypothesis.__version__
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def pooled(shape: tuple[int, ...], max_calls: int) -> int:

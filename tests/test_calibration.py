@@ -422,3 +422,18 @@ def test_the_fixed_tier_computed_is_what_the_probes_and_calls_spend():
     assert all(audit.FIXED_METHODS[name][1] for name in left)
     computed = audit.fixed_tier(audit.runs.FIXED_ALPHA)["by_test"]
     assert computed["Cramér-von Mises"] == computed["variance"] == computed["mean"] > 0
+
+
+def test_the_cases_cache_gives_the_cases_hypothesis_draws(tmp_path, monkeypatch):
+    """``$CALIBRATION_CASES_CACHE``: a seed's cases are drawn once, then read back equal."""
+    from initializer_conformance.conformance import strategies
+
+    monkeypatch.setenv(audit.CASES_CACHE, str(tmp_path / "cases.sqlite"))
+    activate(Run(seed=7))
+    try:
+        strategy = strategies.cases()
+        drawn = audit.enumerate_cases(strategy, 12345, 5)
+        monkeypatch.setattr(audit, "_draw_cases", lambda *args: pytest.fail("not cached"))
+        assert audit.enumerate_cases(strategy, 12345, 5) == drawn
+    finally:
+        activate(None)
