@@ -71,6 +71,10 @@ _FITS = re.compile(r"\s*\(the sample fits .*\)$")
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
+#: The label of a failure no catalogued bug explains (never the name of its check).
+NO_CAUSE = "no catalogued cause"
+
+
 def short(cause: str) -> str:
     """A likely cause without its fit statistics: ``untruncated normal where ...``."""
     return _FITS.sub("", cause)
@@ -148,9 +152,9 @@ def failures(test: dict, reasons=None) -> list[dict]:
         name = label(cause, "")
         if not name and finding is None:
             name = label(first_line, "")
-        if not name:
+        if not name:  # an error names its exception; a failure without a fit says so
             exception = part.get("exception") or test.get("exception")
-            name = exception if exception and exception != "AssertionError" else test["property"]
+            name = exception if exception and exception != "AssertionError" else NO_CAUSE
         out.append(
             {
                 **part,

@@ -183,7 +183,7 @@ def test_merge_frameworks_by_initializers():
     assert t["cells"]["he_normal"] == {
         "outcome": "fail",
         "counts": {"fail": 1, "skipped": 1},
-        "labels": ["fans"],  # no cause known: the property
+        "labels": ["no catalogued cause"],  # no fitted cause: said so, not the check's name
         "link": "torch.html#initializer=he_normal",
     }
     assert t["cells"]["glorot_uniform"]["outcome"] == "pass"
