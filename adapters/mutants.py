@@ -986,7 +986,7 @@ class CounterWrapsAt2To24(Mutant):
 
     caught_by = "test_large_output"
     options = ("--large",)
-    period = 1 << 24
+    period = 1 << 24  # values after which the output starts again
 
     def mutate(self, name, config, init):
         if not _drawn_elementwise(init):
@@ -994,35 +994,19 @@ class CounterWrapsAt2To24(Mutant):
 
         def call(shape, dtype=None):
             out = np.array(init(shape, dtype))
-            flat = out.reshape(-1)
-            if flat.size > self.period:
-                flat[self.period :] = flat[: flat.size - self.period]
+            if out.size > self.period:
+                out.reshape(-1)[:] = np.resize(out.reshape(-1)[: self.period], out.size)
             return out
 
         return call
 
 
-class ChunkKeyReused(Mutant):
+class ChunkKeyReused(CounterWrapsAt2To24):
     """Element-wise outputs of more than 2^20 values are drawn in chunks of 2^20 that
     reuse one key: every chunk holds the first chunk's values (a chunked kernel launch
     that does not fold the chunk's index into its key)."""
 
-    caught_by = "test_large_output"
-    options = ("--large",)
-    chunk = 1 << 20
-
-    def mutate(self, name, config, init):
-        if not _drawn_elementwise(init):
-            return init
-
-        def call(shape, dtype=None):
-            out = np.array(init(shape, dtype))
-            flat = out.reshape(-1)
-            if flat.size > self.chunk:
-                flat[:] = np.resize(flat[: self.chunk], flat.size)
-            return out
-
-        return call
+    period = 1 << 20
 
 
 class GramSchmidtAbove1000(Mutant):
@@ -1174,8 +1158,8 @@ class DeserializeUnknownReturnsName(Mutant):
         return super().deserialize(data)
 
 
-MUTANTS = {
-    cls.__name__: cls
-    for cls in Mutant.__subclasses__() + LawMutant.__subclasses__()
-    if cls is not LawMutant
-}
+def _subclasses(cls) -> list:
+    return [c for sub in cls.__subclasses__() for c in (sub, *_subclasses(sub))]
+
+
+MUTANTS = {cls.__name__: cls for cls in _subclasses(Mutant) if cls is not LawMutant}
