@@ -757,9 +757,10 @@ FIXED_METHODS = {
     "binomial": ("exact binomial", True),
     "hypergeometric": ("exact hypergeometric", True),
     "Poisson": (
-        "Poisson tail at an upper bound of the expected count (Le Cam: within the sum of "
-        "the squared event probabilities)",
-        True,
+        "Poisson tail at an upper bound of the expected count; Le Cam's bound on the "
+        "Poisson error (the sum of the squared event probabilities, up to 1e-6) is not "
+        "below alpha: not computed",
+        False,
     ),
     "correlation": ("Fisher z, normal tail: not computed", False),
     "chi-square of transitions": ("chi-square tail, about 8,000 pairs a cell: not computed", False),

@@ -437,3 +437,30 @@ def test_the_cases_cache_gives_the_cases_hypothesis_draws(tmp_path, monkeypatch)
         assert audit.enumerate_cases(strategy, 12345, 5) == drawn
     finally:
         activate(None)
+
+
+def test_the_committed_audit_meets_the_gates():
+    """The committed audit (``benchmarks/results/calibration.json.gz``, its statistics'
+    version the code's): for each implementation, the expected false alarms per run (the
+    Hypothesis tier's mean over the audited seeds, CvM computed per n, plus the fixed tier:
+    probes and calls computed, every other slot at its alpha) at most 1e-3; no stored worst
+    case and no CvM n above 1.5 times its alpha; the seeds earlier versions failed are
+    audited and ordinary."""
+    store = audit.load(audit.RESULTS / "calibration.json.gz")
+    assert store.pop("_method") == audit.METHOD, "the committed audit is of other statistics"
+    store.pop("_seconds", None)
+    alpha = Run().hypothesis_alpha
+    ns = tuple(sorted({int(n) for r in store.values() for n in r["cvm"]}))
+    cvm = audit._cvm_table(alpha, ns)
+    totals = [audit.seed_totals(r, alpha, cvm) for r in store.values()]
+    fixed = audit.fixed_tier(audit.runs.FIXED_ALPHA)
+    computed = sum(fixed["by_test"].values())
+    others = (audit.runs.FIXED_SLOTS - computed) * audit.runs.FIXED_ALPHA
+    for impl in audit.IMPLS:
+        rate = float(np.mean([t[impl] for t in totals])) + fixed["expected"][impl] + others
+        assert rate <= 1e-3, (impl, rate)
+    worst = max(ratio for r in store.values() for ratio, _ in r["worst"])
+    assert worst <= 1.5, worst
+    assert max(p / alpha for p in cvm.values()) <= 1.5
+    for seed in (534, 1988, 1206):
+        assert max(audit.seed_totals(store[str(seed)], alpha, cvm).values()) < 1e-3
