@@ -184,8 +184,9 @@ def repeated_windows(x: np.ndarray, window: int = WINDOW) -> list[tuple[int, int
     if count < 2:
         return []
     digest = np.zeros(count, dtype=np.uint64)
-    for j in range(window):  # wraps modulo 2^64, as hashes may
-        digest = digest * np.uint64(0x9E3779B97F4A7C15) + words[j : j + count]
+    for j in range(window):  # wraps modulo 2^64, as hashes may; in place: 16.8 M values
+        digest *= np.uint64(0x9E3779B97F4A7C15)
+        digest += words[j : j + count]
     ordered = np.sort(digest)
     repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])[:64]
     pairs = []

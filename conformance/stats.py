@@ -66,6 +66,30 @@ def format_pvalue(p: float) -> str:
     return f"<{PVALUE_FLOOR:.3g}" if p < PVALUE_FLOOR else f"={p:.3g}"
 
 
+def uniform_ks(u: np.ndarray) -> tuple[float, float]:
+    """``(D, p)``: the Kolmogorov-Smirnov test of probabilities ``u`` (a PIT) against
+    U(0, 1), as scipy's ``kstest(u, "uniform")`` computes it (:func:`uniform_ks_sorted`)."""
+    return uniform_ks_sorted(np.sort(np.ravel(u)))
+
+
+def uniform_ks_sorted(u: np.ndarray) -> tuple[float, float]:
+    """``(D, p)`` of sorted probabilities ``u`` against U(0, 1): scipy's two-sided
+    statistic (``max(i/n - u_i, u_i - (i-1)/n)``) and exact p-value (``kstwo.sf(D, n)``,
+    its ``method="auto"``; tests/test_stats.py checks both agree with ``kstest``).
+
+    Given sorted values, it skips the sort ``kstest`` does again (1.8 s on 16.8 M values,
+    sorted or not) and scipy's generic CDF (``kstest(u, "uniform")``: 11.7 s on 16.8 M
+    values, this: 0.3 s); ``test_large.py`` sorts 16 chunks, then merges them."""
+    n = u.size
+    steps = np.arange(n + 1, dtype=np.float64) / n
+    d = max(float(np.max(steps[1:] - u)), float(np.max(u - steps[:-1])))
+    return d, float(np.clip(stats.kstwo.sf(d, n), 0.0, 1.0))
+
+
+def _identity_on_unit_interval(u: np.ndarray) -> np.ndarray:
+    return np.clip(u, 0.0, 1.0)
+
+
 def two_sided(cdf: float, sf: float) -> float:
     return min(1.0, 2.0 * min(cdf, sf))
 
@@ -94,18 +118,18 @@ def goodness_of_fit(x: np.ndarray, law: ElementwiseLaw | Rounded, alpha: float) 
         u = below + (upto - below) * jitter
     else:
         u = law.cdf(x)
-    ks = stats.kstest(u, "uniform")
-    cvm = stats.cramervonmises(u, "uniform")
+    ks_d, ks_p = uniform_ks(u)
+    cvm = stats.cramervonmises(u, _identity_on_unit_interval)
     w2 = float(cvm.statistic)
     on = " (randomized PIT)" if discrete else ""
     verdicts = [
         Verdict(
             f"Kolmogorov-Smirnov{on}",
-            float(ks.statistic),
-            float(ks.pvalue),
+            ks_d,
+            ks_p,
             alpha,
             x.size,
-            f"max |ECDF - CDF| = {ks.statistic:.4g}",
+            f"max |ECDF - CDF| = {ks_d:.4g}",
         ),
         Verdict(
             f"Cramér-von Mises{on}",

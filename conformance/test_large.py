@@ -71,16 +71,15 @@ def test_large_output(identifier):
         x = np.ravel(out)
         _assert_no_repeated_block(x, ctx, law)
         values = x.astype(np.float64)
-        u = law.cdf(values)
-        parts = [
-            ("whole", u),
-            *((f"chunk {k + 1}", p) for k, p in enumerate(np.array_split(u, CHUNKS))),
-        ]
+        chunks = [np.sort(c) for c in np.array_split(law.cdf(values), CHUNKS)]
+        whole = np.sort(np.concatenate(chunks))  # of sorted runs: 4 times a fresh sort's speed
+        parts = [("whole", whole), *((f"chunk {k + 1}", c) for k, c in enumerate(chunks))]
         tests += [(f"{what} of {ctx.shape}", _uniform_ks(p, what)) for what, p in parts]
         head = values[: 1 << (x.size.bit_length() - 1)]  # a power of 2: fast FFTs
+        power = spectral.spectrum(head)
         tests += [
-            (f"every lag of {ctx.shape}", spectral.lag_correlations(head, FIXED_ALPHA, label)),
-            (f"Bartlett of {ctx.shape}", spectral.bartlett(head, FIXED_ALPHA, label)),
+            (f"every lag of {ctx.shape}", spectral.lag_correlations(power, FIXED_ALPHA, label)),
+            (f"Bartlett of {ctx.shape}", spectral.bartlett(power, FIXED_ALPHA, label)),
         ]
         drawn[label] = ctx, law, Sample(values, 1)
     ctx, law, sample = drawn["above 2^24"]
@@ -119,14 +118,14 @@ def _assert_no_repeated_block(x: np.ndarray, ctx: Context, law) -> None:
 
 
 def _uniform_ks(u: np.ndarray, what: str) -> stats.Verdict:
-    ks = scipy_stats.kstest(u, "uniform")
+    d, pvalue = stats.uniform_ks_sorted(u)
     return stats.Verdict(
         f"Kolmogorov-Smirnov ({what})",
-        float(ks.statistic),
-        float(ks.pvalue),
+        d,
+        pvalue,
         FIXED_ALPHA,
         u.size,
-        f"max |ECDF - CDF| = {ks.statistic:.4g} over {u.size} values",
+        f"max |ECDF - CDF| = {d:.4g} over {u.size} values",
     )
 
 

@@ -113,6 +113,11 @@ class Normal(ElementwiseLaw):
     def formula(self) -> str:
         return f"Normal(mean={self.loc:.6g}, std={self.scale:.6g})"
 
+    def cdf(self, x):
+        """``Φ((x - loc) / scale)``: what ``self.dist.cdf`` computes, without scipy's
+        argument checks (4.9 s of 5.2 on 16.8 M values)."""
+        return special.ndtr((np.asarray(x, dtype=np.float64) - self.loc) / self.scale)
+
     def sample(self, rng, shape):
         return self.loc + self.scale * rng.standard_normal(shape)
 
@@ -146,6 +151,11 @@ class Uniform(ElementwiseLaw):
         return (
             f"Uniform[{self.low:.6g}, {self.high:.6g}) (mean={self.mean:.6g}, std={self.std:.6g})"
         )
+
+    def cdf(self, x):
+        """``(x - low) / (high - low)`` clipped to [0, 1]: ``self.dist.cdf``'s values."""
+        width = self.high - self.low
+        return np.clip((np.asarray(x, dtype=np.float64) - self.low) / width, 0.0, 1.0)
 
     def sample(self, rng, shape):
         return rng.uniform(self.low, self.high, shape)
