@@ -1,11 +1,21 @@
 """Large outputs (issue #26, item 3): the hash windows of conformance/test_large.py
 (``dependence.repeated_windows``) find a
-block repeated at any offset, exactly, and nothing in independent values."""
+block repeated at any offset, exactly, and nothing in independent values; the reference
+passes every check of ``--large`` (the mutants that fail them: tests/test_mutants.py)."""
 
 import numpy as np
 import pytest
 
+from benchmarks.runs import run_suite
 from initializer_conformance.conformance.dependence import WINDOW, repeated_windows
+
+
+def test_the_reference_passes_the_large_outputs():
+    """CI runs ``--large`` only where a framework draws with a generator of its own
+    (``.ci/run``); numpy's (the reference's, Keras on numpy's) is checked here."""
+    outcome = run_suite("--impl=numpy", "--large", "-k", "test_large", "-p", "no:randomly")
+    assert outcome.returncode == 0, outcome.summary
+    assert "15 passed" in outcome.summary, outcome.summary
 
 
 def test_independent_values_have_no_repeated_window():
