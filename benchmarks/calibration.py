@@ -43,7 +43,9 @@ How each probability is computed (``METHODS``):
   the degenerate extremes).
 
 The fixed tier: the element-wise tests of the probes and of ``test_calls`` (the same
-cases in every run) are computed as above (:func:`fixed_tier`); the fixed tier's other
+cases in every run) are computed as above (:func:`fixed_tier`), the correlations of the
+element-wise initializers by importance sampling (``benchmarks/fixed_tier.py``, its
+committed table ``results/fixed_tier.json``); the fixed tier's other
 tests are counted at their alpha from a default run's ledger (:func:`fixed_ledger`), each
 with its method and whether its p-value bounds its rejection probability by alpha
 (:data:`FIXED_METHODS`: the correlations, the chi-squares of transitions and of Haar
@@ -682,7 +684,7 @@ def fixed_cases(alpha: float) -> list[tuple]:
     """The element-wise cases of the fixed tier (the same in every run): ``(label,
     identifier, config, shape, dtype, n, checks)`` of each probe (``test_probes``) and of
     each initializer's unseeded instances and later calls (``test_calls``)."""
-    from initializer_conformance.conformance import test_calls
+    from initializer_conformance.conformance import fixed_cases
     from initializer_conformance.conformance.identifiers import ELEMENTWISE
     from initializer_conformance.conformance.probes import (
         ALL_PROBES,
@@ -699,12 +701,12 @@ def fixed_cases(alpha: float) -> list[tuple]:
         n = int(MARGIN * stats.samples_for_scale_power(exact, RELATIVE_STD_ERROR, alpha, POWER))
         cases.append((f"probe {probe.id}", probe.identifier, config, shape, probe.dtype, n, 3))
     for identifier in ELEMENTWISE:
-        config = {k: v for k, v in test_calls.config_of(identifier).items() if k != "seed"}
-        shape = test_calls.SHAPE
+        config = {k: v for k, v in fixed_cases.calls_config(identifier).items() if k != "seed"}
+        shape = fixed_cases.CALLS_SHAPE
         law = reference.make(identifier, config).law(shape)
         size = math.prod(shape)
-        calls = math.ceil(test_calls.per_source(law) / size)
-        n = test_calls.SOURCES * calls * size  # every source's calls fresh (keras2)
+        calls = math.ceil(fixed_cases.calls_per_source(law) / size)
+        n = fixed_cases.CALLS_SOURCES * calls * size  # every source's calls fresh (keras2)
         cases.append((f"calls {identifier}", identifier, config, shape, "float32", n, 2))
     return [
         (label, identifier, config, shape, dtype, n, ("law", "scale", "bounds")[:checks])
@@ -731,8 +733,22 @@ def fixed_tier(alpha: float) -> dict:
             worst.append((max(probabilities) / a, f"{label} n={n}: {check}/{test}"))
             name = SUITE_NAMES.get(test, test)
             by_test[name] = by_test.get(name, 0) + 1
+    for test, row in correlation_families(alpha).items():  # the same for every implementation
+        for impl in IMPLS:
+            totals[impl] += row["rejection"]
+        worst.append((row["rejection"] / alpha, f"{test} (± {row['se'] / alpha:.3f}): correlation"))
+        by_test["correlation"] = by_test.get("correlation", 0) + 1
     worst.sort(reverse=True)
     return {"expected": totals, "worst": worst[:10], "by_test": by_test}
+
+
+def correlation_families(alpha: float) -> dict[str, dict]:
+    """The fixed tier's correlation families computed by ``benchmarks/fixed_tier.py`` (its
+    committed table, at ``alpha``): ``{test: {"rejection", "se", ...}}``."""
+    from benchmarks import fixed_tier
+
+    families = fixed_tier.load().get("families", {})
+    return {test: row for test, row in families.items() if row["alpha"] == alpha}
 
 
 #: The audit's names of the element-wise tests, as the suite's verdicts begin.
@@ -762,7 +778,12 @@ FIXED_METHODS = {
         "below alpha: not computed",
         False,
     ),
-    "correlation": ("Fisher z, normal tail: not computed", False),
+    "correlation": (
+        "Fisher z, normal tail: computed for every element-wise law by importance sampling "
+        "(benchmarks/fixed_tier.py); Orthogonal's two seeds (entries of a Haar matrix, not "
+        "independent): not computed",
+        False,
+    ),
     "chi-square of transitions": ("chi-square tail, about 8,000 pairs a cell: not computed", False),
     "skewness and kurtosis": ("chi-square of 2 degrees: not computed", False),
     "chi-square of tr Q^j": (

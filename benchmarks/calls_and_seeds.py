@@ -3,7 +3,7 @@
     python -m benchmarks.calls_and_seeds [--reps 500] [--pairings 1000000]
 
 * ``test_calls`` pools three sources (unseeded instances, later calls of an unseeded and of
-  a seeded instance), each of ``per_source(law)`` values rounded up to whole calls. For each
+  a seeded instance), each of ``calls_per_source(law)`` values rounded up to whole calls. For each
   law family, a 5 % error of the std (x1.05, x0.95) in *one* source of three (or of two,
   when seeded calls repeat): how often the variance test rejects the pool at
   ``FIXED_ALPHA``, with the margin (what the suite draws) and at the bare normal-theory n.
@@ -25,14 +25,14 @@ from scipy import stats as scipy_stats
 
 from initializer_conformance import reference
 from initializer_conformance.conformance import dependence, stats
-from initializer_conformance.conformance.run import FIXED_ALPHA
-from initializer_conformance.conformance.test_calls import (
-    MARGIN,
-    SHAPE,
-    SOURCES,
-    config_of,
-    per_source,
+from initializer_conformance.conformance.fixed_cases import (
+    CALLS_SHAPE,
+    CALLS_SOURCES,
+    calls_config,
+    calls_per_source,
 )
+from initializer_conformance.conformance.probes import MARGIN
+from initializer_conformance.conformance.run import FIXED_ALPHA
 
 from .runs import ROOT
 
@@ -84,7 +84,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(2024)
     start = time.perf_counter()
-    size = math.prod(SHAPE)
+    size = math.prod(CALLS_SHAPE)
     lines = [
         "# Power of test_calls, and the null law of the seeds' rank table",
         "",
@@ -96,14 +96,14 @@ def main() -> None:
         "|---|---|---|---|---|---|---|",
     ]
     for identifier in FAMILIES:
-        law = reference.make(identifier, config_of(identifier)).law(SHAPE)
-        drawn = math.ceil(per_source(law) / size) * size
-        bare = math.ceil(per_source(law) / MARGIN)
+        law = reference.make(identifier, calls_config(identifier)).law(CALLS_SHAPE)
+        drawn = math.ceil(calls_per_source(law) / size) * size
+        bare = math.ceil(calls_per_source(law) / MARGIN)
         for factor in (1.05, 0.95):
             cells = [
-                detection(law, drawn, factor, SOURCES, args.reps, rng),
+                detection(law, drawn, factor, CALLS_SOURCES, args.reps, rng),
                 detection(law, drawn, factor, 2, args.reps, rng),
-                detection(law, bare, factor, SOURCES, args.reps, rng),
+                detection(law, bare, factor, CALLS_SOURCES, args.reps, rng),
             ]
             lines.append(
                 f"| {identifier} | {drawn} | {bare} | x{factor} | "

@@ -51,11 +51,15 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from initializer_conformance.conformance import stats
+from initializer_conformance.conformance import stats, streams
 from initializer_conformance.conformance.assertions import assert_support, fail, judge
 from initializer_conformance.conformance.diagnosis import FIT, diagnose
+from initializer_conformance.conformance.fixed_cases import (
+    CALLS_SHAPE,
+    calls_config,
+    calls_per_source,
+)
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
-from initializer_conformance.conformance.probes import MARGIN, PROBES
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import (
     Context,
@@ -63,30 +67,9 @@ from initializer_conformance.conformance.sampling import (
     as_output,
     call,
     collect,
-    derived_seed,
     make,
 )
 from initializer_conformance.reference.bugs import BUGS
-
-SHAPE = (3, 3, 16, 32)  # a conv kernel: fan_in 144 != fan_out 288, receptive field 9
-RELATIVE_STD_ERROR = 0.05
-POWER = 0.99
-SOURCES = 3
-
-
-def config_of(identifier: str) -> dict:
-    """The knobs of the identifier's first precision probe (``probes.PROBES``): not the
-    defaults, so that a path that drops a knob shows."""
-    return dict(next(c for p, (c, _) in PROBES.items() if p.split("[")[0] == identifier))
-
-
-def per_source(law) -> int:
-    """Values each source draws: a third of ``MARGIN`` times the n at which the variance
-    test sees a ``RELATIVE_STD_ERROR`` of the std in one source (a third of the pool)."""
-    diluted = (1 - (1 - RELATIVE_STD_ERROR) ** 2) / SOURCES  # relative change of the variance
-    equivalent = 1 - math.sqrt(1 - diluted)  # the std error with that change, undiluted
-    n = stats.samples_for_scale_power(law, equivalent, FIXED_ALPHA, POWER)
-    return math.ceil(MARGIN * n / SOURCES)
 
 
 @dataclass
@@ -112,8 +95,8 @@ class Source:
 
 
 def _call(init, identifier: str, config: dict) -> np.ndarray:
-    out = call(init, identifier, config, SHAPE, "float32")
-    return as_output(out, SHAPE, Context(identifier, config, SHAPE, "float32").call())
+    out = call(init, identifier, config, CALLS_SHAPE, "float32")
+    return as_output(out, CALLS_SHAPE, Context(identifier, config, CALLS_SHAPE, "float32").call())
 
 
 def later_calls(identifier: str, config: dict, count: int, repeat: bool | None) -> list:
@@ -133,7 +116,7 @@ def later_calls(identifier: str, config: dict, count: int, repeat: bool | None) 
         fail(
             "seeds",
             f"{identifier}: a later call of one {seeded} instance differs from its first",
-            ctx=Context(identifier, config, SHAPE, "float32"),
+            ctx=Context(identifier, config, CALLS_SHAPE, "float32"),
             expected=f"every call of one {seeded} instance returns the first call's values "
             f"(edition {current().edition.name})",
             observed=f"{len(fresh)} of calls 2..{count + 1} differ from the first",
@@ -145,12 +128,12 @@ def later_calls(identifier: str, config: dict, count: int, repeat: bool | None) 
 def test_calls(identifier):
     """Unseeded instances, and the later calls of one instance, follow the spec's law."""
     run = current()
-    base = config_of(identifier)
+    base = calls_config(identifier)
     unseeded = {**base, "seed": None}
-    seed = derived_seed(run.seed, 3000 + ELEMENTWISE.index(identifier))
-    ctx = Context(identifier, unseeded, SHAPE, "float32")
+    seed = streams.seed("calls", ELEMENTWISE.index(identifier))
+    ctx = Context(identifier, unseeded, CALLS_SHAPE, "float32")
     law = ctx.law()
-    calls = math.ceil(per_source(law) / math.prod(SHAPE))
+    calls = math.ceil(calls_per_source(law) / math.prod(CALLS_SHAPE))
     sources = [
         Source(
             f"{calls} unseeded instances (first calls)",
@@ -206,7 +189,9 @@ def causes(identifier, base, seed, law, ctx, sources, sample, verdicts) -> list[
     spent), then the catalogue's fits of the pool."""
     if all(v.passed for v in verdicts):
         return []
-    reference = collect(identifier, {**base, "seed": seed}, SHAPE, "float32", per_source(law), 1000)
+    reference = collect(
+        identifier, {**base, "seed": seed}, CALLS_SHAPE, "float32", calls_per_source(law), 1000
+    )
     first = Source(f"seeded instances (first calls, seeds derived from {seed})", [reference.values])
     found = []
     unseeded_first, later = sources[0], sources[1:]

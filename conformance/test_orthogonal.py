@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given
 from scipy import stats as scipy_stats
 
-from initializer_conformance.conformance import outputs, sampling, stats
+from initializer_conformance.conformance import outputs, sampling, stats, streams
 from initializer_conformance.conformance.assertions import assert_orthogonal, judge
 from initializer_conformance.conformance.outputs import generate
-from initializer_conformance.conformance.run import FIXED_ALPHA, current
+from initializer_conformance.conformance.run import FIXED_ALPHA
 from initializer_conformance.conformance.sampling import Context, derived_seed
 from initializer_conformance.conformance.strategies import (
     FLOAT_DTYPES,
@@ -39,14 +39,14 @@ TRACE_POWERS, TRACE_MIN_SIZE = 8, 64
 GAIN = 1.5
 
 
-def _draws(shape, draws: int, offset: int):
+def _draws(shape, draws: int, seed: int):
     """``(ctx, law, matrices, check)``: ``draws`` outputs with seeds derived from the run's
     seed, as ``(rows, cols)`` matrices divided by the gain (float64), and ``check()``, which
     checks each output orthonormal (``outputs.check``: the large shapes are where a port's
     own orthogonalization loses it). The Haar tests run before ``check()``: a law that is
     wrong is told even where the outputs are orthonormal only to float32 precision (a
     declared deviation of some ports)."""
-    config = {"gain": GAIN, "seed": derived_seed(current().seed, offset)}
+    config = {"gain": GAIN, "seed": seed}
     ctx = Context("Orthogonal", config, shape, "float64")
     law = ctx.law()
     calls = [{**config, "seed": derived_seed(config["seed"], i)} for i in range(draws)]
@@ -146,9 +146,9 @@ def _haar_verdicts(mats: np.ndarray) -> tuple[list[stats.Verdict], list[str]]:
     return verdicts, tested
 
 
-def _judge_haar(shape, draws: int, offset: int) -> None:
+def _judge_haar(shape, draws: int, seed: int) -> None:
     __tracebackhide__ = True
-    ctx, law, mats, check_orthonormal = _draws(shape, draws, offset)
+    ctx, law, mats, check_orthonormal = _draws(shape, draws, seed)
     verdicts, tested = _haar_verdicts(mats)
     positive = int((np.diagonal(mats, axis1=1, axis2=2) > 0).sum())
     judge(
@@ -170,7 +170,7 @@ def test_orthogonal_haar(shape):
     entries are independent fair coins, Q[0, 0]² / gain² ~ Beta(1/2, (m - 1)/2) with m the
     length of the orthonormal columns (rows, for a wide matrix); the determinant and the
     eigenangles (square), the projection of a fixed direction (tall, wide)."""
-    _judge_haar(shape, HAAR_SHAPES[shape], 100 + list(HAAR_SHAPES).index(shape))
+    _judge_haar(shape, HAAR_SHAPES[shape], streams.seed("haar", list(HAAR_SHAPES).index(shape)))
 
 
 @pytest.mark.parametrize("shape", LARGE_HAAR_SHAPES, ids=lambda s: "x".join(map(str, s)))
@@ -180,4 +180,8 @@ def test_orthogonal_haar_large(shape):
     the small shapes. 256×256: determinant, eigenangles and the traces of Q..Q^8;
     512×128 and (2, 64, 512) (128×512, wide): diagonal signs, Q[0,0]², and the projection
     of a fixed direction on the column space."""
-    _judge_haar(shape, LARGE_HAAR_SHAPES[shape], 110 + list(LARGE_HAAR_SHAPES).index(shape))
+    _judge_haar(
+        shape,
+        LARGE_HAAR_SHAPES[shape],
+        streams.seed("large haar", list(LARGE_HAAR_SHAPES).index(shape)),
+    )

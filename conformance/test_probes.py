@@ -10,6 +10,7 @@ Seeds come from ``--conformance-seed``.
 
 import pytest
 
+from initializer_conformance.conformance import streams
 from initializer_conformance.conformance.probes import (
     ALL_PROBES,
     MARGIN,
@@ -17,8 +18,8 @@ from initializer_conformance.conformance.probes import (
     RELATIVE_STD_ERROR,
     check_probe,
 )
-from initializer_conformance.conformance.run import FIXED_ALPHA, current
-from initializer_conformance.conformance.sampling import Context, collect, derived_seed
+from initializer_conformance.conformance.run import FIXED_ALPHA
+from initializer_conformance.conformance.sampling import Context, collect
 from initializer_conformance.conformance.stats import samples_for_scale_power
 from initializer_conformance.reference import dtypes
 
@@ -28,8 +29,7 @@ def test_probe(probe):
     """The probe ``probe`` (its id: a plain string, for the reports and ``-k``)."""
     probe = next(p for p in ALL_PROBES if p.id == probe)
     config, shape = probe.case()
-    index = 1 + ALL_PROBES.index(probe)
-    config = {**config, "seed": derived_seed(current().seed, index)}
+    config = {**config, "seed": streams.seed("probes", ALL_PROBES.index(probe))}
     ctx = Context(probe.identifier, config, shape, probe.dtype)
     law = ctx.law()
     exact = dtypes.in_dtype(law, probe.dtype)

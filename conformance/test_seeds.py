@@ -21,8 +21,16 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance import dependence, each_dtype, fresh, outputs, stats
+from initializer_conformance.conformance import (
+    dependence,
+    each_dtype,
+    fresh,
+    outputs,
+    stats,
+    streams,
+)
 from initializer_conformance.conformance.assertions import fail, judge
+from initializer_conformance.conformance.fixed_cases import PAIR_SHAPE, SEED_PAIRS
 from initializer_conformance.conformance.guard import (
     CallTimeout,
     KnownHang,
@@ -37,7 +45,6 @@ from initializer_conformance.conformance.sampling import (
     Unsupported,
     as_output,
     call,
-    derived_seed,
     make,
     unsupported,
 )
@@ -48,7 +55,7 @@ SHAPE = (32, 64)
 
 
 def _seed(identifier: str, index: int) -> int:
-    return derived_seed(current().seed, 1000 + 10 * RANDOM.index(identifier) + index)
+    return streams.seed("seeds", 10 * RANDOM.index(identifier) + index)
 
 
 def _call(init, identifier: str, config: dict, dtype: str = "float32") -> np.ndarray:
@@ -107,23 +114,6 @@ def test_seed_repeated_calls(identifier):
             )
 
     each_dtype.each(check)
-
-
-#: Outputs compared by pairs of distinct seeds: 4096 values each (64 per cell of the rank
-#: table, see ``conformance/dependence.py``).
-PAIR_SHAPE = (64, 64)
-
-#: How two seeds may relate, and the seed-derivation bug each pair exposes: ``s`` is odd and
-#: below 2^30, ``t`` below 2^16 (both derived from the run's seed, per initializer).
-SEED_PAIRS = {
-    "s and s + 1 (s odd)": lambda s, t: (s, s + 1),  # 2k+1, 2k+2: a stream offset by seed
-    "s and s XOR 1": lambda s, t: (s, s ^ 1),  # 2k+1, 2k: seed // 2
-    "s and 2s": lambda s, t: (s, 2 * s),  # a seed shifted into the state
-    "0 and 1": lambda s, t: (0, 1),  # the smallest seeds (0 is a seed: keras #19361)
-    "2^31 - 2 and 2^31 - 1": lambda s, t: (2**31 - 2, 2**31 - 1),  # near int32's limit
-    "t and t + 2^30 (bit 30 only)": lambda s, t: (t, t + 2**30),  # a seed cut to 30 bits
-    "t and t + 0x7fff0000 (bits 16-30 only)": lambda s, t: (t, t + 0x7FFF_0000),  # to 16 bits
-}
 
 
 def seed_pairs(identifier: str) -> dict[str, tuple[int, int]]:
@@ -602,7 +592,7 @@ def seeded_calls(run_seed: int) -> list[list]:
     return [
         [
             identifier,
-            {"seed": derived_seed(run_seed, 1000 + 10 * RANDOM.index(identifier) + 5)},
+            {"seed": streams.seed("seeds", 10 * RANDOM.index(identifier) + 5, run_seed)},
             list(SEEDED_SHAPE),
             dtype,
         ]

@@ -38,7 +38,7 @@ import math
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance import dependence, each_dtype, spectral, stats
+from initializer_conformance.conformance import dependence, each_dtype, spectral, stats, streams
 from initializer_conformance.conformance.assertions import judge
 from initializer_conformance.conformance.diagnosis import diagnose
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
@@ -57,11 +57,11 @@ BINS = 8
 TAIL = 3.0
 
 
-def _draw(identifier: str, offset: int, dtype: str, calls: int):
+def _draw(identifier: str, block: str, dtype: str, calls: int):
     """``(context, law, outputs)``: ``calls`` outputs of SHAPE with seeds derived from the
     run's seed, stacked as float64 (exact for float32 values), shared by the checks of a
     process."""
-    seed = derived_seed(current().seed, offset + ELEMENTWISE.index(identifier))
+    seed = streams.seed(block, ELEMENTWISE.index(identifier))
     ctx = Context(identifier, {"seed": seed}, SHAPE, dtype)
     key = ("test_structure", identifier, seed, dtype, calls)
     store = current().samples
@@ -123,7 +123,7 @@ def test_float64_precision(identifier):
     repeats (2^-24 per pair: about 2,000 pairs). Conforming: rejected only if 4 or more
     events occur where 0.06 may, a false alarm far below alpha (about 5e-7).
     """
-    ctx, law, sample = _draw(identifier, 3100, "float64", FLOAT64_CALLS)
+    ctx, law, sample = _draw(identifier, "float64 precision", "float64", FLOAT64_CALLS)
     x = sample.values.ravel()
     n = x.size
     with np.errstate(over="ignore"):
@@ -181,7 +181,7 @@ def test_repeats(identifier):
     against that bound: a generator of 1,024 levels makes 1.3e8 pairs, a block of 1,000
     values repeated makes 1.4e8, a generator of 2^20 levels 131,000.
     """
-    ctx, law, sample = _draw(identifier, 3000, "float32", CALLS)
+    ctx, law, sample = _draw(identifier, "structure", "float32", CALLS)
     x = sample.values.ravel()
     n = x.size
     pairs, distinct = stats.coinciding_pairs(x)
@@ -223,7 +223,9 @@ def _samples(identifier: str) -> dict:
     """``{dtype: (ctx, law, sample)}``: float32's 4 outputs (shared with test_repeats), and
     one output of SHAPE in each other floating dtype the adapter supports."""
     return each_dtype.each(
-        lambda dtype: _draw(identifier, 3000, dtype, CALLS if dtype == "float32" else OTHER_CALLS)
+        lambda dtype: _draw(
+            identifier, "structure", dtype, CALLS if dtype == "float32" else OTHER_CALLS
+        )
     )
 
 

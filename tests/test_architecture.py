@@ -8,6 +8,7 @@ mutants excepted: they are the reference); the suite never imports the reports.
 
 import ast
 import inspect
+import re
 
 import pytest
 
@@ -129,3 +130,43 @@ def test_the_suite_imports_where_resource_does_not_exist():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert len(names) > 60
+
+
+def _test_modules_imported(path) -> set[str]:
+    """The suite's test modules (``conformance/test_*.py``) that ``path`` imports."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        found |= {n.split(".")[2] for n in names if re.match(rf"{PACKAGE}\.conformance\.test_", n)}
+    return found
+
+
+#: The project's tests that still run a check's function in-process (issue #28, item 5):
+#: no other module may import a test module, and this list may only shrink.
+IN_PROCESS_CHECKS = {
+    "test_call_sources.py",
+    "test_each_dtype.py",
+    "test_edge_values.py",
+    "test_orthonormality.py",
+    "test_seeded_processes.py",
+    "test_spectral.py",
+    "test_structure_checks.py",
+}
+
+
+def test_no_module_imports_a_test_module():
+    """The suite's constants and helpers live in library modules (``fixed_cases.py``,
+    ``streams.py``, ``dependence.py``...): the package, the adapters and the benchmarks
+    import no test module, and no new project test does."""
+    offenders = {
+        str(path.relative_to(ROOT)): found
+        for folder in ("reference", "adapters", "conformance", "reports", "benchmarks", "tests")
+        for path in sorted((ROOT / folder).glob("*.py"))
+        if (found := _test_modules_imported(path))
+        and not (folder == "tests" and path.name in IN_PROCESS_CHECKS)
+    }
+    assert not offenders, offenders

@@ -14,13 +14,19 @@ from initializer_conformance.adapters.reference_numpy import (
     ReferenceKeras3Adapter,
 )
 from initializer_conformance.conformance import stats
-from initializer_conformance.conformance.run import FIXED_ALPHA
-from initializer_conformance.conformance.test_calls import (
-    SHAPE,
-    SOURCES,
-    config_of,
-    per_source,
+from initializer_conformance.conformance.fixed_cases import (
+    CALLS_SHAPE as SHAPE,
 )
+from initializer_conformance.conformance.fixed_cases import (
+    CALLS_SOURCES as SOURCES,
+)
+from initializer_conformance.conformance.fixed_cases import (
+    calls_config as config_of,
+)
+from initializer_conformance.conformance.fixed_cases import (
+    calls_per_source as per_source,
+)
+from initializer_conformance.conformance.run import FIXED_ALPHA
 from initializer_conformance.conformance.test_calls import test_calls as calls_check
 from initializer_conformance.conformance.test_seeds import (
     test_seeded_calls_leave_global_state as global_state_check,

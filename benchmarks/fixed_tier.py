@@ -1,0 +1,357 @@
+"""The fixed tier's correlation tests, computed: their rejection probability under the null.
+
+    python -m benchmarks.fixed_tier [--replicates R]
+
+The fixed tier (the same cases in every run) spends 30 tests of Pearson correlation on the
+element-wise initializers (``stats.correlation``: Fisher's z against the normal tail, a
+limit no law of the suite reaches exactly):
+
+* ``test_independence``: the lag-1 correlation along the rows and along the columns of a
+  256×512 output, in each floating dtype (each axis one family of the dtypes, Bonferroni:
+  2 tests per initializer);
+* ``test_seeds``: the correlation between the 64×64 outputs of 7 pairs of seeds, in each
+  floating dtype (one family of the pairs and dtypes per initializer).
+
+A family rejects where one of its ``m`` members' p-values is below ``alpha / m``: its
+rejection probability is at most the sum of its members', each computed here at its own
+level ``alpha / m`` (about 2e-7 and 3e-8), far beyond plain Monte Carlo. Each is estimated
+by importance sampling, with the likelihood ratio exact, so the estimate is unbiased and
+its standard error computed from the weights:
+
+* the values are drawn standardised (mean 0, variance 1) from the initializer's family
+  (normal, uniform, or the normal truncated at ±2 std of its parent), mapped to the law
+  (``mean + std·y``) and rounded once to the dtype, as the reference rounds;
+* **pairs** of independent outputs: ``a`` from the law, each ``b_i`` from the law tilted
+  by ``exp(θ·a_i·b)`` (a normal shifted by ``θ·a_i``, a truncated exponential, a truncated
+  normal shifted), so that ``Σ a_i·b_i``, which the correlation follows, reaches the test's
+  critical value; weight ``Π M(θ·a_i)·exp(-θ·a_i·b_i)``, ``M`` the standardised law's
+  moment generating function;
+* **lag 1** within an output: each row (or column) a Markov chain whose next value is drawn
+  from the law tilted by ``exp(θ·y_t·y)``; weight ``Π M(θ·y_t)·exp(-θ·y_t·y_{t+1})``;
+* each side of the two-sided test with its own tilt (``±θ``), ``θ`` the correlation at the
+  critical value.
+
+For the normal law, the correlation of independent pairs has an exact law (``r·√(n-2) /
+√(1 - r²)`` is Student's t of ``n - 2`` degrees): :func:`exact_pairs_rejection`, which
+``tests/test_fixed_tier.py`` also holds the sampler to. Writes ``results/fixed_tier.json``,
+which the calibration audit (``benchmarks/calibration.py``) reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import special
+from scipy import stats as sps
+
+from initializer_conformance import reference
+from initializer_conformance.conformance import fixed_cases
+from initializer_conformance.conformance import run as runs
+from initializer_conformance.conformance.identifiers import ELEMENTWISE
+from initializer_conformance.reference import dtypes, laws
+
+RESULTS = Path(__file__).parent / "results" / "fixed_tier.json"
+DTYPES = ("float32", "float16", "bfloat16", "float64")  # every floating dtype, as the reference
+
+
+# -- the standardised families and their tilts ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Family:
+    """A law standardised to mean 0 and variance 1: draws from it tilted by ``exp(s·y)``
+    (``s = 0``: the law itself), and ``log M(s)``, the log of its moment generating
+    function, which normalises the tilt."""
+
+    name: str
+
+    def tilted(self, rng: np.random.Generator, s: np.ndarray) -> np.ndarray:
+        u = rng.random(s.shape)
+        if self.name == "normal":
+            return s + special.ndtri(u)
+        if self.name == "uniform":  # on [-√3, √3]: a truncated exponential, by its inverse CDF
+            a = math.sqrt(3.0)
+            small = np.abs(s) < 1e-12
+            t = np.where(small, 1.0, s)
+            y = -a + np.log1p(u * np.expm1(2 * a * t)) / t
+            return np.where(small, -a + 2 * a * u, y)
+        mu, c = self._shift(s)  # truncated: the parent normal shifted by s/c, cut at ±2
+        lo, hi = special.ndtr(-laws.TRUNCATION_WIDTH - mu), special.ndtr(laws.TRUNCATION_WIDTH - mu)
+        t = mu + special.ndtri(lo + u * (hi - lo))
+        return np.clip(t, -laws.TRUNCATION_WIDTH, laws.TRUNCATION_WIDTH) / c
+
+    def log_mgf(self, s: np.ndarray) -> np.ndarray:
+        if self.name == "normal":
+            return s * s / 2
+        if self.name == "uniform":
+            x = math.sqrt(3.0) * np.abs(s)
+            # log(sinh(x)/x), stable for small and large x
+            return np.where(
+                x < 1e-6, x * x / 6, x + np.log(-np.expm1(-2 * x) / (2 * np.maximum(x, 1e-300)))
+            )
+        mu, _ = self._shift(s)
+        w = laws.TRUNCATION_WIDTH
+        mass = special.ndtr(w - mu) - special.ndtr(-w - mu)
+        return mu * mu / 2 + np.log(mass) - math.log(special.ndtr(w) - special.ndtr(-w))
+
+    @staticmethod
+    def _shift(s):
+        c = laws.TRUNCATED_NORMAL_STD_FACTOR
+        return s / c, c
+
+
+def family_of(law) -> Family:
+    if isinstance(law, laws.Normal):
+        return Family("normal")
+    if isinstance(law, laws.Uniform):
+        return Family("uniform")
+    assert isinstance(law, laws.TruncatedNormal), law
+    return Family("truncated")
+
+
+def in_dtype(law, y: np.ndarray, dtype: str) -> np.ndarray:
+    """Standardised draws ``y`` as the law's values rounded once to ``dtype``, in float64."""
+    x = law.mean + law.std * y
+    return x.astype(dtypes.resolve(dtype)).astype(np.float64)
+
+
+# -- the statistic, vectorised over replicates --------------------------------------------------
+
+
+def fisher_z(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``stats.correlation``'s statistic for each row of ``a`` and ``b`` (replicates × n)."""
+    n = a.shape[1]
+    da, db = a - a.mean(axis=1, keepdims=True), b - b.mean(axis=1, keepdims=True)
+    sa, sb = np.sqrt((da * da).mean(axis=1)), np.sqrt((db * db).mean(axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where((sa == 0) | (sb == 0), 0.0, (da * db).mean(axis=1) / (sa * sb))
+    return np.arctanh(np.clip(r, -0.999999999, 0.999999999)) * math.sqrt(max(n - 3, 1))
+
+
+def critical_z(level: float) -> float:
+    """The ``|z|`` from which the two-sided normal p-value is below ``level``."""
+    return float(sps.norm.isf(level / 2))
+
+
+# -- importance sampling ------------------------------------------------------------------------
+
+#: ``(law, dtype)``: one output's law and dtype; a family's draws serve every target of it.
+Target = tuple
+
+
+def pairs_rejection(
+    targets: list[Target], n: int, level: float, replicates: int, seed: int = 0, chunk: int = 250
+) -> list[tuple[float, float]]:
+    """``(P(reject), its standard error)`` of the correlation test at ``level`` between two
+    independent outputs of ``n`` values, for each ``(law, dtype)`` of ``targets`` (laws of
+    one family: the same standardised draws, weights and seed serve all)."""
+    family = _one_family(targets)
+    theta = math.tanh(critical_z(level) / math.sqrt(n - 3))
+
+    def draw(rng, rows, sign):
+        ya = family.tilted(rng, np.zeros((rows, n)))
+        s = sign * theta * ya
+        yb = family.tilted(rng, s)
+        return (ya, yb), (family.log_mgf(s) - s * yb).sum(axis=1)
+
+    return _estimate(targets, level, replicates, seed, chunk, draw, lambda ya, yb: (ya, yb))
+
+
+def lag_rejection(
+    targets: list[Target],
+    chains: int,
+    length: int,
+    level: float,
+    replicates: int,
+    seed: int = 0,
+    chunk: int = 64,
+) -> list[tuple[float, float]]:
+    """``(P(reject), its standard error)`` of the lag-1 correlation test at ``level`` of
+    ``chains`` independent sequences of ``length`` values (the rows, or the columns, of
+    an output), pooled as ``test_independence`` pools them, for each ``(law, dtype)``."""
+    family = _one_family(targets)
+    theta = math.tanh(critical_z(level) / math.sqrt(chains * (length - 1) - 3))
+
+    def draw(rng, rows, sign):
+        y = np.empty((rows, chains, length))
+        y[:, :, 0] = family.tilted(rng, np.zeros((rows, chains)))
+        log_w = np.zeros(rows)
+        for t in range(length - 1):
+            s = sign * theta * y[:, :, t]
+            y[:, :, t + 1] = family.tilted(rng, s)
+            log_w += (family.log_mgf(s) - s * y[:, :, t + 1]).sum(axis=1)
+        return (y,), log_w
+
+    def pairs(x):
+        rows = x.shape[0]
+        return x[:, :, :-1].reshape(rows, -1), x[:, :, 1:].reshape(rows, -1)
+
+    return _estimate(targets, level, replicates, seed, chunk, draw, pairs)
+
+
+def _one_family(targets: list[Target]) -> Family:
+    (family,) = {family_of(law) for law, _ in targets}
+    return family
+
+
+def _estimate(targets, level, replicates, seed, chunk, draw, pairs):
+    """Both sides of the two-sided test, each with its own tilt (``sign``): the mean of the
+    weights of the replicates that reject on that side, per target, and its standard error."""
+    z_c = critical_z(level)
+    rng = np.random.default_rng(seed)
+    total, square = np.zeros(len(targets)), np.zeros(len(targets))
+    for sign in (1.0, -1.0):
+        weights: list[list[np.ndarray]] = [[] for _ in targets]
+        for start in range(0, replicates, chunk):
+            drawn, log_w = draw(rng, min(chunk, replicates - start), sign)
+            w = np.exp(log_w)
+            for i, (law, dtype) in enumerate(targets):
+                z = fisher_z(*pairs(*(in_dtype(law, y, dtype) for y in drawn)))
+                weights[i].append(np.where(sign * z > z_c, w, 0.0))
+        for i, parts in enumerate(weights):
+            w = np.concatenate(parts)
+            total[i] += w.mean()
+            square[i] += w.var(ddof=1) / w.size
+    return [(float(p), float(math.sqrt(v))) for p, v in zip(total, square, strict=True)]
+
+
+def exact_pairs_rejection(n: int, level: float) -> float:
+    """For normal values (continuous): ``P(|Fisher z| > z_c)`` under the exact law of the
+    correlation of ``n`` independent pairs, ``r² ~ Beta(1/2, (n - 2)/2)``."""
+    r_c = math.tanh(critical_z(level) / math.sqrt(n - 3))
+    return float(sps.beta.sf(r_c * r_c, 0.5, (n - 2) / 2))
+
+
+# -- the suite's correlation families -------------------------------------------------------------
+
+
+def families(alpha: float) -> list[dict]:
+    """Every correlation family of a default run against the reference, with its members:
+    ``{"test", "identifier", "members": [{"what", "dtype", "level", "count", ...}]}``."""
+    out = []
+    rows, cols = fixed_cases.INDEPENDENCE_SHAPE
+    for identifier in ELEMENTWISE:
+        law = reference.make(identifier, {}).law(fixed_cases.INDEPENDENCE_SHAPE)
+        for what, chains, length in (("rows", rows, cols), ("columns", cols, rows)):
+            out.append(
+                {
+                    "test": f"test_independence[{identifier}] lag 1 along {what}",
+                    "identifier": identifier,
+                    "law": law,
+                    "members": [
+                        {
+                            "kind": "lag",
+                            "dtype": d,
+                            "chains": chains,
+                            "length": length,
+                            "level": alpha / len(DTYPES),
+                            "count": 1,
+                        }
+                        for d in DTYPES
+                    ],
+                }
+            )
+    pairs = len(fixed_cases.SEED_PAIRS)
+    n = math.prod(fixed_cases.PAIR_SHAPE)
+    for identifier in ELEMENTWISE:
+        law = reference.make(identifier, {}).law(fixed_cases.PAIR_SHAPE)
+        out.append(
+            {
+                "test": f"test_seed_distinct_independent[{identifier}] correlation",
+                "identifier": identifier,
+                "law": law,
+                "members": [
+                    {
+                        "kind": "pairs",
+                        "dtype": d,
+                        "n": n,
+                        "level": alpha / (pairs * len(DTYPES)),
+                        "count": pairs,
+                    }
+                    for d in DTYPES
+                ],
+            }
+        )
+    return out
+
+
+def compute(alpha: float, replicates: dict[str, int]) -> dict:
+    """Each family's rejection probability (the sum of its members'), with its standard
+    error. The members that share a kind, a standardised family, a shape and a level are
+    computed from one set of draws (common random numbers)."""
+    groups: dict[tuple, list[Target]] = {}
+    for fam in families(alpha):
+        for m in fam["members"]:
+            key = _group(fam["law"], m)
+            if (fam["law"], m["dtype"]) not in groups.setdefault(key, []):
+                groups[key].append((fam["law"], m["dtype"]))
+    results: dict[tuple, tuple[float, float]] = {}
+    for (kind, family, size, level), targets in groups.items():
+        if kind == "pairs":
+            found = pairs_rejection(targets, size[0], level, replicates["pairs"])
+        else:
+            found = lag_rejection(targets, size[0], size[1], level, replicates["lag"])
+        for target, (p, se) in zip(targets, found, strict=True):
+            results[(kind, family, size, level, *target)] = (p, se)
+        print(
+            f"{kind} {family} {size}: {len(targets)} laws and dtypes, up to "
+            f"{max(p for p, _ in found) / level:.3f}x the level",
+            flush=True,
+        )
+    table = {}
+    for fam in families(alpha):
+        total, square, members = 0.0, 0.0, []
+        for m in fam["members"]:
+            p, se = results[(*_group(fam["law"], m), fam["law"], m["dtype"])]
+            total += m["count"] * p
+            square += (m["count"] * se) ** 2
+            members.append(
+                {
+                    "dtype": m["dtype"],
+                    "level": m["level"],
+                    "count": m["count"],
+                    "rejection": p,
+                    "se": se,
+                }
+            )
+        table[fam["test"]] = {
+            "identifier": fam["identifier"],
+            "law": repr(fam["law"]),
+            "alpha": alpha,
+            "rejection": total,
+            "se": math.sqrt(square),
+            "members": members,
+        }
+    return table
+
+
+def _group(law, member: dict) -> tuple:
+    size = (member["n"],) if member["kind"] == "pairs" else (member["chains"], member["length"])
+    return member["kind"], family_of(law).name, size, member["level"]
+
+
+def load() -> dict:
+    return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pairs-replicates", type=int, default=20_000)
+    parser.add_argument("--lag-replicates", type=int, default=2_000)
+    args = parser.parse_args()
+    replicates = {"pairs": args.pairs_replicates, "lag": args.lag_replicates}
+    table = compute(runs.FIXED_ALPHA, replicates)
+    RESULTS.write_text(json.dumps({"replicates": replicates, "families": table}, indent=1) + "\n")
+    for test, row in table.items():
+        print(
+            f"{row['rejection'] / row['alpha']:.3f}x alpha (± {row['se'] / row['alpha']:.3f}): {test}"
+        )
+
+
+if __name__ == "__main__":
+    main()
