@@ -1,6 +1,10 @@
-"""The fixed tier's correlation tests, computed: their rejection probability under the null.
+"""The fixed tier's correlations and Poisson counts: their rejection probability, computed.
 
-    python -m benchmarks.fixed_tier [--replicates R]
+    python -m benchmarks.fixed_tier [--pairs-replicates R] [--lag-replicates R] [--counts-only]
+
+The Poisson counts of coinciding values (``test_repeats``, ``test_float64_precision``: 20
+tests) are bounded for each implementation of the calibration audit (the section "Poisson
+counts" below). The correlations:
 
 The fixed tier (the same cases in every run) spends 30 tests of Pearson correlation on the
 element-wise initializers (``stats.correlation``: Fisher's z against the normal tail, a
@@ -53,7 +57,7 @@ from initializer_conformance import reference
 from initializer_conformance.conformance import fixed_cases
 from initializer_conformance.conformance import run as runs
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
-from initializer_conformance.reference import dtypes, laws
+from initializer_conformance.reference import dtypes, laws, resolution, rounding
 
 RESULTS = Path(__file__).parent / "results" / "fixed_tier.json"
 DTYPES = ("float32", "float16", "bfloat16", "float64")  # every floating dtype, as the reference
@@ -335,6 +339,163 @@ def _group(law, member: dict) -> tuple:
     return member["kind"], family_of(law).name, size, member["level"]
 
 
+# -- the Poisson counts of coinciding values (test_repeats, test_float64_precision) -------------
+#
+# Both tests reject where a count of rare events reaches the critical count ``k_c`` of a
+# Poisson law of the events' *upper bound* (any conforming generator's). Their rejection
+# probability for a given implementation is bounded, not sampled:
+#
+# * test_repeats (coinciding pairs among n float32 values, ``X = Σ_v C(N_v, 2)``): the
+#   count only grows with the number of values, so with ``N' ~ Poisson(n)`` (at least n with
+#   probability >= 1/2) ``P(X >= k) <= 2·P(X' >= k)``, where ``X'``'s counts ``N'_v`` are
+#   independent Poisson(n·p_v). Beyond ``m`` values on one atom (probability at most
+#   ``n^(m+1)/(m+1)!·p_max^(m-1)·q``), each term is at most ``C(m, 2)``, and Bernstein's
+#   inequality bounds the sum's tail from its mean ``n²q/2`` and variance
+#   ``Σ Var C(N'_v, 2) = Σ (μ_v³ + μ_v²/2)`` (``μ_v = n·p_v``), with ``q = Σ p_v²`` each
+#   implementation's collision probability (measured on 2^22 of its float32 values) and
+#   ``p_max`` an upper bound of its largest atom;
+# * test_float64_precision (float32 numbers ``A`` plus coinciding pairs ``B`` among n float64
+#   values, the reference's own in all three implementations): ``A`` is binomial (the
+#   values are independent), ``B`` at most its factorial moments; ``P(A + B >= k) <=
+#   Σ_j min(P(A >= k - j), P(B >= j))``.
+
+
+def collision_probability(values: np.ndarray, batches: int = 8) -> tuple[float, float]:
+    """``(q, its standard error)``: the fraction of coinciding pairs among ``values``, the
+    unbiased estimate of ``Σ p_v²``, in ``batches`` parts (the error from their spread)."""
+    parts = []
+    for part in np.array_split(np.ravel(values), batches):
+        _, counts = np.unique(part, return_counts=True)
+        pairs = float(np.sum(counts.astype(np.float64) * (counts - 1) / 2))
+        parts.append(pairs / (part.size * (part.size - 1) / 2))
+    return float(np.mean(parts)), float(np.std(parts, ddof=1) / math.sqrt(batches))
+
+
+def poisson_critical(expected: float, alpha: float) -> int:
+    """The smallest count ``k`` whose Poisson tail ``P(K >= k)`` is below ``alpha``."""
+    k = int(sps.poisson.isf(alpha, expected))
+    while k > 0 and sps.poisson.sf(k - 2, expected) < alpha:
+        k -= 1
+    while sps.poisson.sf(k - 1, expected) >= alpha:
+        k += 1
+    return k
+
+
+def pairs_tail_bound(n: int, q: float, p_max: float, k: int) -> float:
+    """An upper bound of ``P(X >= k)``, ``X`` the coinciding pairs among ``n`` independent
+    values of collision probability ``q`` and largest atom ``p_max`` (the comment above)."""
+    mean = n * n * q / 2
+    # Σ μ³ + μ²/2 <= n³·p_max·q + n²q/2; the variance of the truncated terms is smaller
+    variance = n**3 * p_max * q + mean
+    best = 1.0
+    for m in range(3, 200):
+        log_atoms = (
+            (m + 1) * math.log(n) - math.lgamma(m + 2) + (m - 1) * math.log(p_max) + math.log(q)
+        )
+        t, b = k - mean, m * (m - 1) / 2
+        bernstein = math.exp(-t * t / (2 * (variance + b * t / 3))) if t > 0 else 1.0
+        best = min(best, 2 * (math.exp(min(log_atoms, 0.0)) + bernstein))
+    return best
+
+
+def largest_atom(law, dtype: str = "float32") -> float:
+    """An upper bound of the largest probability of one output value: a value's cell is at
+    most 4 ulps of the largest magnitude the law reaches (a rounding cell, merged by the
+    arithmetic) or 4 steps of a generator's grid of the dtype's eps (2^-23 in float32), at
+    the law's largest density, times 4."""
+    reach = rounding.arithmetic_scale(law) + 6 * law.std
+    density = float(law.dist.pdf(law.mean))
+    ulp = resolution.ulp(reach, dtype)
+    return min(1.0, 4 * max(4 * ulp * density, 4 * resolution.epsilon(dtype)))
+
+
+def repeats_families(alpha: float, draws: int = 1 << 22) -> dict:
+    """test_repeats: per element-wise initializer, the bound of its rejection probability
+    for each implementation of the audit (``calibration.IMPLS``), with the measured ``q``."""
+    from initializer_conformance.adapters.conforming import JaxLikeFloat32, TorchLikeFloat32
+    from initializer_conformance.adapters.reference_numpy import ReferenceAdapter
+
+    impls = {
+        "reference": ReferenceAdapter(),
+        "torch-like": TorchLikeFloat32(),
+        "jax-like": JaxLikeFloat32(),
+    }
+    n = fixed_cases.STRUCTURE_CALLS * math.prod(fixed_cases.STRUCTURE_SHAPE)
+    side = math.isqrt(draws)
+    table = {}
+    for identifier in ELEMENTWISE:
+        law = reference.make(identifier, {}).law(fixed_cases.STRUCTURE_SHAPE)
+        bound = resolution.repeat_bound(law, "float32")
+        k = poisson_critical(n * (n - 1) / 2 * bound, alpha)
+        p_max = largest_atom(law)
+        rows = {}
+        for name, impl in impls.items():
+            out = impl.make(identifier, {"seed": 12345})((side, side), "float32")
+            q, se = collision_probability(np.asarray(out))
+            q_high = q + 4 * se  # the bound at the measurement's upper end
+            rows[name] = {
+                "q": q,
+                "q_se": se,
+                "rejection": pairs_tail_bound(n, q_high, p_max, k),
+            }
+        table[f"test_repeats[{identifier}]"] = {
+            "identifier": identifier,
+            "alpha": alpha,
+            "n": n,
+            "q_bound": bound,
+            "critical": k,
+            "p_max": p_max,
+            "implementations": rows,
+            "rejection": max(r["rejection"] for r in rows.values()),
+            "se": 0.0,
+        }
+        print(
+            f"test_repeats[{identifier}]: k_c = {k} ({n * n / 2 * bound:.4g} expected at "
+            f"the bound), q = "
+            + ", ".join(f"{r['q']:.3g}" for r in rows.values())
+            + f": rejection <= {table[f'test_repeats[{identifier}]']['rejection']:.3g}",
+            flush=True,
+        )
+    return table
+
+
+def precision_families(alpha: float) -> dict:
+    """test_float64_precision: per element-wise initializer, the bound of its rejection
+    probability (float64 outputs are the reference's in every implementation)."""
+    n = fixed_cases.FLOAT64_CALLS * math.prod(fixed_cases.STRUCTURE_SHAPE)
+    table = {}
+    for identifier in ELEMENTWISE:
+        law = reference.make(identifier, {}).law(fixed_cases.STRUCTURE_SHAPE)
+        p32_bound = resolution.narrower_bound(law, "float64", "float32")
+        q_bound = resolution.repeat_bound(law, "float64")
+        k = poisson_critical(n * p32_bound + n * (n - 1) / 2 * q_bound, alpha)
+        p32 = resolution.narrower_probability(law, "float64", "float32")
+        q64 = resolution.collision_probability(law, "float64")
+        pairs = n * (n - 1) / 2 * q64  # E[B]
+        # E[C(B, 2)]: two disjoint pairs, or two pairs sharing a value (at most p_max·q64)
+        pairs_of_pairs = pairs * pairs / 2 + n**3 / 2 * largest_atom(law, "float64") * q64
+        b_tail = [1.0, min(1.0, pairs)] + [min(1.0, pairs_of_pairs)] * (k - 1)  # P(B >= j)
+        rejection = sum(
+            min(float(sps.binom.sf(k - j - 1, n, p32)), b_tail[j]) for j in range(k + 1)
+        )
+        table[f"test_float64_precision[{identifier}]"] = {
+            "identifier": identifier,
+            "alpha": alpha,
+            "n": n,
+            "critical": k,
+            "p32": p32,
+            "q64": q64,
+            "rejection": rejection,
+            "se": 0.0,
+        }
+        print(
+            f"test_float64_precision[{identifier}]: k_c = {k}, p32 = {p32:.3g}, "
+            f"q64 = {q64:.3g}: rejection <= {rejection:.3g}",
+            flush=True,
+        )
+    return table
+
+
 def load() -> dict:
     return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
 
@@ -343,14 +504,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pairs-replicates", type=int, default=20_000)
     parser.add_argument("--lag-replicates", type=int, default=2_000)
+    parser.add_argument(
+        "--counts-only", action="store_true", help="bound the Poisson counts, keep the rest"
+    )
     args = parser.parse_args()
-    replicates = {"pairs": args.pairs_replicates, "lag": args.lag_replicates}
-    table = compute(runs.FIXED_ALPHA, replicates)
-    RESULTS.write_text(json.dumps({"replicates": replicates, "families": table}, indent=1) + "\n")
-    for test, row in table.items():
-        print(
-            f"{row['rejection'] / row['alpha']:.3f}x alpha (± {row['se'] / row['alpha']:.3f}): {test}"
-        )
+    alpha = runs.FIXED_ALPHA
+    stored = load()
+    counts = {**precision_families(alpha), **repeats_families(alpha)}
+    if args.counts_only:
+        stored["counts"] = counts
+    else:
+        replicates = {"pairs": args.pairs_replicates, "lag": args.lag_replicates}
+        table = compute(alpha, replicates)
+        stored = {"replicates": replicates, "families": table, "counts": counts}
+        for test, row in table.items():
+            print(
+                f"{row['rejection'] / row['alpha']:.3f}x alpha "
+                f"(± {row['se'] / row['alpha']:.3f}): {test}"
+            )
+    RESULTS.write_text(json.dumps(stored, indent=1) + "\n")
 
 
 if __name__ == "__main__":

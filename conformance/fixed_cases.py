@@ -1,6 +1,7 @@
 """What the fixed tier's checks draw: their shapes, pairs of seeds and sample sizes.
 
-One place that the checks (``test_calls``, ``test_independence``, ``test_seeds``) and the
+One place that the checks (``test_calls``, ``test_independence``, ``test_seeds``,
+``test_structure``) and the
 benchmarks that compute or measure them (``benchmarks/calibration.py``,
 ``benchmarks/fixed_tier.py``, ``benchmarks/calls_and_seeds.py``) read: no module imports a
 test module for its constants.
@@ -39,9 +40,13 @@ def calls_per_source(law) -> int:
     return math.ceil(MARGIN * n / CALLS_SOURCES)
 
 
-# -- test_independence ---------------------------------------------------------------------------
+# -- test_independence and test_structure ----------------------------------------------------
 
 INDEPENDENCE_SHAPE = (256, 512)
+STRUCTURE_SHAPE = (256, 512)
+STRUCTURE_CALLS = 4  # float32 outputs per initializer: 524,288 values
+OTHER_CALLS = 1  # outputs in each other floating dtype (moments, serial dependence)
+FLOAT64_CALLS = 2  # float64 outputs: 262,144 values
 
 # -- test_seeds: outputs of distinct seeds -------------------------------------------------------
 

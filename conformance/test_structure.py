@@ -41,16 +41,18 @@ import pytest
 from initializer_conformance.conformance import dependence, each_dtype, spectral, stats, streams
 from initializer_conformance.conformance.assertions import judge
 from initializer_conformance.conformance.diagnosis import diagnose
+from initializer_conformance.conformance.fixed_cases import (
+    FLOAT64_CALLS,
+    OTHER_CALLS,
+    STRUCTURE_CALLS,
+    STRUCTURE_SHAPE,
+)
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, Sample, derived_seed, generate
 from initializer_conformance.reference import dtypes, resolution
 from initializer_conformance.reference.laws import Normal
 
-SHAPE = (256, 512)
-CALLS = 4  # float32 outputs per initializer: 524,288 values
-OTHER_CALLS = 1  # outputs in each other floating dtype (moments, serial dependence)
-FLOAT64_CALLS = 2  # float64 outputs: 262,144 values
 #: Cells of the law's quantiles for the test of transitions: 8 x 8, about 8,000 pairs a cell.
 BINS = 8
 #: The far tail of an untruncated normal: beyond mean ± 3 std (0.27 % of the values).
@@ -58,17 +60,17 @@ TAIL = 3.0
 
 
 def _draw(identifier: str, block: str, dtype: str, calls: int):
-    """``(context, law, outputs)``: ``calls`` outputs of SHAPE with seeds derived from the
-    run's seed, stacked as float64 (exact for float32 values), shared by the checks of a
-    process."""
+    """``(context, law, outputs)``: ``calls`` outputs of STRUCTURE_SHAPE with seeds derived
+    from the run's seed (``streams``, the check's ``block``), stacked as float64 (exact for
+    float32 values), shared by the checks of a process."""
     seed = streams.seed(block, ELEMENTWISE.index(identifier))
-    ctx = Context(identifier, {"seed": seed}, SHAPE, dtype)
+    ctx = Context(identifier, {"seed": seed}, STRUCTURE_SHAPE, dtype)
     key = ("test_structure", identifier, seed, dtype, calls)
     store = current().samples
     sample = store.get(key)
     if sample is None:
         outputs = [
-            generate(identifier, {"seed": derived_seed(seed, i)}, SHAPE, dtype)
+            generate(identifier, {"seed": derived_seed(seed, i)}, STRUCTURE_SHAPE, dtype)
             for i in range(calls)
         ]
         sample = Sample(np.stack([o.astype(np.float64) for o in outputs]), calls)
@@ -181,7 +183,7 @@ def test_repeats(identifier):
     against that bound: a generator of 1,024 levels makes 1.3e8 pairs, a block of 1,000
     values repeated makes 1.4e8, a generator of 2^20 levels 131,000.
     """
-    ctx, law, sample = _draw(identifier, "structure", "float32", CALLS)
+    ctx, law, sample = _draw(identifier, "structure", "float32", STRUCTURE_CALLS)
     x = sample.values.ravel()
     n = x.size
     pairs, distinct = stats.coinciding_pairs(x)
@@ -221,10 +223,10 @@ def test_repeats(identifier):
 
 def _samples(identifier: str) -> dict:
     """``{dtype: (ctx, law, sample)}``: float32's 4 outputs (shared with test_repeats), and
-    one output of SHAPE in each other floating dtype the adapter supports."""
+    one output of STRUCTURE_SHAPE in each other floating dtype the adapter supports."""
     return each_dtype.each(
         lambda dtype: _draw(
-            identifier, "structure", dtype, CALLS if dtype == "float32" else OTHER_CALLS
+            identifier, "structure", dtype, STRUCTURE_CALLS if dtype == "float32" else OTHER_CALLS
         )
     )
 

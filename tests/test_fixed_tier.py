@@ -1,6 +1,7 @@
-"""The fixed tier's correlation tests, computed (``benchmarks/fixed_tier.py``): the
-importance samplers agree with the exact law and with plain Monte Carlo, the families are
-the suite's, and the committed table meets the calibration gate (issue #25)."""
+"""The fixed tier's correlations and Poisson counts, computed (``benchmarks/fixed_tier.py``):
+the importance samplers agree with the exact law and with plain Monte Carlo, the bounds hold
+where the tail is measured, the families are the suite's, and the committed table meets the
+calibration gate (issue #25)."""
 
 import math
 
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 
 from benchmarks import calibration, fixed_tier
+from initializer_conformance.conformance import stats
 from initializer_conformance.conformance.run import FIXED_ALPHA
 from initializer_conformance.reference import laws
 
@@ -97,3 +99,46 @@ def test_the_committed_table_covers_every_family_within_the_gate():
         assert row["alpha"] == FIXED_ALPHA
         assert row["se"] < 0.15 * row["rejection"], test
         assert row["rejection"] <= 1.5 * FIXED_ALPHA, (test, row["rejection"] / FIXED_ALPHA)
+
+
+def test_the_collision_probability_estimate_is_unbiased():
+    """On a law of 10^5 equally likely values, ``Σ p_v² = 1e-5``."""
+    values = np.random.default_rng(3).integers(0, 100_000, 400_000)
+    q, se = fixed_tier.collision_probability(values)
+    assert abs(q - 1e-5) < 4 * se and se < 0.05 * q
+
+
+def test_the_pairs_tail_bound_holds_where_the_tail_is_measured():
+    """Coinciding pairs among 2,000 values of 10^5 equally likely ones (20 pairs expected):
+    the bound is above the measured tail at every count, and falls as the count grows."""
+    rng = np.random.default_rng(4)
+    n, atoms, runs = 2000, 100_000, 4000
+    counts = np.empty(runs)
+    for r in range(runs):
+        _, c = np.unique(rng.integers(0, atoms, n), return_counts=True)
+        counts[r] = np.sum(c * (c - 1) // 2)
+    bounds = []
+    for k in (25, 30, 35, 40):
+        measured = np.mean(counts >= k)
+        bound = fixed_tier.pairs_tail_bound(n, 1 / atoms, 1 / atoms, k)
+        assert bound >= measured, (k, bound, measured)
+        bounds.append(bound)
+    assert bounds == sorted(bounds, reverse=True) and bounds[-1] < 0.05
+
+
+def test_the_critical_count_is_where_the_suites_poisson_test_rejects():
+    expected = 31_890.0
+    k = fixed_tier.poisson_critical(expected, FIXED_ALPHA)
+    assert stats.excess_events(k, expected, FIXED_ALPHA, "x").pvalue < FIXED_ALPHA
+    assert stats.excess_events(k - 1, expected, FIXED_ALPHA, "x").pvalue >= FIXED_ALPHA
+
+
+def test_the_committed_counts_cover_every_poisson_test_of_a_run_within_the_gate():
+    """test_repeats and test_float64_precision, one per element-wise initializer: every
+    implementation's bound below its alpha (all 20 Poisson tests a default run spends)."""
+    counts = fixed_tier.load()["counts"]
+    assert len(counts) == 2 * len(fixed_tier.ELEMENTWISE) == 20
+    for test, row in counts.items():
+        assert row["alpha"] == FIXED_ALPHA
+        for found in [row, *row.get("implementations", {}).values()]:
+            assert found["rejection"] <= FIXED_ALPHA, (test, found)
