@@ -3,12 +3,15 @@
 import numpy as np
 
 from initializer_conformance import reference
+from initializer_conformance.conformance import properties
 from initializer_conformance.conformance.assertions import fail
 from initializer_conformance.conformance.errors import assert_value_error
 from initializer_conformance.conformance.identifiers import RANDOM
 from initializer_conformance.conformance.outputs import generate
 from initializer_conformance.conformance.run import current
 from initializer_conformance.conformance.sampling import Context
+
+PROPERTY = properties.API
 
 
 def pytest_generate_tests(metafunc):

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given
 
+from initializer_conformance.conformance import properties
 from initializer_conformance.conformance.assertions import (
     assert_no_point_mass,
     assert_support,
@@ -13,6 +14,8 @@ from initializer_conformance.conformance.run import current
 from initializer_conformance.conformance.sampling import sample_case
 from initializer_conformance.conformance.strategies import ELEMENTWISE_EXAMPLES, cases, pinned
 from initializer_conformance.reference.laws import Normal
+
+PROPERTY = properties.BOUNDS
 
 
 @pytest.mark.parametrize("identifier", ELEMENTWISE)

@@ -51,7 +51,7 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from initializer_conformance.conformance import stats, streams
+from initializer_conformance.conformance import properties, stats, streams
 from initializer_conformance.conformance.assertions import assert_support, fail, judge
 from initializer_conformance.conformance.diagnosis import FIT, diagnose
 from initializer_conformance.conformance.fixed_cases import (
@@ -70,6 +70,8 @@ from initializer_conformance.conformance.sampling import (
     make,
 )
 from initializer_conformance.reference.bugs import BUGS
+
+PROPERTY = properties.CALLS
 
 
 @dataclass

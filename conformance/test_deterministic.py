@@ -5,9 +5,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from initializer_conformance.conformance import properties
 from initializer_conformance.conformance.assertions import assert_exact
 from initializer_conformance.conformance.sampling import Context, generate
 from initializer_conformance.conformance.strategies import FLOAT_DTYPES, INT_DTYPES, shapes
+
+PROPERTY = properties.DETERMINISTIC
 
 values = st.one_of(st.integers(-1000, 1000).map(float), st.floats(-1e4, 1e4, allow_subnormal=False))
 

@@ -2,9 +2,12 @@
 
 import pytest
 
+from initializer_conformance.conformance import properties
 from initializer_conformance.conformance.errors import assert_dtype
 from initializer_conformance.conformance.identifiers import ALL
 from initializer_conformance.conformance.strategies import FLOAT_DTYPES, INT_DTYPES
+
+PROPERTY = properties.DTYPE
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES + INT_DTYPES)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance import streams
+from initializer_conformance.conformance import properties, streams
 from initializer_conformance.conformance.assertions import assert_exact, assert_orthogonal, fail
 from initializer_conformance.conformance.errors import assert_value_error
 from initializer_conformance.conformance.identifiers import ALL, RANDOM
@@ -40,6 +40,8 @@ from initializer_conformance.conformance.sampling import (
 from initializer_conformance.conformance.strategies import FLOAT_DTYPES
 from initializer_conformance.reference import dtypes
 from initializer_conformance.reference.base import MAX_SEED
+
+PROPERTY = properties.EDGES
 
 #: Shapes with a zero dimension: rank 2 first (where a fan of 0 is met), then a conv
 #: kernel, a square (0, 0) (Identity's one empty shape) and rank 1.

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given
 
+from initializer_conformance.conformance import properties
 from initializer_conformance.conformance.assertions import assert_scale
 from initializer_conformance.conformance.identifiers import FAN_SCALED
 from initializer_conformance.conformance.run import current
@@ -14,6 +15,8 @@ from initializer_conformance.conformance.strategies import (
     fan_shapes,
     pinned,
 )
+
+PROPERTY = properties.FANS
 
 
 @pytest.mark.parametrize("identifier", FAN_SCALED)

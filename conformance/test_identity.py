@@ -5,11 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from initializer_conformance.conformance import properties
 from initializer_conformance.conformance.assertions import assert_exact
 from initializer_conformance.conformance.errors import assert_value_error
 from initializer_conformance.conformance.run import current
 from initializer_conformance.conformance.sampling import Context, generate
 from initializer_conformance.conformance.strategies import FLOAT_DTYPES, INT_DTYPES
+
+PROPERTY = properties.IDENTITY
 
 
 @given(

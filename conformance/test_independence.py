@@ -4,12 +4,14 @@ floating dtype the adapter supports (``conformance/each_dtype.py``)."""
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance import dependence, each_dtype, stats, streams
+from initializer_conformance.conformance import dependence, each_dtype, properties, stats, streams
 from initializer_conformance.conformance.assertions import fail, judge
 from initializer_conformance.conformance.fixed_cases import INDEPENDENCE_SHAPE
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
 from initializer_conformance.conformance.run import FIXED_ALPHA
 from initializer_conformance.conformance.sampling import Context, generate
+
+PROPERTY = properties.INDEPENDENCE
 
 SHAPE = INDEPENDENCE_SHAPE
 

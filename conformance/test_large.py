@@ -32,11 +32,20 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from initializer_conformance.conformance import dependence, outputs, spectral, stats, streams
+from initializer_conformance.conformance import (
+    dependence,
+    outputs,
+    properties,
+    spectral,
+    stats,
+    streams,
+)
 from initializer_conformance.conformance.assertions import fail, judge
 from initializer_conformance.conformance.dependence import WINDOW, repeated_windows
 from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, Sample
+
+PROPERTY = properties.LARGE
 
 FAMILIES = ("RandomNormal", "RandomUniform", "TruncatedNormal")
 SHAPES = {"above 2^20": (1025, 1024), "above 2^24": (4097, 4097)}

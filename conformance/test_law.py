@@ -3,11 +3,14 @@
 import pytest
 from hypothesis import given
 
+from initializer_conformance.conformance import properties
 from initializer_conformance.conformance.assertions import assert_law
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
 from initializer_conformance.conformance.run import current
 from initializer_conformance.conformance.sampling import sample_case
 from initializer_conformance.conformance.strategies import ELEMENTWISE_EXAMPLES, cases, pinned
+
+PROPERTY = properties.LAW
 
 
 @pytest.mark.parametrize("identifier", ELEMENTWISE)

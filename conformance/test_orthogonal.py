@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from scipy import stats as scipy_stats
 
-from initializer_conformance.conformance import outputs, sampling, stats, streams
+from initializer_conformance.conformance import outputs, properties, sampling, stats, streams
 from initializer_conformance.conformance.assertions import assert_orthogonal, judge
 from initializer_conformance.conformance.outputs import generate
 from initializer_conformance.conformance.run import FIXED_ALPHA
@@ -17,6 +17,8 @@ from initializer_conformance.conformance.strategies import (
     matrix_shapes,
     pinned,
 )
+
+PROPERTY = properties.ORTHOGONALITY
 
 
 @given(case=cases(matrix_shapes(), FLOAT_DTYPES))

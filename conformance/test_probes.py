@@ -10,7 +10,7 @@ Seeds come from ``--conformance-seed``.
 
 import pytest
 
-from initializer_conformance.conformance import streams
+from initializer_conformance.conformance import properties, streams
 from initializer_conformance.conformance.probes import (
     ALL_PROBES,
     MARGIN,
@@ -22,6 +22,8 @@ from initializer_conformance.conformance.run import FIXED_ALPHA
 from initializer_conformance.conformance.sampling import Context, collect
 from initializer_conformance.conformance.stats import samples_for_scale_power
 from initializer_conformance.reference import dtypes
+
+PROPERTY = properties.PROBES
 
 
 @pytest.mark.parametrize("probe", [probe.id for probe in ALL_PROBES])

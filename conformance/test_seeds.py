@@ -26,6 +26,7 @@ from initializer_conformance.conformance import (
     each_dtype,
     fresh,
     outputs,
+    properties,
     stats,
     streams,
 )
@@ -50,6 +51,8 @@ from initializer_conformance.conformance.sampling import (
 )
 from initializer_conformance.conformance.strategies import FLOAT_DTYPES
 from initializer_conformance.reference.bugs import BUGS
+
+PROPERTY = properties.SEEDS
 
 SHAPE = (32, 64)
 

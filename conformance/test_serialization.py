@@ -44,7 +44,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from initializer_conformance import reference
-from initializer_conformance.conformance import guard
+from initializer_conformance.conformance import guard, properties
 from initializer_conformance.conformance.assertions import fail
 from initializer_conformance.conformance.identifiers import ALL
 from initializer_conformance.conformance.run import current
@@ -65,6 +65,8 @@ from initializer_conformance.conformance.serialization import (
     start,
 )
 from initializer_conformance.conformance.strategies import Case, cases, pinned
+
+PROPERTY = properties.SERIALIZATION
 
 #: The dtypes values are compared in (the round trip is about the config, not the dtype).
 DTYPES = ("float32", "float64")

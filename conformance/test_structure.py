@@ -38,7 +38,14 @@ import math
 import numpy as np
 import pytest
 
-from initializer_conformance.conformance import dependence, each_dtype, spectral, stats, streams
+from initializer_conformance.conformance import (
+    dependence,
+    each_dtype,
+    properties,
+    spectral,
+    stats,
+    streams,
+)
 from initializer_conformance.conformance.assertions import judge
 from initializer_conformance.conformance.diagnosis import diagnose
 from initializer_conformance.conformance.fixed_cases import (
@@ -52,6 +59,8 @@ from initializer_conformance.conformance.run import FIXED_ALPHA, current
 from initializer_conformance.conformance.sampling import Context, Sample, derived_seed, generate
 from initializer_conformance.reference import dtypes, resolution
 from initializer_conformance.reference.laws import Normal
+
+PROPERTY = properties.STRUCTURE
 
 #: Cells of the law's quantiles for the test of transitions: 8 x 8, about 8,000 pairs a cell.
 BINS = 8

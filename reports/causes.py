@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from initializer_conformance.conformance import properties
+
 #: Short labels, first match wins, tried on the lower-cased cause text.
 LABELS = (
     (r"\buntruncated\b|normal where a truncated", "untruncated"),
@@ -51,22 +53,6 @@ LABELS = (
     (r"memory", "memory"),
 )
 
-#: Properties, most severe first: a wrong law matters more than an API detail.
-SEVERITY_ORDER = (
-    "law",
-    "scale",
-    "fans",
-    "probes",
-    "bounds",
-    "orthogonality",
-    "identity",
-    "independence",
-    "seeds",
-    "deterministic",
-    "dtype",
-    "api",
-)
-
 _FITS = re.compile(r"\s*\(the sample fits .*\)$")
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -90,7 +76,8 @@ def label(text: str, fallback: str = "other") -> str:
 
 
 def severity(prop: str) -> int:
-    return SEVERITY_ORDER.index(prop) if prop in SEVERITY_ORDER else len(SEVERITY_ORDER)
+    """The rank of a property (``conformance/properties.py``: a wrong law first)."""
+    return properties.severity(prop)
 
 
 def failing_finding(findings) -> dict | None:

@@ -44,6 +44,7 @@ from pathlib import Path
 import pytest
 
 from initializer_conformance import adapters, reference
+from initializer_conformance.conformance import properties
 from initializer_conformance.conformance.plugin import is_stale_report
 from initializer_conformance.conformance.record import findings
 from initializer_conformance.conformance.run import FALSE_ALARM_BUDGET, Run
@@ -199,7 +200,8 @@ class ReportPlugin:
         outcome = yield
         report = outcome.get_result()
         params = results.jsonable(getattr(getattr(item, "callspec", None), "params", {}))
-        prop = results.property_of(item.nodeid)
+        declared = properties.of_module(getattr(item, "module", None))
+        prop = declared.name if declared else results.property_of(item.nodeid)
         info = {
             "property": prop,
             "initializer": _initializer(prop, params, self.run.edition),

@@ -16,6 +16,7 @@ import math
 import re
 from pathlib import Path
 
+from initializer_conformance.conformance import properties
 from initializer_conformance.conformance.version import suite_version as suite_version
 from initializer_conformance.reference.registry import NAMES
 
@@ -34,21 +35,6 @@ OUTCOMES = ("pass", "fail", "unsupported", "known-deviation", "error", "skipped"
 SEVERITY = {"fail": 5, "error": 4, "known-deviation": 3, "unsupported": 2, "pass": 1, "skipped": 0}
 
 #: Columns of the matrix: the property each test file checks.
-PROPERTIES = (
-    "law",
-    "scale",
-    "bounds",
-    "fans",
-    "probes",
-    "orthogonality",
-    "identity",
-    "deterministic",
-    "dtype",
-    "seeds",
-    "independence",
-    "api",
-)
-_PROPERTY_OF_FILE = {"orthogonal": "orthogonality"}
 
 #: Rows of the matrix: the spec's initializers in the seed page's order (the reference's
 #: one list); tests about no initializer go to OTHER.
@@ -68,10 +54,10 @@ class NotResults(ResultsError):
 
 
 def property_of(path: str) -> str:
-    """``conformance/test_orthogonal.py`` -> ``orthogonality``: the test file names it."""
+    """The property of a test whose module could not say (``PROPERTY``, read by the plugin):
+    a file that failed to import, ``conformance/test_dtype.py`` -> ``dtype``."""
     stem = Path(path.split("::", 1)[0]).stem
-    stem = stem[len("test_") :] if stem.startswith("test_") else stem
-    return _PROPERTY_OF_FILE.get(stem, stem)
+    return stem[len("test_") :] if stem.startswith("test_") else stem
 
 
 def worst(outcomes) -> str | None:
@@ -326,12 +312,16 @@ def initializer_rows(tests: list[dict]) -> list[str]:
     return rows + ([OTHER] if OTHER in present else [])
 
 
+def matrix_columns(tests: list[dict]) -> list[str]:
+    """The properties of ``tests``, most severe first (``conformance/properties.py``)."""
+    return sorted({t["property"] for t in tests}, key=lambda p: (properties.severity(p), p))
+
+
 def matrix(data: dict) -> dict:
     """``{"rows": [...], "columns": [...], "cells": {row: {column: cell}}}`` with a cell
     ``{"outcome": worst, "counts": {outcome: n}, "tests": [nodeid, ...]}``."""
     tests = data["tests"]
-    columns = [p for p in PROPERTIES if any(t["property"] == p for t in tests)]
-    columns += sorted({t["property"] for t in tests} - set(PROPERTIES))
+    columns = matrix_columns(tests)
     rows = initializer_rows(tests)
     cells: dict[str, dict[str, dict]] = {row: {} for row in rows}
     for test in tests:

@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.runs import ROOT
 from initializer_conformance import reference
-from initializer_conformance.conformance import assertions
+from initializer_conformance.conformance import assertions, properties
 from initializer_conformance.conformance import record as kept
 from initializer_conformance.conformance.options import DEFAULT_SEED
 from initializer_conformance.conformance.sampling import Context, Sample
@@ -145,10 +145,7 @@ def test_load_rejects_other_files(tmp_path):
 
 
 def test_property_and_slug():
-    assert (
-        results.property_of("conformance/test_orthogonal.py::test_orthogonal_haar[3x3]")
-        == "orthogonality"
-    )
+    """A module that failed to import cannot declare its property: its file names it."""
     assert results.property_of("conformance/test_probes.py::test_probe[he_normal]") == "probes"
     assert results.slug("mutant:SwappedFans") == "mutant-SwappedFans"
     assert results.slug("evil:<b>port</b>") == "evil-b-port-b"
@@ -298,6 +295,11 @@ def numpy_run(tmp_path_factory):
 def test_numpy_run_writes_results_and_page(numpy_run):
     result, out = numpy_run
     assert result.returncode == 0, result.stdout[-3000:]
+    recorded = {
+        t["nodeid"].split("::")[0]: t["property"] for t in results.load(out / "numpy.json")["tests"]
+    }
+    assert recorded["conformance/test_identity.py"] == "identity"  # each module's PROPERTY
+    assert set(recorded.values()) <= set(properties.BY_NAME)
     assert re.search(r"report: \S*numpy\.json \(\d+ KB\), \S*numpy\.html \(\d+ KB\)", result.stdout)
     data = results.load(out / "numpy.json")
     assert data["adapter"] == {
