@@ -45,6 +45,15 @@ def merge(args) -> int:
     if not runs:
         print("merge: no results file given", file=sys.stderr)
         return 2
+    versions = results.suite_versions(data for data, _ in runs)
+    if len(versions) > 1 and not args.mixed_versions:
+        print(
+            f"merge: the results come from {len(versions)} versions of the suite "
+            f"({', '.join(versions)}): their verdicts are not comparable; rerun them on one "
+            "version, or pass --mixed-versions to merge them anyway (the page says so)",
+            file=sys.stderr,
+        )
+        return 2
     out.parent.mkdir(parents=True, exist_ok=True)
     spec = args.spec
     if spec is None and SPEC.exists():  # a checkout: link to its SPEC.md, relatively
@@ -94,6 +103,11 @@ def main(argv=None) -> int:
     m = commands.add_parser("merge", help="frameworks x initializers page from results files")
     m.add_argument("results", nargs="+", help="results files (reports/*.json)")
     m.add_argument("-o", "--output", default="reports/index.html", help="the page to write")
+    m.add_argument(
+        "--mixed-versions",
+        action="store_true",
+        help="merge results of different suite versions (refused by default; the page warns)",
+    )
     m.add_argument(
         "--spec",
         default=None,

@@ -396,8 +396,17 @@ def merge(runs: list[tuple[dict, str | None]]) -> dict:
                 named = legend.setdefault(failure["label"], [])
                 if failure["cause"] not in named:
                     named.append(failure["cause"])
+    started = sorted(fw["started"] for fw in frameworks if fw["started"])
     return {
         "initializers": initializer_rows(all_tests),
         "frameworks": frameworks,
         "legend": dict(sorted(legend.items())),
+        "suites": suite_versions(data for data, _ in runs),
+        "profiles": sorted({fw["profile"] for fw in frameworks}),
+        "dates": sorted({s[:10] for s in started[:1] + started[-1:]}),
     }
+
+
+def suite_versions(runs) -> list[str]:
+    """The suite versions that made ``runs`` (results objects): one, unless they mix."""
+    return sorted({f"{data['suite']['name']} {data['suite']['version']}" for data in runs})

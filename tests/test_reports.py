@@ -202,6 +202,22 @@ def test_merge_command_writes_the_index(tmp_path, capsys):
     assert page.count("<tr data-framework=") == 2
     assert "skipped" in capsys.readouterr().err
     assert cli.main(["merge", str(tmp_path / "notes.json"), "-o", str(out)]) == 2
+    suite = _results("jax")["suite"]
+    assert f"{suite['name']} {suite['version']} · profile ci" in page  # the provenance
+    assert "not comparable" not in page
+
+
+def test_merge_refuses_results_of_different_suite_versions(tmp_path, capsys):
+    """Their verdicts are not comparable: refused, unless asked, and then the page says so."""
+    old = _results("torch")
+    old["suite"] = {**old["suite"], "version": "0.2.0"}
+    results.write(old, tmp_path / "torch.json")
+    results.write(_results("jax"), tmp_path / "jax.json")
+    files, out = sorted(map(str, tmp_path.glob("*.json"))), tmp_path / "index.html"
+    assert cli.main(["merge", *files, "-o", str(out)]) == 2
+    assert "2 versions of the suite" in capsys.readouterr().err and not out.exists()
+    assert cli.main(["merge", *files, "-o", str(out), "--mixed-versions"]) == 0
+    assert "these runs come from 2 versions of the suite" in out.read_text().lower()
 
 
 # -- recording ------------------------------------------------------------------------------
