@@ -5,7 +5,8 @@
 Runs the default (ci) profile against the reference and every framework target of CI
 (``TARGETS``: Keras on each backend), each writing its results file and page into
 ``reports/frameworks/`` (``NAME.json``, ``NAME.html``), then merges them into
-``reports/frameworks/index.html``. The pages say which suite version, profile and date
+``reports/frameworks/index.html`` and writes each page's counts into the README's table of
+frameworks. The pages say which suite version, profile and date
 made them; ``tests/test_reports_pages.py`` fails when a committed page is of another version
 than the package, and ``merge`` refuses to combine versions.
 """
@@ -13,15 +14,19 @@ than the package, and ``merge`` refuses to combine versions.
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from initializer_conformance.reports import __main__ as reports_cli
+from initializer_conformance.reports import results
 
 from .runs import ROOT, suite_command
 
 PAGES = ROOT / "reports" / "frameworks"
+
+README = ROOT / "README.md"
 
 #: ``(page name, --impl, KERAS_BACKEND)``: the reference and CI's framework targets (each
 #: run in one process, tinygrad's with two workers, as ``.ci/run`` runs them).
@@ -39,6 +44,54 @@ TARGETS = (
     ("paddle", "paddle", None),
     ("tinygrad", "tinygrad", None),
 )
+
+
+#: The README's row of each page, by the framework its first cell names.
+README_ROWS = {
+    "numpy": r"`numpy`",
+    "torch": r"`torch`",
+    "jax": r"`jax`",
+    "flax": r"`flax`",
+    "keras-jax": r"`keras`[^|]*jax backend",
+    "keras-torch": r"`keras`[^|]*torch backend",
+    "keras-tensorflow": r"`keras`[^|]*tensorflow backend",
+    "keras-numpy": r"`keras`[^|]*numpy backend",
+    "tf_keras": r"`tf_keras`",
+    "mlx": r"`mlx`",
+    "paddle": r"`paddle`",
+    "tinygrad": r"`tinygrad`",
+}
+
+
+def counts(name: str) -> str:
+    """``pass / deviating / unsupported`` of a committed page, as the README states them
+    (the third: every check that did not run, skipped or unsupported)."""
+    totals = results.load(PAGES / f"{name}.json")["totals"]
+    deviating = totals["known-deviation"] + totals["fail"] + totals["error"]
+    return f"{totals['pass']} / {deviating} / {totals['unsupported'] + totals['skipped']}"
+
+
+def readme_counts(text: str) -> dict[str, str]:
+    """The counts the README's framework table states, by page name."""
+    found = {}
+    for name, label in README_ROWS.items():
+        match = re.search(rf"^\| {label}[^|]*\| (\d+ / \d+ / \d+) \|", text, flags=re.M)
+        if match:
+            found[name] = match.group(1)
+    return found
+
+
+def update_readme() -> None:
+    """Write each page's counts into the README's framework table."""
+    text = README.read_text(encoding="utf-8")
+    for name, label in README_ROWS.items():
+        text = re.sub(
+            rf"^(\| {label}[^|]*\| )\d+ / \d+ / \d+( \|)",
+            lambda m, name=name: m.group(1) + counts(name) + m.group(2),
+            text,
+            flags=re.M,
+        )
+    README.write_text(text, encoding="utf-8")
 
 
 def run(name: str, impl: str, backend: str | None) -> tuple[str, int, str]:
@@ -75,6 +128,8 @@ def main() -> int:
             failed += status not in (0, 1)
     pages = [str(PAGES / f"{name}.json") for name, _, _ in TARGETS]
     status = reports_cli.main(["merge", *pages, "-o", str(PAGES / "index.html")])
+    if not status:
+        update_readme()
     return 1 if failed or status else 0
 
 

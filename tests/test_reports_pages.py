@@ -405,3 +405,25 @@ def test_a_small_sample_is_shown_as_an_ecdf():
     assert "sample ECDF over the spec" in _svg(plots.failure_plot(small))
     assert "histogram over the spec" in _svg(plots.failure_plot(finding))
     assert "ECDF" in _svg(plots.pass_plot(small))
+
+
+def test_the_committed_framework_pages_are_of_this_version():
+    """``reports/frameworks/`` is regenerated on each version (``python -m benchmarks.pages``):
+    a page of another version than the package's fails here, and the index says which."""
+    from benchmarks.pages import PAGES, TARGETS
+    from initializer_conformance.conformance.version import suite_version
+
+    for name, _, _ in TARGETS:
+        data = results.load(PAGES / f"{name}.json")
+        assert data["suite"]["version"] == suite_version(), name
+        assert data["profile"] == "ci", name
+    index = (PAGES / "index.html").read_text(encoding="utf-8")
+    assert f"initializer-conformance {suite_version()} · profile ci" in index
+
+
+def test_the_readmes_framework_counts_are_the_committed_pages():
+    from benchmarks import pages
+
+    stated = pages.readme_counts(pages.README.read_text(encoding="utf-8"))
+    assert set(stated) == {name for name, _, _ in pages.TARGETS}
+    assert stated == {name: pages.counts(name) for name in stated}

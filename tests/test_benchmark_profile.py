@@ -1,0 +1,27 @@
+"""The profile of the default run (``benchmarks/profile.py``, issue #29 item 1) sorts each
+function's own time into the kind of work it is."""
+
+from benchmarks import profile
+
+
+def test_functions_are_sorted_by_where_they_live():
+    assert profile.kind_of("/x/conformance/stats.py:variance") == "statistics"
+    assert profile.kind_of("/x/hypothesis/core.py:run") == "Hypothesis"
+    assert profile.kind_of("/x/reference/laws.py:sample") == "drawing (the adapter's calls)"
+    assert profile.kind_of("/x/conformance/test_law.py:test_law") == "the checks' own code"
+    assert profile.kind_of("/usr/lib/python3.11/subprocess.py:communicate").startswith("fresh")
+    assert profile.kind_of("/x/_pytest/runner.py:call") == "pytest, plugins and reports"
+
+
+def test_a_c_functions_time_goes_to_the_kind_of_its_main_caller():
+    caller = ("/x/conformance/stats.py", 1, "variance")
+    other = ("/x/hypothesis/core.py", 1, "run")
+    sort = ("~", 0, "<method 'sort' of 'numpy.ndarray' objects>")
+    stats = {
+        caller: (1, 1, 0.5, 3.0, {}),
+        other: (1, 1, 0.25, 0.5, {}),
+        # the sort: 2 s of own time, 1.9 s of it through the variance test
+        sort: (3, 3, 2.0, 2.0, {caller: (2, 2, 1.9, 1.9), other: (1, 1, 0.1, 0.1)}),
+    }
+    kinds = profile.by_kind(stats)
+    assert kinds == {"statistics": 2.5, "Hypothesis": 0.25}
