@@ -484,11 +484,16 @@ def window_probability(law, dtype: str, bound: float, impl: str) -> float:
     return _port_float32_window(law, dtype, bound, window, GRID_BITS[impl], impl)
 
 
-def _port_float32_window(law, dtype, bound, window, bits, impl) -> float:
-    """Enumerate the port's float32 generator over the grid points whose value can fall in
-    the window (near ``u = 0`` for a lower bound, ``u = 1`` for an upper one); a 16-bit
-    output is the float32 value rounded once more."""
-    f32 = np.float32
+def _port_float32_window(law, dtype, bound, window, bits, impl, enumerate_all=False) -> float:
+    """The probability that the port's float32 generator puts a value in the window: the
+    grid points whose value can fall in it (near ``u = 0`` for a lower bound, ``u = 1`` for
+    an upper one); a 16-bit output is the float32 value rounded once more.
+
+    The port's map from a grid point to its value is monotone (float32 arithmetic, the
+    inverse CDF, the clamp and a rounding all keep order), so the points in the window are
+    the first ``K`` of that run from the bound: ``K`` is found by bisection, 24 evaluations
+    instead of up to 2^22 (``enumerate_all``: every point, which ``tests/test_calibration.py``
+    holds the bisection to)."""
     lo, hi = law.support
     lower = bound == lo
     if dtype in dtypes.SIXTEEN_BIT:  # the window holds a 16-bit value's rounding cell
@@ -509,25 +514,43 @@ def _port_float32_window(law, dtype, bound, window, bits, impl) -> float:
             _, p0 = rounding.at_bound(law, dtype, bound)
             return p0 - rounding.BOUND_ATOM * rounding.epsilon("float32") + 2.0**-bits
         return float(law.cdf(bound + window) - law.cdf(bound - window))
-    k = np.arange(count, dtype=np.int64) if lower else 2**bits - 1 - np.arange(count)
-    u = (k * 2.0**-bits).astype(f32)
+
+    def inside(steps: np.ndarray) -> np.ndarray:  # steps from the bound's end of the grid
+        k = steps if lower else 2**bits - 1 - steps
+        x = _port_values(law, impl, (k * 2.0**-bits).astype(np.float32))
+        if dtype in dtypes.SIXTEEN_BIT:
+            x = x.astype(dtypes.resolve(dtype))
+        return np.abs(x.astype(np.float64) - bound) <= window
+
+    if enumerate_all:
+        return float(np.count_nonzero(inside(np.arange(count, dtype=np.int64)))) * 2.0**-bits
+    first_out, last_in = count, -1  # bisection for K: inside(j) for j < K, not from K on
+    if inside(np.array([0]))[0]:
+        last_in = 0
+        while first_out - last_in > 1:
+            middle = (first_out + last_in) // 2
+            if inside(np.array([middle]))[0]:
+                last_in = middle
+            else:
+                first_out = middle
+    return float(last_in + 1) * 2.0**-bits
+
+
+def _port_values(law, impl: str, u: np.ndarray) -> np.ndarray:
+    """The port's float32 values at the float32 uniforms ``u`` (``adapters/conforming.py``)."""
+    f32 = np.float32
+    lo, hi = law.support
     if isinstance(law, laws.Uniform):
-        x = f32(lo) + f32(hi - lo) * u
-    elif impl == "torch-like":
-        width = laws.TRUNCATION_WIDTH
+        return f32(lo) + f32(hi - lo) * u
+    width = laws.TRUNCATION_WIDTH
+    if impl == "torch-like":
         lo_cdf, hi_cdf = f32(special.ndtr(-width)), f32(special.ndtr(width))
         z = special.ndtri((lo_cdf + (hi_cdf - lo_cdf) * u).astype(np.float64)).astype(f32)
-        x = np.clip(f32(law.loc) + f32(law.scale) * z, f32(lo), f32(hi))
     else:
-        width = laws.TRUNCATION_WIDTH
         a, b = f32(math.erf(-width / math.sqrt(2))), f32(math.erf(width / math.sqrt(2)))
         z = (f32(math.sqrt(2)) * special.erfinv(a + (b - a) * u).astype(f32)).astype(f32)
         z = np.clip(z, np.nextafter(f32(-width), f32(0)), np.nextafter(f32(width), f32(0)))
-        x = np.clip(f32(law.loc) + f32(law.scale) * z, f32(lo), f32(hi))
-    if dtype in dtypes.SIXTEEN_BIT:
-        x = x.astype(dtypes.resolve(dtype))
-    inside = np.abs(x.astype(np.float64) - bound) <= window
-    return float(np.count_nonzero(inside)) * 2.0**-bits
+    return np.clip(f32(law.loc) + f32(law.scale) * z, f32(lo), f32(hi))
 
 
 # -- one case -----------------------------------------------------------------------------------
