@@ -4,7 +4,9 @@ When a sample fails the spec's law, it is tested against the laws that the known
 bugs of the catalogue (``reference/bugs.py``: swapped fans, a missing 0.8796 correction,
 an untruncated normal, a default from another framework, ...) produce. Each alternative
 law the sample fits (KS p-value >= ``FIT``) becomes a "likely cause" line of the failure
-message. An alternative is only offered when it differs from the spec's law for this case.
+message, the best fit first, and a second one only when the sample fits it about as well
+(:data:`AS_GOOD`). An alternative is only offered when it differs from the spec's law for
+this case.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ from initializer_conformance.reference.laws import ElementwiseLaw
 
 #: KS p-value above which a sample "fits" an alternative law.
 FIT = 1e-3
+#: A further likely cause is named only if its KS p-value is at least this fraction of the
+#: best fit's: the p-value of the right law is uniform on (0, 1), so within a factor of 10
+#: one fit is no evidence against the other (two bugs with the same law fit equally), while
+#: a fit 10 times worse is. Naming every law above ``FIT`` told a sample of
+#: ``sqrt(scale / n)`` as the parent std (p = 0.5) that it was also untruncated (p = 0.02).
+AS_GOOD = 0.1
 
 
 def candidates(identifier: str, config: dict, shape: tuple[int, ...], edition):
@@ -26,7 +34,8 @@ def candidates(identifier: str, config: dict, shape: tuple[int, ...], edition):
 
 
 def diagnose(ctx, law, values: np.ndarray, edition) -> list[str]:
-    """Likely causes of a failure: the alternatives the sample fits, best fit first."""
+    """Likely causes of a failure: the alternatives the sample fits, best fit first, and
+    the others only as good as it (:data:`AS_GOOD`)."""
     fits = []
     for cause, alternative in candidates(ctx.identifier, ctx.config, ctx.shape, edition):
         lo, hi = alternative.support
@@ -35,9 +44,11 @@ def diagnose(ctx, law, values: np.ndarray, edition) -> list[str]:
         pvalue = float(scipy_stats.kstest(values, alternative.dist.cdf).pvalue)
         if pvalue >= FIT:
             fits.append((pvalue, cause, alternative))
+    best = max((pvalue for pvalue, _, _ in fits), default=0.0)
     return [
         f"{cause} (the sample fits {alternative.formula}: KS p={pvalue:.3g})"
         for pvalue, cause, alternative in sorted(fits, key=lambda f: -f[0])
+        if pvalue >= AS_GOOD * best
     ]
 
 
