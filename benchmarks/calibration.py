@@ -989,6 +989,14 @@ def report(done: dict, fixed: dict, ledger: dict[str, int], alpha: float, second
     ]
     lines += ["", "## Fixed tier: the tests computed, worst", ""]
     lines += [f"- {ratio:.3f}x: {what}" for ratio, what in fixed["worst"]]
+    lines += ["", "Computed by `benchmarks/fixed_tier.py` (`results/fixed_tier.json`):", ""]
+    for name, rows in computed_elsewhere(runs.FIXED_ALPHA).items():
+        ratios = [row["rejection"] / row["alpha"] for row in rows.values()]
+        if ratios:
+            lines.append(
+                f"- {name}: {len(ratios)} tests, {min(ratios):.3g}x to {max(ratios):.3g}x "
+                "their alpha"
+            )
     lines += [
         "",
         "## Fixed tier: the other tests (a default run's ledger), counted at their alpha",
