@@ -25,3 +25,19 @@ def test_a_c_functions_time_goes_to_the_kind_of_its_main_caller():
     }
     kinds = profile.by_kind(stats)
     assert kinds == {"statistics": 2.5, "Hypothesis": 0.25}
+
+
+def test_each_checks_cost_per_framework_sums_the_committed_pages():
+    """``benchmarks/check_costs.py``: every test's duration counted once, in its check's row
+    and its framework's column."""
+    from benchmarks import check_costs
+    from benchmarks.pages import PAGES
+    from initializer_conformance.reports import results
+
+    names, table = check_costs.costs()
+    for name in ("numpy", "tinygrad"):
+        recorded = sum(t["duration"] for t in results.load(PAGES / f"{name}.json")["tests"])
+        counted = sum(row.get(name, 0.0) for row in table.values())
+        assert abs(recorded - counted) < 1e-6
+    assert "test_law::test_law" in table and set(table["test_law::test_law"]) == set(names)
+    assert "| **all checks** |" in check_costs.report(names, table)
