@@ -1,7 +1,7 @@
 """What the fixed tier's checks draw: their shapes, pairs of seeds and sample sizes.
 
 One place that the checks (``test_calls``, ``test_independence``, ``test_seeds``,
-``test_structure``) and the
+``test_structure``, ``test_orthogonal``) and the
 benchmarks that compute or measure them (``benchmarks/calibration.py``,
 ``benchmarks/fixed_tier.py``, ``benchmarks/calls_and_seeds.py``) read: no module imports a
 test module for its constants.
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 
-from . import stats
+from . import stats, streams
+from .identifiers import RANDOM
 from .probes import MARGIN, PROBES
 from .run import FIXED_ALPHA
+from .strategies import FLOAT_DTYPES
 
 # -- test_calls: unseeded instances and later calls --------------------------------------------
 
@@ -65,3 +67,31 @@ SEED_PAIRS = {
     "t and t + 2^30 (bit 30 only)": lambda s, t: (t, t + 2**30),  # a seed cut to 30 bits
     "t and t + 0x7fff0000 (bits 16-30 only)": lambda s, t: (t, t + 0x7FFF_0000),  # to 16 bits
 }
+
+
+def seeded_calls(run_seed: int) -> list[list]:
+    """The seeded calls ``test_seeded_same_across_processes`` makes in fresh processes: every
+    random initializer in every floating dtype, one seed each (derived from the run's
+    seed), as JSON-ready lists (``tests/test_seeded_processes.py`` pins their values)."""
+    return [
+        [
+            identifier,
+            {"seed": streams.seed("seeds", 10 * RANDOM.index(identifier) + 5, run_seed)},
+            list(SEEDED_SHAPE),
+            dtype,
+        ]
+        for identifier in RANDOM
+        for dtype in FLOAT_DTYPES
+    ]
+
+
+#: The shape of each seeded call made in fresh processes.
+SEEDED_SHAPE = (4, 4)
+
+# -- test_orthogonal: Haar matrices, pooled over draws ---------------------------------------
+
+#: shape -> draws. A tall, a wide, a square and a rank-3 shape.
+HAAR_SHAPES = {(3, 3): 1500, (6, 2): 1500, (2, 5): 1500, (2, 2, 3): 1500}
+#: shape -> draws, more than 16 entries each: a square (the eigenvalues), a tall and a
+#: rank-3 wide one (the Stiefel law), each long side 4 times its short side.
+LARGE_HAAR_SHAPES = {(256, 256): 24, (512, 128): 64, (2, 64, 512): 64}

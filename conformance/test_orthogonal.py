@@ -7,6 +7,7 @@ from scipy import stats as scipy_stats
 
 from initializer_conformance.conformance import outputs, properties, sampling, stats, streams
 from initializer_conformance.conformance.assertions import assert_orthogonal, judge
+from initializer_conformance.conformance.fixed_cases import HAAR_SHAPES, LARGE_HAAR_SHAPES
 from initializer_conformance.conformance.outputs import generate
 from initializer_conformance.conformance.run import FIXED_ALPHA
 from initializer_conformance.conformance.sampling import Context, derived_seed
@@ -31,11 +32,6 @@ def test_orthogonal_orthonormal(case):
     assert_orthogonal(generate("Orthogonal", ctx.config, ctx.shape, ctx.dtype), ctx.law(), ctx)
 
 
-#: shape -> draws. A tall, a wide, a square and a rank-3 shape.
-HAAR_SHAPES = {(3, 3): 1500, (6, 2): 1500, (2, 5): 1500, (2, 2, 3): 1500}
-#: shape -> draws, more than 16 entries each: a square (the eigenvalues), a tall and a
-#: rank-3 wide one (the Stiefel law), each long side 4 times its short side.
-LARGE_HAAR_SHAPES = {(256, 256): 24, (512, 128): 64, (2, 64, 512): 64}
 #: Powers of Q whose traces are tested (Diaconis-Shahshahani), square shapes from 64 on.
 TRACE_POWERS, TRACE_MIN_SIZE = 8, 64
 GAIN = 1.5

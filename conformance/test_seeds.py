@@ -31,7 +31,11 @@ from initializer_conformance.conformance import (
     streams,
 )
 from initializer_conformance.conformance.assertions import fail, judge
-from initializer_conformance.conformance.fixed_cases import PAIR_SHAPE, SEED_PAIRS
+from initializer_conformance.conformance.fixed_cases import (
+    PAIR_SHAPE,
+    SEED_PAIRS,
+    seeded_calls,
+)
 from initializer_conformance.conformance.guard import (
     CallTimeout,
     KnownHang,
@@ -49,7 +53,6 @@ from initializer_conformance.conformance.sampling import (
     make,
     unsupported,
 )
-from initializer_conformance.conformance.strategies import FLOAT_DTYPES
 from initializer_conformance.reference.bugs import BUGS
 
 PROPERTY = properties.SEEDS
@@ -585,23 +588,6 @@ def test_unseeded_differs_across_processes(identifier):
 
 
 # -- seeded calls across processes ------------------------------------------------------------
-
-SEEDED_SHAPE = (4, 4)
-
-
-def seeded_calls(run_seed: int) -> list[list]:
-    """The seeded calls made in fresh processes: every random initializer in every floating
-    dtype, one seed each (derived from the run's seed), as JSON-ready lists."""
-    return [
-        [
-            identifier,
-            {"seed": streams.seed("seeds", 10 * RANDOM.index(identifier) + 5, run_seed)},
-            list(SEEDED_SHAPE),
-            dtype,
-        ]
-        for identifier in RANDOM
-        for dtype in FLOAT_DTYPES
-    ]
 
 
 @pytest.mark.parametrize("identifier", RANDOM)

@@ -10,8 +10,9 @@ import pytest
 
 from initializer_conformance import reference
 from initializer_conformance.adapters import mutants
-from initializer_conformance.conformance import outputs, test_orthogonal
+from initializer_conformance.conformance import outputs
 from initializer_conformance.conformance.assertions import assert_orthogonal
+from initializer_conformance.conformance.fixed_cases import LARGE_HAAR_SHAPES
 from initializer_conformance.conformance.sampling import Context
 from initializer_conformance.conformance.strategies import FLOAT_DTYPES, MATRIX_SHAPES
 from initializer_conformance.reference import dtypes, rounding
@@ -31,7 +32,7 @@ def _error(q: np.ndarray, shape) -> float:
     return float(np.abs(gram - np.eye(gram.shape[0])).max())
 
 
-SIZES = (*MATRIX_SHAPES, *test_orthogonal.LARGE_HAAR_SHAPES)
+SIZES = (*MATRIX_SHAPES, *LARGE_HAAR_SHAPES)
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)

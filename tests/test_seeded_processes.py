@@ -1,5 +1,5 @@
 """Seeded reproducibility across processes (issue #26, C): the reference's seeded calls of
-``test_seeds.seeded_calls`` pinned by golden hashes that a new machine must reproduce, in
+``fixed_cases.seeded_calls`` pinned by golden hashes that a new machine must reproduce, in
 this process and in fresh ones with other ``PYTHONHASHSEED``; the fresh processes' calls
 bounded by ``--call-timeout``.
 
@@ -23,8 +23,8 @@ import pytest
 
 from initializer_conformance import reference
 from initializer_conformance.conformance import fresh
+from initializer_conformance.conformance.fixed_cases import seeded_calls
 from initializer_conformance.conformance.options import DEFAULT_SEED
-from initializer_conformance.conformance.test_seeds import seeded_calls
 from initializer_conformance.reference import dtypes
 
 GOLDEN = {
