@@ -408,5 +408,8 @@ def merge(runs: list[tuple[dict, str | None]]) -> dict:
 
 
 def suite_versions(runs) -> list[str]:
-    """The suite versions that made ``runs`` (results objects): one, unless they mix."""
-    return sorted({f"{data['suite']['name']} {data['suite']['version']}" for data in runs})
+    """The suite versions that made ``runs`` (results objects): one, unless they mix (a
+    checkout's "0.4.0 (not installed)" is 0.4.0)."""
+    return sorted(
+        {f"{data['suite']['name']} {data['suite']['version'].split()[0]}" for data in runs}
+    )

@@ -212,7 +212,13 @@ def test_merge_refuses_results_of_different_suite_versions(tmp_path, capsys):
     old = _results("torch")
     old["suite"] = {**old["suite"], "version": "0.2.0"}
     results.write(old, tmp_path / "torch.json")
-    results.write(_results("jax"), tmp_path / "jax.json")
+    checkout = _results("jax")  # a checkout's version is the same version
+    checkout["suite"] = {
+        **checkout["suite"],
+        "version": checkout["suite"]["version"] + " (not installed)",
+    }
+    results.write(checkout, tmp_path / "jax.json")
+    assert len(results.suite_versions([checkout, _results("jax")])) == 1
     files, out = sorted(map(str, tmp_path.glob("*.json"))), tmp_path / "index.html"
     assert cli.main(["merge", *files, "-o", str(out)]) == 2
     assert "2 versions of the suite" in capsys.readouterr().err and not out.exists()
