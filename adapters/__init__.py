@@ -49,7 +49,7 @@ class Builtin:
 
     @property
     def install(self) -> str:
-        """The command that installs the framework (README, "Testing a framework")."""
+        """The command that installs the framework (docs/findings.md, "Testing a framework")."""
         if self.extra == "torch":  # on Linux, PyPI's plain `torch` is a multi-GB CUDA build
             return "pip install torch --index-url https://download.pytorch.org/whl/cpu"
         return f'pip install "initializer-conformance[{self.extra}]"'
@@ -275,8 +275,8 @@ def load_adapter(impl: str | None, device: str | None = None, device_source: str
 
 
 PROTOCOL = (
-    "an adapter has `name`, `version()` and `make(identifier, config)`; see README, "
-    "'Writing an adapter'"
+    "an adapter has `name`, `version()` and `make(identifier, config)`; see docs/adapters.md "
+    "('Writing an adapter')"
 )
 
 

@@ -36,7 +36,7 @@ from .keras_api import ALIASES, RANDOM, bind, canonical
 
 @runtime_checkable
 class Adapter(Protocol):
-    """How the suite reaches an implementation (README, "Writing an adapter").
+    """How the suite reaches an implementation (docs/adapters.md).
 
     ``known_deviations`` and ``edition`` are optional attributes; the serialization API
     (``get``, ``serialize``, ``deserialize``, ``get_config``, ``from_config``: see

@@ -4,7 +4,7 @@
     python -m benchmarks.false_alarms --riskiest 20   # the audit's riskiest seeds
 
 A conforming implementation must fail a full default run with probability <= 1e-3
-(README, "Statistical guarantees"); over 100 seeds the expected number of failing
+(docs/statistics.md); over 100 seeds the expected number of failing
 runs is <= 0.1. ``--impl`` (default ``numpy``, the float64 reference) may name any
 conforming implementation: the float32 ports of ``adapters/conforming.py``
 (``initializer_conformance.adapters.conforming:TorchLikeFloat32``, ``...:JaxLikeFloat32``)
@@ -95,7 +95,7 @@ def main() -> None:
     )
 
 
-#: Seeds that failed the reference in earlier versions (README, "Statistical guarantees").
+#: Seeds that failed the reference in earlier versions (docs/statistics.md).
 FAILED_BEFORE = (534, 1988, 1206)
 
 

@@ -5,8 +5,8 @@
 Runs the default (ci) profile against the reference and every framework target of CI
 (``TARGETS``: Keras on each backend), each writing its results file and page into
 ``reports/frameworks/`` (``NAME.json``, ``NAME.html``), then merges them into
-``reports/frameworks/index.html`` and writes each page's counts into the README's table of
-frameworks. The pages say which suite version, profile and date
+``reports/frameworks/index.html`` and writes each page's counts into the table of frameworks
+(``docs/findings.md``). The pages say which suite version, profile and date
 made them; ``tests/test_reports_pages.py`` fails when a committed page is of another version
 than the package, and ``merge`` refuses to combine versions.
 """
@@ -26,7 +26,8 @@ from .runs import ROOT, suite_command
 
 PAGES = ROOT / "reports" / "frameworks"
 
-README = ROOT / "README.md"
+#: Where the framework table and its counts are (the README links to it).
+README = ROOT / "docs" / "findings.md"
 
 #: ``(page name, --impl, KERAS_BACKEND)``: the reference and CI's framework targets (each
 #: run in one process, tinygrad's with two workers, as ``.ci/run`` runs them).
@@ -46,7 +47,7 @@ TARGETS = (
 )
 
 
-#: The README's row of each page, by the framework its first cell names.
+#: The table's row of each page, by the framework its first cell names.
 README_ROWS = {
     "numpy": r"`numpy`",
     "torch": r"`torch`",
@@ -64,7 +65,7 @@ README_ROWS = {
 
 
 def counts(name: str) -> str:
-    """``pass / deviating / unsupported`` of a committed page, as the README states them
+    """``pass / deviating / unsupported`` of a committed page, as the table states them
     (the third: every check that did not run, skipped or unsupported)."""
     totals = results.load(PAGES / f"{name}.json")["totals"]
     deviating = totals["known-deviation"] + totals["fail"] + totals["error"]
@@ -72,7 +73,7 @@ def counts(name: str) -> str:
 
 
 def readme_counts(text: str) -> dict[str, str]:
-    """The counts the README's framework table states, by page name."""
+    """The counts the framework table states, by page name."""
     found = {}
     for name, label in README_ROWS.items():
         match = re.search(rf"^\| {label}[^|]*\| (\d+ / \d+ / \d+) \|", text, flags=re.M)
@@ -82,7 +83,7 @@ def readme_counts(text: str) -> dict[str, str]:
 
 
 def update_readme() -> None:
-    """Write each page's counts into the README's framework table."""
+    """Write each page's counts into the framework table."""
     text = README.read_text(encoding="utf-8")
     for name, label in README_ROWS.items():
         text = re.sub(

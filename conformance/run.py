@@ -12,7 +12,7 @@ False-alarm budget
 A conforming implementation must fail a full default run with probability at most
 ``FALSE_ALARM_BUDGET``. Every statistical test *spends* its alpha in the ledger; by
 Bonferroni the run's false-alarm probability is at most the sum. The budget is
-shared between two tiers (see README, "Statistical guarantees"):
+shared between two tiers (see docs/statistics.md):
 
 * the Hypothesis tier: ``HYPOTHESIS_SHARE`` split evenly over the
   ``HYPOTHESIS_SLOTS`` statistical tests that one round of examples performs

@@ -225,7 +225,7 @@ def collect(
 #: what a framework pays for (tinygrad: about 0.1 s of Python each; JAX and Keras: a
 #: dispatch per operation), and the outputs of one or a few values are where calls buy the
 #: fewest values: at 64 calls an output of 313 values or more still pools 20,000, and a
-#: scalar pools 64 (its law, support and scale are tested at that power; README, "Power").
+#: scalar pools 64 (its law, support and scale are tested at that power; docs/statistics.md, "Power").
 N_TARGET = 20_000
 MAX_CALLS = 64
 

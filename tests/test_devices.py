@@ -1,6 +1,6 @@
 """``--device``: the option reaches the adapter, each framework port checks the device when
-it is made and draws there, and the run records it (README, "Configuration" and "Writing
-an adapter").
+it is made and draws there, and the run records it (README, "Configuration", and
+docs/adapters.md).
 
 This machine has no GPU: the ports are run on their CPU under the option, refuse a GPU
 by name, and draw on the one non-default device each framework offers here where it
