@@ -880,45 +880,50 @@ def main() -> None:
     if done.get("_method") != METHOD:  # seeds audited by other statistics: start again
         done = {"_method": METHOD}
     for other in args.merge:
-        merged = load(other)
-        spent = merged.pop("_seconds", 0.0)
-        if merged.pop("_method", None) != METHOD:
-            raise SystemExit(f"{other}: audited by other statistics (not method {METHOD})")
-        added = {seed: r for seed, r in merged.items() if seed not in done}
-        done.update(added)
-        done["_seconds"] = done.get("_seconds", 0.0) + spent
-        print(f"merged {len(added)} seeds from {other}")
+        _merge(done, other)
     if args.merge:
         save(store, done)
-    if args.report_only:
-        done.pop("_method")
-        previous = done.pop("_seconds", 0.0)
-        fixed = fixed_tier(runs.FIXED_ALPHA)
-        ledger = fixed_ledger()
-        args.output.write_text(report(done, fixed, ledger, Run().hypothesis_alpha, previous))
-        print(args.output.read_text())
-        return
+    if not args.report_only:
+        seeds = [s for s in range(args.first, args.first + args.seeds) if str(s) not in done]
+        _audit(done, seeds, args.jobs, store)
+    done.pop("_method")
+    seconds = done.pop("_seconds", 0.0)
+    fixed, ledger = fixed_tier(runs.FIXED_ALPHA), fixed_ledger()
+    args.output.write_text(report(done, fixed, ledger, Run().hypothesis_alpha, seconds))
+    print(args.output.read_text())
+
+
+def _merge(done: dict, other: Path) -> None:
+    """Add the seeds of the store ``other`` (audited by these statistics) to ``done``."""
+    merged = load(other)
+    spent = merged.pop("_seconds", 0.0)
+    if merged.pop("_method", None) != METHOD:
+        raise SystemExit(f"{other}: audited by other statistics (not method {METHOD})")
+    added = {seed: r for seed, r in merged.items() if seed not in done}
+    done.update(added)
+    done["_seconds"] = done.get("_seconds", 0.0) + spent
+    print(f"merged {len(added)} seeds from {other}")
+
+
+def _audit(done: dict, seeds: list[int], jobs: int, store: Path) -> None:
+    """Audit ``seeds`` into ``done``, ``jobs`` at a time, saving ``store`` every 20 seeds
+    (``_seconds``: the wall time over all sessions)."""
     profile = Run()
-    alpha, max_examples = profile.hypothesis_alpha, profile.max_examples
-    seeds = [s for s in range(args.first, args.first + args.seeds) if str(s) not in done]
-    start = time.time()
-    with ProcessPoolExecutor(args.jobs) as pool:
+    start, spent = time.time(), done.get("_seconds", 0.0)
+    with ProcessPoolExecutor(jobs) as pool:
         futures = pool.map(
-            audit_seed, seeds, [max_examples] * len(seeds), [alpha] * len(seeds), chunksize=4
+            audit_seed,
+            seeds,
+            [profile.max_examples] * len(seeds),
+            [profile.hypothesis_alpha] * len(seeds),
+            chunksize=4,
         )
-        spent = done.get("_seconds", 0.0)
         for i, result in enumerate(futures, 1):
             done[str(result["seed"])] = result
             if i % 20 == 0 or i == len(seeds):
-                done["_seconds"] = spent + time.time() - start  # wall time over all sessions
+                done["_seconds"] = spent + time.time() - start
                 save(store, done)
                 print(f"{i} of {len(seeds)} seeds, {time.time() - start:.0f} s", flush=True)
-    fixed = fixed_tier(runs.FIXED_ALPHA)
-    ledger = fixed_ledger()
-    done.pop("_method")
-    seconds = done.pop("_seconds", time.time() - start)
-    args.output.write_text(report(done, fixed, ledger, alpha, seconds))
-    print(args.output.read_text())
 
 
 def riskiest_seeds(store: Path) -> list[int]:
@@ -987,7 +992,15 @@ def report(done: dict, fixed: dict, ledger: dict[str, int], alpha: float, second
         f"- seed {r['seed']}: " + ", ".join(f"{k} {v:.3e}" for k, v in r["total"].items())
         for r in risky
     ]
-    lines += ["", "## Fixed tier: the tests computed, worst", ""]
+    lines += _fixed_tier_section(fixed, ledger)
+    lines += ["", "## Methods", ""]
+    lines += [f"- {test}: {how}" for test, how in METHODS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _fixed_tier_section(fixed: dict, ledger: dict[str, int]) -> list[str]:
+    """The report's lines on the fixed tier: its computed tests, then the others."""
+    lines = ["", "## Fixed tier: the tests computed, worst", ""]
     lines += [f"- {ratio:.3f}x: {what}" for ratio, what in fixed["worst"]]
     lines += ["", "Computed by `benchmarks/fixed_tier.py` (`results/fixed_tier.json`):", ""]
     for name, rows in computed_elsewhere(runs.FIXED_ALPHA).items():
@@ -1007,9 +1020,7 @@ def report(done: dict, fixed: dict, ledger: dict[str, int], alpha: float, second
     for name, count in sorted(ledger.items(), key=lambda kv: -kv[1]):
         how, bounded = FIXED_METHODS.get(name, ("not computed", False))
         lines.append(f"| {name} | {count} | {how} | {'yes' if bounded else 'not shown'} |")
-    lines += ["", "## Methods", ""]
-    lines += [f"- {test}: {how}" for test, how in METHODS.items()]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 if __name__ == "__main__":
