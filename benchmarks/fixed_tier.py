@@ -54,13 +54,14 @@ from scipy import special
 from scipy import stats as sps
 
 from initializer_conformance import reference
-from initializer_conformance.conformance import fixed_cases
+from initializer_conformance.conformance import each_dtype, fixed_cases
 from initializer_conformance.conformance import run as runs
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
 from initializer_conformance.reference import dtypes, laws, resolution, rounding
 
 RESULTS = Path(__file__).parent / "results" / "fixed_tier.json"
-DTYPES = ("float32", "float16", "bfloat16", "float64")  # every floating dtype, as the reference
+#: Every floating dtype, in the order the checks draw them (a Bonferroni family of each).
+DTYPES = each_dtype.ORDER
 
 
 # -- the standardised families and their tilts ------------------------------------------------

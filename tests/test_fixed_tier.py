@@ -142,3 +142,13 @@ def test_the_committed_counts_cover_every_poisson_test_of_a_run_within_the_gate(
         assert row["alpha"] == FIXED_ALPHA
         for found in [row, *row.get("implementations", {}).values()]:
             assert found["rejection"] <= FIXED_ALPHA, (test, found)
+
+
+def test_the_vectorised_statistic_is_the_suites():
+    """``fisher_z`` is ``stats.correlation``'s statistic, replicate by replicate."""
+    rng = np.random.default_rng(6)
+    a, b = rng.random((5, 300)), rng.random((5, 300))
+    b[1] = a[1] + 0.1 * b[1]  # one strongly correlated replicate
+    z = fixed_tier.fisher_z(a, b)
+    for i in range(5):
+        assert z[i] == pytest.approx(stats.correlation(a[i], b[i], 1e-3, "x").statistic, rel=1e-12)
