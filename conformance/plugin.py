@@ -33,7 +33,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from initializer_conformance import adapters
-from initializer_conformance.conformance import deviations, guard, options
+from initializer_conformance.conformance import deviations, guard, options, workers
 from initializer_conformance.conformance.run import (
     FALSE_ALARM_BUDGET,
     Run,
@@ -312,6 +312,10 @@ class Suite:
             f"conformance: {DISTRIBUTION} {suite_version()}, edition={run.edition.name} "
             f"({run.edition.title}), seed={run.seed}, profile={run.profile} "
             f"({run.max_examples} examples/property), false-alarm budget {FALSE_ALARM_BUDGET:g}",
+        ] + [
+            f"conformance: -n auto: {why}"
+            for why in [config.stash.get(workers.DECISION, "")]
+            if why
         ]
 
     def pytest_sessionstart(self, session):

@@ -57,6 +57,19 @@ def pytest_configure(config):
     config.pluginmanager.register(Suite(config, run), "initializer-conformance-suite")
 
 
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: no worker where workers cannot pay for themselves, a port whose calls
+    are fast (``conformance/workers.py``); ``None``: xdist's own count."""
+    if config.getoption("--impl") is None:
+        return None
+    from initializer_conformance.conformance import workers
+
+    count, why = workers.auto_workers(config)
+    config.stash[workers.DECISION] = why
+    return count
+
+
 def module_path(name: str) -> Path | None:
     """The file (or, for a package, the directory) of the module ``name``, without
     importing it; ``None`` if there is none."""

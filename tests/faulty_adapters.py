@@ -169,3 +169,19 @@ class EverythingRaises:
 
     def make(self, identifier, config):
         raise RuntimeError("this port is broken")
+
+
+class SlowCalls(ReferenceAdapter):
+    """Every call takes 50 ms more than the reference's: a port whose calls are slow
+    (a kernel compiled per shape), for which ``-n auto`` keeps xdist's workers."""
+
+    name = "faulty-SlowCalls"
+
+    def make(self, identifier, config):
+        init = super().make(identifier, config)
+
+        def call(shape, dtype=None):
+            time.sleep(0.05)
+            return init(shape, dtype)
+
+        return call
