@@ -1,6 +1,6 @@
 """The fixed tier's correlations and Poisson counts: their rejection probability, computed.
 
-    python -m benchmarks.fixed_tier [--pairs-replicates R] [--lag-replicates R] [--counts-only]
+    python -m benchmarks.fixed_tier [--parts families counts moments] [--pairs-replicates R] ...
 
 The Poisson counts of coinciding values (``test_repeats``, ``test_float64_precision``: 20
 tests) are bounded for each implementation of the calibration audit (the section "Poisson
@@ -56,6 +56,7 @@ from scipy import stats as sps
 from initializer_conformance import reference
 from initializer_conformance.conformance import each_dtype, fixed_cases
 from initializer_conformance.conformance import run as runs
+from initializer_conformance.conformance import stats as conformance_stats
 from initializer_conformance.conformance.identifiers import ELEMENTWISE
 from initializer_conformance.reference import dtypes, laws, resolution, rounding
 
@@ -76,7 +77,14 @@ class Family:
     name: str
 
     def tilted(self, rng: np.random.Generator, s: np.ndarray) -> np.ndarray:
-        u = rng.random(s.shape)
+        return self._inverse(rng.random(s.shape), s)
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        """The standardised law's quantile function (the untilted inverse CDF)."""
+        return self._inverse(u, np.zeros_like(u))
+
+    def _inverse(self, u: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """The law tilted by ``exp(s·y)`` (``s`` an array like ``u``), by its inverse CDF at ``u``."""
         if self.name == "normal":
             return s + special.ndtri(u)
         if self.name == "uniform":  # on [-√3, √3]: a truncated exponential, by its inverse CDF
@@ -89,6 +97,26 @@ class Family:
         lo, hi = special.ndtr(-laws.TRUNCATION_WIDTH - mu), special.ndtr(laws.TRUNCATION_WIDTH - mu)
         t = mu + special.ndtri(lo + u * (hi - lo))
         return np.clip(t, -laws.TRUNCATION_WIDTH, laws.TRUNCATION_WIDTH) / c
+
+    def cdf(self, y: np.ndarray) -> np.ndarray:
+        """The standardised law's CDF (precise in the lower tail: mirror the upper one)."""
+        if self.name == "normal":
+            return special.ndtr(y)
+        if self.name == "uniform":
+            a = math.sqrt(3.0)
+            return np.clip((y + a) / (2 * a), 0.0, 1.0)
+        w, c = laws.TRUNCATION_WIDTH, laws.TRUNCATED_NORMAL_STD_FACTOR
+        low = special.ndtr(-w)
+        return np.clip(
+            (special.ndtr(np.clip(y * c, -w, w)) - low) / (special.ndtr(w) - low), 0.0, 1.0
+        )
+
+    @property
+    def reach(self) -> float:
+        """Where the standardised law's cells of equal width end (beyond: one cell each side)."""
+        return {"normal": 8.5, "uniform": math.sqrt(3.0)}.get(
+            self.name, laws.TRUNCATION_WIDTH / laws.TRUNCATED_NORMAL_STD_FACTOR
+        )
 
     def log_mgf(self, s: np.ndarray) -> np.ndarray:
         if self.name == "normal":
@@ -225,6 +253,112 @@ def _estimate(targets, level, replicates, seed, chunk, draw, pairs):
     return [(float(p), float(math.sqrt(v))) for p, v in zip(total, square, strict=True)]
 
 
+class SymmetricCells:
+    """A partition of a symmetric standardised law: ``count - 2`` cells of equal width over
+    ``±reach`` and one cell beyond each end (dropped where the law has no mass there).
+    Each cell is drawn from by the law's quantile function within it, the upper half's
+    through its mirror image in the lower half, where the quantiles are precise (a normal's
+    tail beyond 8 std has probabilities float64 cannot tell from 1)."""
+
+    def __init__(self, family: Family, count: int):
+        edges = np.linspace(-family.reach, family.reach, count - 1)
+        low = np.concatenate([[-np.inf], edges])
+        high = np.concatenate([edges, [np.inf]])
+        mirror = low >= 0  # the cell [a, b] drawn as -y, y in [-b, -a]
+        self.left = family.cdf(np.where(mirror, -high, low))
+        mass = family.cdf(np.where(mirror, -low, high)) - self.left
+        keep = mass > 0
+        self.family, self.mirror = family, mirror[keep]
+        self.left, self.mass = self.left[keep], mass[keep]
+        self.log_mass, self.count = np.log(self.mass), int(keep.sum())
+
+    def draw(self, cell: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Values of the law in the cells ``cell``, ``v`` uniform on [0, 1) (the same shape)."""
+        y = self.family.quantile(self.left[cell] + v * self.mass[cell])
+        return np.where(self.mirror[cell], -y, y)
+
+    def inner(self, points: int) -> np.ndarray:
+        """``points`` quantiles evenly spaced within each cell (cells × points)."""
+        v = (np.arange(points) + 0.5) / points
+        return self.draw(np.arange(self.count)[:, None], v[None, :])
+
+
+def moments_statistic(x: np.ndarray, law) -> np.ndarray:
+    """``stats.skewness_kurtosis``'s statistic (the larger ``|z|`` of its two normal
+    scores) for each row of ``x`` (replicates × n)."""
+    z3, z4 = conformance_stats.shape_scores(x - law.mean, law)
+    return np.maximum(np.abs(z3), np.abs(z4))
+
+
+def moments_rejection(
+    targets: list[Target],
+    n: int,
+    level: float,
+    replicates: int,
+    cells: int = 8192,
+    seed: int = 0,
+    chunk: int = 4,
+) -> list[tuple[float, float]]:
+    """``(P(reject), its standard error)`` of the skewness-kurtosis test at ``level`` on
+    ``n`` values (it rejects where ``|z3|`` or ``|z4|`` passes ``z_c``, the normal
+    quantile of ``level/4``), for each ``(law, dtype)`` of ``targets`` (one family).
+
+    Its two scores are sums of per-value terms ``h3(y)``, ``h4(y)`` (standardised). The
+    proposal is a mixture of 4 tilts, one per side of each score: each value drawn from
+    the law tilted by ``exp(±t·h)``, ``t`` such that the sum's mean is at ``z_c``: the
+    value's cell (:class:`SymmetricCells`) is drawn with the tilted masses ``π`` (of the
+    term's mean in the cell), and within its cell from the law itself. So a sample's
+    likelihood ratio to the law is exactly ``Π_values π(cell)/mass(cell)`` for each tilt,
+    and its weight the inverse of their mean (no truncation of the law's tails)."""
+    family = _one_family(targets)
+    law = targets[0][0]  # the tilt's terms are scale-free: one law of the family serves all
+    (_, var3, _), (mean4, var4, third4) = conformance_stats.shape_moments(law)
+    m2, m4, _ = conformance_stats.central_moments(law)
+    cells_of = SymmetricCells(family, cells)
+    y = cells_of.inner(16) * math.sqrt(m2)  # 16 quantiles of each cell, in law units, centred
+    h3 = ((y**3 - 3 * m2 * y) / math.sqrt(var3)).mean(axis=1)
+    h4 = ((y**4 - 2 * m4 / m2 * y**2 - mean4) / math.sqrt(var4)).mean(axis=1)
+    terms = np.stack([h3, -h3, h4, -h4])  # (tilts, cells)
+    directions = len(terms)
+    critical = float(sps.norm.isf(level / 4))
+    tail = sps.norm.sf(critical)  # S4's own critical values, of its Pearson III law
+    null = sps.pearson3(third4 / var4**1.5 / math.sqrt(n))
+    radius = np.array([[critical], [critical], [null.isf(tail)], [-null.ppf(tail)]])
+    low, high = np.zeros((directions, 1)), 4 * radius / math.sqrt(n)
+    for _ in range(60):  # each tilt's mean of the sum at the radius (bisection)
+        t = (low + high) / 2
+        log_pi = t * terms + cells_of.log_mass
+        log_pi -= special.logsumexp(log_pi, axis=1, keepdims=True)
+        reached = math.sqrt(n) * (np.exp(log_pi) * terms).sum(axis=1, keepdims=True) >= radius
+        low, high = np.where(reached, low, t), np.where(reached, t, high)
+    cumulative = np.cumsum(np.exp(log_pi), axis=1)
+    log_ratio = (log_pi - cells_of.log_mass).T
+    rng = np.random.default_rng(seed)
+    weights: list[list[np.ndarray]] = [[] for _ in targets]
+    for start in range(0, replicates, chunk):
+        rows = min(chunk, replicates - start)
+        which = rng.integers(directions, size=rows)
+        cell = np.stack(
+            [
+                np.minimum(np.searchsorted(cumulative[k], rng.random(n)), cells_of.count - 1)
+                for k in which
+            ]
+        )
+        counts = np.stack([np.bincount(c, minlength=cells_of.count) for c in cell]).astype(
+            np.float64
+        )
+        log_w = math.log(directions) - special.logsumexp(counts @ log_ratio, axis=1)
+        standard = cells_of.draw(cell, rng.random(cell.shape))
+        for i, (law, dtype) in enumerate(targets):
+            reject = moments_statistic(in_dtype(law, standard, dtype), law) > critical
+            weights[i].append(np.where(reject, np.exp(log_w), 0.0))
+    found = []
+    for parts in weights:
+        w = np.concatenate(parts)
+        found.append((float(w.mean()), float(w.std(ddof=1) / math.sqrt(w.size))))
+    return found
+
+
 def exact_pairs_rejection(n: int, level: float) -> float:
     """For normal values (continuous): ``P(|Fisher z| > z_c)`` under the exact law of the
     correlation of ``n`` independent pairs, ``r² ~ Beta(1/2, (n - 2)/2)``."""
@@ -330,6 +464,48 @@ def compute(alpha: float, replicates: dict[str, int]) -> dict:
             "alpha": alpha,
             "rejection": total,
             "se": math.sqrt(square),
+            "members": members,
+        }
+    return table
+
+
+def moments_families(alpha: float, replicates: int) -> dict:
+    """test_moments' skewness-kurtosis family, per element-wise initializer: each dtype's
+    test at ``alpha / 4`` (float32: 524,288 values; the others: 131,072), computed by
+    :func:`moments_rejection`, summed (Bonferroni's bound of the family)."""
+    sizes = {
+        d: math.prod(fixed_cases.STRUCTURE_SHAPE)
+        * (fixed_cases.STRUCTURE_CALLS if d == "float32" else fixed_cases.OTHER_CALLS)
+        for d in DTYPES
+    }
+    level = alpha / len(DTYPES)
+    laws_of = {i: reference.make(i, {}).law(fixed_cases.STRUCTURE_SHAPE) for i in ELEMENTWISE}
+    groups: dict[tuple, list[Target]] = {}
+    for law in laws_of.values():
+        for d in DTYPES:
+            groups.setdefault((family_of(law).name, sizes[d]), []).append((law, d))
+    found = {}
+    for (family, n), targets in groups.items():
+        estimates = moments_rejection(targets, n, level, replicates)
+        found.update(zip(targets, estimates, strict=True))
+        print(
+            f"moments {family} n={n}: {len(targets)} laws and dtypes, up to "
+            f"{max(p for p, _ in estimates) / level:.3f}x the level",
+            flush=True,
+        )
+    table = {}
+    for identifier, law in laws_of.items():
+        members = [
+            {"dtype": d, "level": level, "count": 1, "n": sizes[d], "rejection": p, "se": se}
+            for d in DTYPES
+            for p, se in [found[(law, d)]]
+        ]
+        table[f"test_moments[{identifier}] skewness and kurtosis"] = {
+            "identifier": identifier,
+            "law": repr(law),
+            "alpha": alpha,
+            "rejection": sum(m["rejection"] for m in members),
+            "se": math.sqrt(sum(m["se"] ** 2 for m in members)),
             "members": members,
         }
     return table
@@ -501,28 +677,39 @@ def load() -> dict:
     return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
 
 
+#: The parts of the table, each recomputed on its own (``--parts``).
+PARTS = ("families", "counts", "moments")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pairs-replicates", type=int, default=20_000)
     parser.add_argument("--lag-replicates", type=int, default=2_000)
+    parser.add_argument("--moments-replicates", type=int, default=4_000)
     parser.add_argument(
-        "--counts-only", action="store_true", help="bound the Poisson counts, keep the rest"
+        "--parts", nargs="+", choices=PARTS, default=PARTS, help="recompute these, keep the rest"
     )
     args = parser.parse_args()
     alpha = runs.FIXED_ALPHA
     stored = load()
-    counts = {**precision_families(alpha), **repeats_families(alpha)}
-    if args.counts_only:
-        stored["counts"] = counts
-    else:
-        replicates = {"pairs": args.pairs_replicates, "lag": args.lag_replicates}
-        table = compute(alpha, replicates)
-        stored = {"replicates": replicates, "families": table, "counts": counts}
-        for test, row in table.items():
-            print(
-                f"{row['rejection'] / row['alpha']:.3f}x alpha "
-                f"(± {row['se'] / row['alpha']:.3f}): {test}"
-            )
+    replicates = stored.setdefault("replicates", {})
+    if "counts" in args.parts:
+        stored["counts"] = {**precision_families(alpha), **repeats_families(alpha)}
+    if "families" in args.parts:
+        replicates.update(pairs=args.pairs_replicates, lag=args.lag_replicates)
+        stored["families"] = compute(
+            alpha, {"pairs": args.pairs_replicates, "lag": args.lag_replicates}
+        )
+    if "moments" in args.parts:
+        replicates["moments"] = args.moments_replicates
+        stored["moments"] = moments_families(alpha, args.moments_replicates)
+    for part in ("families", "moments"):
+        for test, row in stored.get(part, {}).items():
+            if part in args.parts:
+                print(
+                    f"{row['rejection'] / row['alpha']:.3f}x alpha "
+                    f"(± {row['se'] / row['alpha']:.3f}): {test}"
+                )
     RESULTS.write_text(json.dumps(stored, indent=1) + "\n")
 
 
