@@ -3,7 +3,8 @@
     python -m benchmarks.frameworks [--python /work/fw/bin/python] [TARGET ...]
 
 Each target is run as a port's CI starts it: ``pytest conformance --impl=IMPL`` at the
-``ci`` profile, ``-n 2``, no report, with cold caches (no JAX persistent compilation
+``ci`` profile, ``-n auto`` (serial where workers cannot pay, ``conformance/workers.py``),
+no report, with cold caches (no JAX persistent compilation
 cache, no ``XLA_FLAGS``, a fresh tinygrad kernel cache). The counting hook
 (``conformance/calllog.py``, switched on by ``INITIALIZER_CONFORMANCE_CALL_LOG``) gives,
 per run: the adapter calls, the values drawn, the distinct shapes and (initializer,
@@ -88,7 +89,7 @@ class Measurement:
     by_check: Counter = field(default_factory=Counter)  # adapter calls per check
 
 
-def command(python: str, target: str, workers: int, profile: str, extra: list[str]):
+def command(python: str, target: str, workers: str, profile: str, extra: list[str]):
     """``(argv, environment)`` of one target's run from the repository root."""
     impl, _, backend = target.partition(":")
     argv = [
@@ -114,7 +115,7 @@ def command(python: str, target: str, workers: int, profile: str, extra: list[st
     return argv, env
 
 
-def run(python: str, target: str, workers: int, profile: str, extra: list[str]) -> Measurement:
+def run(python: str, target: str, workers: str, profile: str, extra: list[str]) -> Measurement:
     """One target's run, counted."""
     argv, env = command(python, target, workers, profile, extra)
     with tempfile.TemporaryDirectory(prefix="frameworks-") as scratch:
@@ -296,7 +297,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="*", default=list(TARGETS))
     parser.add_argument("--python", default=sys.executable, help="the interpreter of the runs")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers",
+        default="auto",
+        help="-n: auto (a port's default: serial where workers cannot pay), or a count",
+    )
     parser.add_argument("--profile", default="ci")
     parser.add_argument("--output", default="benchmarks/results/frameworks.md")
     parser.add_argument("--pytest-args", default="", help="more pytest arguments, one string")
