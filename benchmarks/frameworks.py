@@ -1,6 +1,7 @@
 """Every framework target's full default run, one after the other, the reference first.
 
-    python -m benchmarks.frameworks [--python /work/fw/bin/python] [TARGET ...]
+    python -m benchmarks.frameworks [--python /work/fw/bin/python] [--findings] [TARGET ...]
+    python -m benchmarks.frameworks --findings-only
 
 Each target is run as a port's CI starts it: ``pytest conformance --impl=IMPL`` at the
 ``ci`` profile, ``-n auto`` (serial where workers cannot pay, ``conformance/workers.py``),
@@ -293,6 +294,45 @@ def framework_versions(python: str) -> str:
     return result.stdout.strip() or "versions unknown"
 
 
+#: The table of run times in the findings (the README links to it), written by :func:`findings_table`.
+FINDINGS = ROOT / "docs" / "findings.md"
+#: Each target's label in that table.
+LABELS = {
+    "numpy": "numpy (reference)",
+    "keras:jax": "keras, jax backend",
+    "keras:torch": "keras, torch backend",
+    "keras:tensorflow": "keras, tensorflow backend",
+    "keras:numpy": "keras, numpy backend",
+}
+TABLE_HEAD = "| target | wall | × reference | adapter calls | distinct shapes | JAX compilations | largest process |"
+
+
+def findings_table(results: str) -> str:
+    """The findings' table of run times, from a results page of :func:`report` (its rows:
+    target, exit, wall, ratio, calls, values, shapes, combinations, RSS, largest process,
+    compilations, load, pytest)."""
+    rows = [TABLE_HEAD, "|---|---|---|---|---|---|---|"]
+    for line in results.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 13 or not cells[2].endswith(" s") or cells[0] == "target":
+            continue
+        target, _, wall, ratio, calls, _, shapes, _, _, largest, jit, _, _ = cells
+        rows.append(
+            f"| {LABELS.get(target, target)} | {wall} | {ratio.split()[0].replace('-', '1.0')} "
+            f"| {calls} | {shapes} | {jit.split()[0]} | {largest} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def write_findings(results: str) -> None:
+    """Replace the findings' table of run times (the lines from its head to the next blank
+    line) with the one of ``results`` (a page of :func:`report`)."""
+    text = FINDINGS.read_text(encoding="utf-8")
+    start = text.index(TABLE_HEAD)
+    end = text.index("\n\n", start) + 1
+    FINDINGS.write_text(text[:start] + findings_table(results) + text[end:], encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="*", default=list(TARGETS))
@@ -305,8 +345,17 @@ def main() -> None:
     parser.add_argument("--profile", default="ci")
     parser.add_argument("--output", default="benchmarks/results/frameworks.md")
     parser.add_argument("--pytest-args", default="", help="more pytest arguments, one string")
+    parser.add_argument(
+        "--findings", action="store_true", help="then write the run times into docs/findings.md"
+    )
+    parser.add_argument(
+        "--findings-only", action="store_true", help="no run: --output's times into the findings"
+    )
     args = parser.parse_args()
     extra = shlex.split(args.pytest_args)
+    if args.findings_only:
+        write_findings((ROOT / args.output).read_text())
+        return
     # the commit when the batch starts (the suite's files may change while it runs)
     started = f"{time.strftime('%Y-%m-%d %H:%M %Z')}; commit {revision()}"
     versions = framework_versions(args.python)
@@ -322,6 +371,8 @@ def main() -> None:
         )
         (ROOT / args.output).write_text(report(measurements, args, started, versions))
     reference = measurements[0] if measurements[0].target == "numpy" else None
+    if args.findings:
+        write_findings((ROOT / args.output).read_text())
     sys.exit(1 if any(problems(m, reference) for m in measurements) else 0)
 
 

@@ -22,3 +22,33 @@ def test_a_run_is_counted_per_check():
     args = argparse.Namespace(python=sys.executable, profile="quick", workers=1)
     page = frameworks.report([measured], args, "today", "numpy")
     assert "| numpy | 0 |" in page and "`test_probe`" in page and "Bounds: all met." in page
+
+
+def test_the_findings_table_is_the_results_page():
+    """``--findings``: the table of run times in docs/findings.md is written from the
+    results page, every target a row, its ratio to the reference's wall time."""
+    batch = [
+        frameworks.Measurement(
+            "numpy", 0, 40.0, "511 passed", (0.1, 1.0), calls=15_699, shapes=68, largest_mib=250
+        ),
+        frameworks.Measurement(
+            "keras:jax",
+            0,
+            100.0,
+            "417 passed",
+            (1.0, 2.0),
+            calls=17_197,
+            shapes=71,
+            largest_mib=1462,
+            compiles=825,
+            compile_seconds=30.0,
+            workers_mib=[900.0, 910.0],
+        ),
+    ]
+    args = argparse.Namespace(python=sys.executable, profile="ci", workers="auto")
+    table = frameworks.findings_table(frameworks.report(batch, args, "today", "numpy"))
+    assert table.splitlines()[2:] == [
+        "| numpy (reference) | 40.0 s | 1.0 | 15,699 | 68 | - | 250 MiB |",
+        "| keras, jax backend | 100.0 s | 2.5 | 17,197 | 71 | 825 | 1462 MiB |",
+    ]
+    assert table.splitlines()[0] in frameworks.FINDINGS.read_text()  # the table it replaces
