@@ -1,6 +1,8 @@
 """The profile of the default run (``benchmarks/profile.py``, issue #29 item 1) sorts each
 function's own time into the kind of work it is."""
 
+import json
+
 from benchmarks import profile
 
 
@@ -27,17 +29,27 @@ def test_a_c_functions_time_goes_to_the_kind_of_its_main_caller():
     assert kinds == {"statistics": 2.5, "Hypothesis": 0.25}
 
 
+#: The check functions of ``conformance/test_large.py`` (skipped in a default run's page).
+LARGE_CHECKS = ("test_large_output", "test_large_orthogonal")
+
+
 def test_each_checks_cost_per_framework_sums_the_committed_pages():
     """``benchmarks/check_costs.py``: every test's duration counted once, in its check's row
-    and its framework's column."""
+    and its framework's column; the large checks from their own measured runs."""
     from benchmarks import check_costs
     from benchmarks.pages import PAGES
     from initializer_conformance.reports import results
 
     names, table = check_costs.costs()
+    large = json.loads(check_costs.LARGE.read_text()) if check_costs.LARGE.exists() else {}
     for name in ("numpy", "tinygrad"):
-        recorded = sum(t["duration"] for t in results.load(PAGES / f"{name}.json")["tests"])
-        counted = sum(row.get(name, 0.0) for row in table.values())
+        tests = results.load(PAGES / f"{name}.json")["tests"]
+        recorded = sum(t["duration"] for t in tests if t["function"] not in LARGE_CHECKS)
+        counted = sum(
+            row.get(name, 0.0) for c, row in table.items() if not c.startswith("test_large")
+        )
         assert abs(recorded - counted) < 1e-6
+        for check, seconds in large.get(name, {}).items():  # the measured --large runs
+            assert table[check][name] == seconds
     assert "test_law::test_law" in table and set(table["test_law::test_law"]) == set(names)
     assert "| **all checks** |" in check_costs.report(names, table)
