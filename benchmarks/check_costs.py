@@ -57,7 +57,7 @@ def measure_large(name: str, impl: str, backend: str | None) -> dict[str, float]
             f"--impl={impl}",
             "--large",
             "-k",
-            "test_large",
+            "test_large_output or test_large_orthogonal",  # test_large.py's checks
             "-q",
             "-p",
             "no:randomly",
