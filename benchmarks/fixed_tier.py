@@ -290,6 +290,30 @@ def moments_statistic(x: np.ndarray, law) -> np.ndarray:
     return np.maximum(np.abs(z3), np.abs(z4))
 
 
+def _moments_tilts(law, cells_of: SymmetricCells, n: int, critical: float) -> np.ndarray:
+    """The 4 tilts' log masses of the cells (tilts × cells): ``±h3`` and ``±h4``, each
+    tilted so that the sum's mean is at its critical value (``critical`` for ``z3``;
+    ``S4``'s own, of its Pearson III law, for ``z4``). The terms are scale-free: one law
+    of the family serves all."""
+    (_, var3, _), (mean4, var4, third4) = conformance_stats.shape_moments(law)
+    m2, m4, _ = conformance_stats.central_moments(law)
+    y = cells_of.inner(16) * math.sqrt(m2)  # 16 quantiles of each cell, in law units, centred
+    h3 = ((y**3 - 3 * m2 * y) / math.sqrt(var3)).mean(axis=1)
+    h4 = ((y**4 - 2 * m4 / m2 * y**2 - mean4) / math.sqrt(var4)).mean(axis=1)
+    terms = np.stack([h3, -h3, h4, -h4])
+    tail = sps.norm.sf(critical)
+    null = sps.pearson3(third4 / var4**1.5 / math.sqrt(n))
+    radius = np.array([[critical], [critical], [null.isf(tail)], [-null.ppf(tail)]])
+    low, high = np.zeros((len(terms), 1)), 4 * radius / math.sqrt(n)
+    for _ in range(60):  # each tilt's mean of the sum at its radius (bisection)
+        t = (low + high) / 2
+        log_pi = t * terms + cells_of.log_mass
+        log_pi -= special.logsumexp(log_pi, axis=1, keepdims=True)
+        reached = math.sqrt(n) * (np.exp(log_pi) * terms).sum(axis=1, keepdims=True) >= radius
+        low, high = np.where(reached, low, t), np.where(reached, t, high)
+    return log_pi
+
+
 def moments_rejection(
     targets: list[Target],
     n: int,
@@ -311,26 +335,10 @@ def moments_rejection(
     likelihood ratio to the law is exactly ``Π_values π(cell)/mass(cell)`` for each tilt,
     and its weight the inverse of their mean (no truncation of the law's tails)."""
     family = _one_family(targets)
-    law = targets[0][0]  # the tilt's terms are scale-free: one law of the family serves all
-    (_, var3, _), (mean4, var4, third4) = conformance_stats.shape_moments(law)
-    m2, m4, _ = conformance_stats.central_moments(law)
     cells_of = SymmetricCells(family, cells)
-    y = cells_of.inner(16) * math.sqrt(m2)  # 16 quantiles of each cell, in law units, centred
-    h3 = ((y**3 - 3 * m2 * y) / math.sqrt(var3)).mean(axis=1)
-    h4 = ((y**4 - 2 * m4 / m2 * y**2 - mean4) / math.sqrt(var4)).mean(axis=1)
-    terms = np.stack([h3, -h3, h4, -h4])  # (tilts, cells)
-    directions = len(terms)
     critical = float(sps.norm.isf(level / 4))
-    tail = sps.norm.sf(critical)  # S4's own critical values, of its Pearson III law
-    null = sps.pearson3(third4 / var4**1.5 / math.sqrt(n))
-    radius = np.array([[critical], [critical], [null.isf(tail)], [-null.ppf(tail)]])
-    low, high = np.zeros((directions, 1)), 4 * radius / math.sqrt(n)
-    for _ in range(60):  # each tilt's mean of the sum at the radius (bisection)
-        t = (low + high) / 2
-        log_pi = t * terms + cells_of.log_mass
-        log_pi -= special.logsumexp(log_pi, axis=1, keepdims=True)
-        reached = math.sqrt(n) * (np.exp(log_pi) * terms).sum(axis=1, keepdims=True) >= radius
-        low, high = np.where(reached, low, t), np.where(reached, t, high)
+    log_pi = _moments_tilts(targets[0][0], cells_of, n, critical)
+    directions = len(log_pi)
     cumulative = np.cumsum(np.exp(log_pi), axis=1)
     log_ratio = (log_pi - cells_of.log_mass).T
     rng = np.random.default_rng(seed)
