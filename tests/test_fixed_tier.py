@@ -193,8 +193,7 @@ def test_the_moments_sampler_agrees_with_plain_monte_carlo(law):
 def test_the_moments_sampler_reaches_the_far_tail():
     """At 1e-7 on 131,072 normal values, the suite's smallest sample (plain Monte Carlo
     would see 0.05 rejections in 500,000 samples), 500 weighted samples estimate the
-    rejection to 20 %, and it is within the calibration gate (the normal law's heavy
-    terms, ``y³`` and ``y⁴``, put it about 1.2 times the level)."""
+    rejection to 20 %, and it is within the calibration gate."""
     level = 1e-7
     ((p, se),) = fixed_tier.moments_rejection([(NORMAL, "float64")], 131_072, level, 500, chunk=20)
     assert se < 0.2 * p
