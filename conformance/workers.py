@@ -2,19 +2,18 @@
 
 A worker is a new process: it imports the suite and the framework, and draws again the
 samples that one process shares between its checks. Where each call is fast, that costs
-more than a second core saves. Measured on an idle 2-core machine, default profile: the
-reference ran in 40 s serially and 45 s with ``-n 2``; torch in 55 s and 60 s (74 and 109
-CPU-seconds); tinygrad, whose calls compile a kernel per shape, in about half its serial
-time with 2 workers.
+more than a second core saves. Measured on an idle 2-core machine, default profile,
+serially against 2 workers: the reference 40 s against 45 s, torch 55 s against 60 s,
+Keras on jax 135.7 s against 139.0 s; jax 119.3 s against 85.5 s, flax 132.3 s against
+91.9 s, and tinygrad, whose calls compile a kernel per shape, about twice as fast with
+its workers.
 
 So ``-n auto`` (xdist's hook ``pytest_xdist_auto_num_workers``) first times a probe of
 the port: after one call that pays its one-time set-up, the seeded 64×64 float32 outputs
-of the 10 element-wise initializers, twice each (numpy 7 ms, torch 16 ms, mlx 15 ms;
-jax about 2 s, which compiles each initializer on its first call; tinygrad 10 s, stopped
-at the threshold). Below :data:`SERIAL_BELOW` the run is serial; above, xdist's own count
-(the CPUs). Neither jax nor the Keras backends were timed both ways: they keep the
-workers, as before. An explicit ``-n N`` and ``$PYTEST_XDIST_AUTO_NUM_WORKERS`` are obeyed
-as given.
+of the 10 element-wise initializers, twice each (numpy 7 ms, torch 16 ms, mlx 15 ms; jax
+and tinygrad pass the threshold on their first calls, which compile). Below
+:data:`SERIAL_BELOW` the run is serial; above, xdist's own count (the CPUs). An explicit
+``-n N`` and ``$PYTEST_XDIST_AUTO_NUM_WORKERS`` are obeyed as given.
 """
 
 from __future__ import annotations
