@@ -1,8 +1,11 @@
-"""The fixed tier's correlations and Poisson counts: their rejection probability, computed.
+"""The fixed tier's correlations, skewness-kurtosis tests and Poisson counts: their
+rejection probability, computed.
 
     python -m benchmarks.fixed_tier [--parts families counts moments] [--pairs-replicates R] ...
 
-The Poisson counts of coinciding values (``test_repeats``, ``test_float64_precision``: 20
+The skewness-kurtosis tests (``test_moments``: 10) by importance sampling, each value
+drawn from the law tilted toward one side of one score (:func:`moments_rejection`). The
+Poisson counts of coinciding values (``test_repeats``, ``test_float64_precision``: 20
 tests) are bounded for each implementation of the calibration audit (the section "Poisson
 counts" below). The correlations:
 

@@ -318,7 +318,7 @@ def findings_table(results: str) -> str:
             continue
         target, _, wall, ratio, calls, _, shapes, _, _, largest, jit, _, _ = cells
         rows.append(
-            f"| {LABELS.get(target, target)} | {wall} | {ratio.split()[0].replace('-', '1.0')} "
+            f"| {LABELS.get(target, target)} | {wall} | {ratio.split()[0]} "
             f"| {calls} | {shapes} | {jit.split()[0]} | {largest} |"
         )
     return "\n".join(rows) + "\n"

@@ -1,4 +1,5 @@
-"""The fixed tier's correlations and Poisson counts, computed (``benchmarks/fixed_tier.py``):
+"""The fixed tier's correlations, skewness-kurtosis tests and Poisson counts, computed
+(``benchmarks/fixed_tier.py``):
 the importance samplers agree with the exact law and with plain Monte Carlo, the bounds hold
 where the tail is measured, the families are the suite's, and the committed table meets the
 calibration gate (issue #25)."""
