@@ -34,13 +34,23 @@ from .runs import ROOT, suite_command
 LARGE = ROOT / "benchmarks" / "results" / "check_costs_large.json"
 
 
-def costs() -> tuple[list[str], dict[str, dict[str, float]]]:
-    """``(targets, {check function: {target: seconds}})``."""
+def check_of(test: dict) -> str:
+    """``test_seeds::test_seed_reproducible``: a result's module and check function."""
+    return f"{test['nodeid'].split('::')[0].split('/')[-1][:-3]}::{test['function']}"
+
+
+def test_of(test: dict) -> str:
+    """``test_probes::test_probe[RandomNormal-float16-subnormal]``: one parametrised test."""
+    return f"{check_of(test)}{test['nodeid'][test['nodeid'].find('[') :] if '[' in test['nodeid'] else ''}"
+
+
+def costs(key=check_of) -> tuple[list[str], dict[str, dict[str, float]]]:
+    """``(targets, {check function: {target: seconds}})`` (``key=test_of``: per test)."""
     table: dict[str, dict[str, float]] = defaultdict(dict)
     names = [name for name, _, _ in TARGETS]
     for name in names:
         for test in results.load(PAGES / f"{name}.json")["tests"]:
-            check = f"{test['nodeid'].split('::')[0].split('/')[-1][:-3]}::{test['function']}"
+            check = key(test)
             table[check][name] = table[check].get(name, 0.0) + float(test["duration"])
     large = json.loads(LARGE.read_text()) if LARGE.exists() else {}
     for name, checks in large.items():

@@ -6,13 +6,16 @@ Every mutant must fail a default run
 (``pytest conformance --impl=initializer_conformance.adapters.mutants:NAME``, with the
 options its bug needs: ``--large`` for the large outputs' mutants) and the
 reference must pass it. Writes ``benchmarks/results/kill_table.md`` with, for
-each mutant, the bug, whether the run failed, and every check that caught it. Exits 1 if
-a mutant survived or the reference failed.
+each mutant, the bug, whether the run failed, and every check that caught it, and
+``kill_table.json`` with the same runs as fields (exit status, the failed tests counted by
+check function, seconds: what ``benchmarks/new_checks.py`` reads). Exits 1 if a mutant
+survived or the reference failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter
 
@@ -21,9 +24,14 @@ from initializer_conformance.adapters.mutants import MUTANTS
 from .runs import ROOT, run_many
 
 
+def folded(failed: list[str]) -> dict[str, int]:
+    """``test_fans[he_normal]``... node ids folded to ``{"test_fans": 3}`` (by test function)."""
+    return dict(Counter(nodeid.split("::")[-1].split("[")[0] for nodeid in failed))
+
+
 def checks(failed: list[str]) -> str:
     """``test_fans[he_normal]`` ids folded to ``test_fans ×3`` (by test function)."""
-    counts = Counter(nodeid.split("::")[-1].split("[")[0] for nodeid in failed)
+    counts = folded(failed)
     return ", ".join(f"{name} ×{count}" if count > 1 else name for name, count in counts.items())
 
 
@@ -86,6 +94,34 @@ def write(done: dict, impls: list[str], names: list[str]) -> None:
             f"| `{name}` | {bug} | {caught} | {checks(outcome.failed)} | {outcome.seconds:.0f} s |"
         )
     (ROOT / "benchmarks/results/kill_table.md").write_text("\n".join(lines) + "\n")
+    runs = {
+        "numpy" if impl == "numpy" else impl.rsplit(":", 1)[1]: done.get(impl) for impl in impls
+    }
+    JSON.write_text(
+        json.dumps(
+            {
+                name: {
+                    "exit": o.returncode,
+                    "checks": folded(o.failed),
+                    "seconds": round(o.seconds),
+                }
+                for name, o in runs.items()
+                if o is not None
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+
+
+#: The runs as fields, one entry per target (``numpy``: the reference; else a mutant's name).
+JSON = ROOT / "benchmarks/results/kill_table.json"
+
+
+def load() -> dict[str, dict]:
+    """``{target: {"exit", "checks": {check function: failed tests}, "seconds"}}`` of the
+    committed kill table."""
+    return json.loads(JSON.read_text())
 
 
 if __name__ == "__main__":

@@ -154,3 +154,8 @@ def lag_power(n: int, rho: float, alpha: float) -> float:
     are correlated ``rho`` at one lag ``L < n/2`` (its ``z`` is then about
     ``ρ·√n + N(0, 1)``): the power against a correlation at an arbitrary lag."""
     return float(scipy_stats.norm.sf(_lag_threshold(n, alpha) * math.sqrt(n) - rho * math.sqrt(n)))
+
+
+def lag_miss(n: int, rho: float, alpha: float) -> float:
+    """``1 - lag_power(n, rho, alpha)``, computed where the power rounds to 1."""
+    return float(scipy_stats.norm.cdf(_lag_threshold(n, alpha) * math.sqrt(n) - rho * math.sqrt(n)))
