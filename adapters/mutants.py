@@ -25,7 +25,7 @@ class Mutant(ReferenceAdapter):
     """Base: the reference, with the bug of the subclass."""
 
     caught_by = ""  # the test function that must catch the bug
-    diagnosis = ""  # the "likely cause" its failure message must name, if any
+    diagnosis = ""  # the bug (key of reference.bugs.BUGS) its failure must name, if any
     options: tuple[str, ...] = ()  # the suite's options that reach its bug (e.g. --large)
 
     @property
@@ -47,14 +47,14 @@ class Mutant(ReferenceAdapter):
 class LawMutant(Mutant):
     """Base: draws from the law of one bug of the catalogue (``reference/bugs.py``) where
     its port has the bug (``applies``), with the reference's seeding; its ``diagnosis`` is
-    the catalogue's cause."""
+    that bug."""
 
     bug = ""  # key of reference.bugs.BUGS
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.bug:
-            cls.diagnosis = BUGS[cls.bug].cause
+            cls.diagnosis = cls.bug
 
     def applies(self, name: str, config: dict) -> bool:
         """Whether the port has the bug for ``name`` made with ``config`` (default: always;
@@ -166,7 +166,7 @@ class ClippedTruncation(Mutant):
     """TruncatedNormal clips values beyond 2 std to the bound instead of redrawing them."""
 
     caught_by = "test_bounds"
-    diagnosis = BUGS["clipped_truncation"].cause
+    diagnosis = "clipped_truncation"
 
     def mutate(self, name, config, init):
         if name != "TruncatedNormal":
@@ -184,7 +184,7 @@ class AbsoluteTruncationBounds(Mutant):
     (pytorch-image-models #1286, pytorch #155588)."""
 
     caught_by = "test_bounds"
-    diagnosis = BUGS["absolute_truncation"].cause
+    diagnosis = "absolute_truncation"
 
     def mutate(self, name, config, init):
         if name != "TruncatedNormal":
@@ -584,7 +584,7 @@ class UnseededWiderLaw(Mutant):
     """Unseeded instances draw with 3x the std (seed=None takes another code path)."""
 
     caught_by = "test_calls"
-    diagnosis = BUGS["unseeded_law"].cause
+    diagnosis = "unseeded_law"
 
     def mutate(self, name, config, init):
         if config.get("seed") is not None or not _elementwise_random(init):
@@ -597,7 +597,7 @@ class LaterCallsWiderLaw(Mutant):
     call to call), seeded or not."""
 
     caught_by = "test_calls"
-    diagnosis = BUGS["later_calls_law"].cause
+    diagnosis = "later_calls_law"
 
     def mutate(self, name, config, init):
         if not _elementwise_random(init):
@@ -617,7 +617,7 @@ class OverlappingSeedStreams(Mutant):
     The generator is seeded with seed // 2 and the output starts at its element seed % 2."""
 
     caught_by = "test_seed_distinct_independent"
-    diagnosis = BUGS["related_seed_streams"].cause
+    diagnosis = "related_seed_streams"
 
     def mutate(self, name, config, init):
         if not _elementwise_random(init) or init.seed is None:
@@ -641,7 +641,7 @@ class SeedRotatedStreams(Mutant):
     the law (through its quantile function), and the two are functions of one another."""
 
     caught_by = "test_seed_distinct_independent"
-    diagnosis = BUGS["related_seed_streams"].cause
+    diagnosis = "related_seed_streams"
     rotation = (3 - math.sqrt(3)) / 6
 
     def mutate(self, name, config, init):
@@ -662,7 +662,7 @@ class SeededCallReseedsGlobal(Mutant):
     np.random draws reproducible), clobbering the user's global random state."""
 
     caught_by = "test_seeded_calls_leave_global_state"
-    diagnosis = BUGS["global_state_touched"].cause
+    diagnosis = "global_state_touched"
 
     def mutate(self, name, config, init):
         if config.get("seed") is None or not isinstance(init, reference.base.RandomInitializer):
@@ -680,7 +680,7 @@ class UnseededFixedProcessSeed(Mutant):
     starts (a default key 0): fresh within a process, the same weights in every run."""
 
     caught_by = "test_unseeded_differs_across_processes"
-    diagnosis = BUGS["fixed_process_seed"].cause
+    diagnosis = "fixed_process_seed"
     _stream = np.random.default_rng(0)
 
     def mutate(self, name, config, init):
@@ -697,7 +697,7 @@ class HashSeededStream(Mutant):
     the next one, whose ``PYTHONHASHSEED`` randomizes ``hash(str)``."""
 
     caught_by = "test_seeded_same_across_processes"
-    diagnosis = BUGS["process_dependent_seed"].cause
+    diagnosis = "process_dependent_seed"
 
     def mutate(self, name, config, init):
         if init.seed is None if isinstance(init, reference.base.RandomInitializer) else True:
@@ -712,7 +712,7 @@ class Clipped16Bit(Mutant):
     (a low-precision path written apart from the float32 one)."""
 
     caught_by = "test_bounds"
-    diagnosis = BUGS["clipped_truncation"].cause
+    diagnosis = "clipped_truncation"
 
     def mutate(self, name, config, init):
         def call(shape, dtype=None):
@@ -731,7 +731,7 @@ class LowPrecisionInverseCDF(Mutant):
     uniform, erfinv and scaling in the 16-bit dtype, then a clamp (PyTorch #145498)."""
 
     caught_by = "test_law"
-    diagnosis = BUGS["low_precision_arithmetic"].cause
+    diagnosis = "low_precision_arithmetic"
 
     def mutate(self, name, config, init):
         def call(shape, dtype=None):

@@ -18,7 +18,6 @@ import numpy as np
 
 from initializer_conformance.conformance.run import current
 from initializer_conformance.reference import dtypes, rounding
-from initializer_conformance.reference.bugs import BUGS
 from initializer_conformance.reference.laws import (
     ElementwiseLaw,
     HaarOrthogonal,
@@ -27,7 +26,7 @@ from initializer_conformance.reference.laws import (
 )
 
 from . import stats
-from .diagnosis import diagnose
+from .diagnosis import Cause, diagnose
 from .record import expected_law
 from .sampling import Context, Sample
 
@@ -40,12 +39,14 @@ def fail(
     expected: str,
     observed: str,
     verdicts: Sequence[stats.Verdict] = (),
-    causes: Sequence[str] = (),
+    causes: Sequence[Cause | str] = (),
     law=None,
     sample: Sample | None = None,
 ) -> NoReturn:
     """Fail the check ``check`` (a property: "law", "scale", "bounds", ...) with the one
-    message format; ``law`` and ``sample`` only feed the report's plots."""
+    message format; ``law`` and ``sample`` only feed the report's plots. ``causes``: the
+    catalogue's bugs the failure points to (a free-text cause names none: it reports as
+    "no catalogued cause")."""
     __tracebackhide__ = True  # the message says it all; not this helper's source and locals
     run = current()
     lines = [f"[{check}] {title}", f"  expected: {expected}", f"  observed: {observed}"]
@@ -84,7 +85,7 @@ def judge(
     sample: Sample | None = None,
     expected: str | None = None,
     observed: str | None = None,
-    causes: Sequence[str] | None = None,
+    causes: Sequence[Cause | str] | None = None,
 ) -> None:
     """The one path of every statistical check: spend each verdict's alpha in the run's
     ledger, then fail if any verdict rejects, else record the pass for the report.
@@ -130,7 +131,7 @@ def assert_law(sample: Sample, law: ElementwiseLaw, ctx: Context, alpha: float) 
     causes = None  # the diagnosis' fitted causes
     if ctx.dtype in dtypes.SIXTEEN_BIT and not verdicts[-1].passed:
         fitted = diagnose(ctx, law, sample.values, current().edition)
-        causes = [*fitted, BUGS["low_precision_arithmetic"].cause]
+        causes = [*fitted, Cause("low_precision_arithmetic")]
     judge(
         "law",
         f"{ctx.identifier}: values do not follow the spec's law",
@@ -209,13 +210,14 @@ def assert_no_point_mass(sample: Sample, law: ElementwiseLaw, ctx: Context, alph
                 k, x.size, p0, alpha, f"values within {window:.3g} of the bound {bound:.6g}"
             )
         )
-    clipped = (
-        (
-            f"{BUGS['clipped_truncation'].cause}: {at_bounds / x.size:.2%} of the values "
-            f"sit on a bound (clipping a normal at ±2 std puts 4.55 % there)"
-        )
-        if isinstance(law, TruncatedNormal)
-        else "values clipped to the interval's bounds"
+    clipped = Cause(
+        "clipped_truncation",
+        f"{at_bounds / x.size:.2%} of the values sit on a bound"
+        + (
+            " (clipping a normal at ±2 std puts 4.55 % there)"
+            if isinstance(law, TruncatedNormal)
+            else ""
+        ),
     )
     judge(
         "bounds",

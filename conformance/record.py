@@ -13,6 +13,8 @@ import numpy as np
 
 from initializer_conformance.reference.laws import ElementwiseLaw
 
+from .diagnosis import Cause
+
 if TYPE_CHECKING:
     from initializer_conformance.conformance.sampling import Context, Sample
 
@@ -110,11 +112,14 @@ def findings(record: Record, error: BaseException | None = None) -> list[dict]:
 
         {"check": "scale", "title": ..., "passed": false, "expected": ..., "observed": ...,
          "statistics": [{"test", "statistic", "pvalue", "alpha", "n", "effect", "passed", "tested"}],
-         "causes": [...], "case": {"identifier", "config", "shape", "dtype", "seed"},
+         "causes": [text...], "bugs": [{"bug", "label", "cause", "text", "p"}...],
+         "case": {"identifier", "config", "shape", "dtype", "seed"},
          "call": "adapter.make(...)(...)", "law": {"formula", "type", "params",
          "identifier", "config", "shape", "edition"},
          "sample": {"n", "calls", "mean", "std", "min", "max", "values", "histogram"}}
 
+    ``causes`` are the likely causes as the message prints them; ``bugs`` the ones that
+    name a bug of the catalogue, as fields (its key and label, the fit's KS p-value).
     ``sample.values`` is a deterministic subsample: the order statistics of ranks
     ``round(linspace(0, n - 1, k))`` (so it holds the minimum and the maximum, and its
     ECDF is the sample's), ``k`` at most 2000 for a failing check, 250 for a passing
@@ -161,7 +166,8 @@ def _finding(check: dict, with_sample: bool = True) -> dict:
             }
             for v in check["verdicts"]
         ],
-        "causes": check["causes"],
+        "causes": [str(cause) for cause in check["causes"]],
+        "bugs": [cause.as_dict() for cause in check["causes"] if isinstance(cause, Cause)],
         "case": None
         if ctx is None
         else {

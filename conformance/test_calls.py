@@ -53,7 +53,7 @@ from scipy import stats as scipy_stats
 
 from initializer_conformance.conformance import properties, stats, streams
 from initializer_conformance.conformance.assertions import assert_support, fail, judge
-from initializer_conformance.conformance.diagnosis import FIT, diagnose
+from initializer_conformance.conformance.diagnosis import FIT, Cause, diagnose
 from initializer_conformance.conformance.fixed_cases import (
     CALLS_SHAPE,
     calls_config,
@@ -69,7 +69,6 @@ from initializer_conformance.conformance.sampling import (
     collect,
     make,
 )
-from initializer_conformance.reference.bugs import BUGS
 
 PROPERTY = properties.CALLS
 
@@ -185,7 +184,7 @@ def test_calls(identifier):
     assert_support(sample, law, ctx)
 
 
-def causes(identifier, base, seed, law, ctx, sources, sample, verdicts) -> list[str]:
+def causes(identifier, base, seed, law, ctx, sources, sample, verdicts) -> list[Cause]:
     """The likely causes of a failure of ``verdicts`` (none if they pass): which source
     differs from seeded first calls (descriptive KS fits at ``diagnosis.FIT``, no alpha
     spent), then the catalogue's fits of the pool."""
@@ -199,12 +198,14 @@ def causes(identifier, base, seed, law, ctx, sources, sample, verdicts) -> list[
     unseeded_first, later = sources[0], sources[1:]
     if not unseeded_first.fits(law) and first.fits(law):
         found.append(
-            f"{BUGS['unseeded_law'].cause}: {unseeded_first.describe(law)}; {first.describe(law)}"
+            Cause("unseeded_law", f"{unseeded_first.describe(law)}; {first.describe(law)}")
         )
     misfits = [s for s in later if not s.fits(law)]
     if misfits and unseeded_first.fits(law) and first.fits(law):
         found.append(
-            f"{BUGS['later_calls_law'].cause}: "
-            + "; ".join(s.describe(law) for s in [*misfits, unseeded_first, first])
+            Cause(
+                "later_calls_law",
+                "; ".join(s.describe(law) for s in [*misfits, unseeded_first, first]),
+            )
         )
     return found + diagnose(ctx, law, sample.values, current().edition)

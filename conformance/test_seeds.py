@@ -31,6 +31,7 @@ from initializer_conformance.conformance import (
     streams,
 )
 from initializer_conformance.conformance.assertions import fail, judge
+from initializer_conformance.conformance.diagnosis import Cause
 from initializer_conformance.conformance.fixed_cases import (
     PAIR_SHAPE,
     SEED_PAIRS,
@@ -53,7 +54,6 @@ from initializer_conformance.conformance.sampling import (
     make,
     unsupported,
 )
-from initializer_conformance.reference.bugs import BUGS
 
 PROPERTY = properties.SEEDS
 
@@ -162,9 +162,11 @@ def test_seed_distinct_independent(identifier):
                     expected=f"different values for seeds {s1} and {s2} (in {dtype})",
                     observed=f"identical arrays for seeds {s1} and {s2} ({label}) in {dtype}",
                     causes=[
-                        f"{BUGS['related_seed_streams'].cause}: seeds {s1} and {s2} ({label}) "
-                        f"give the same stream in {dtype} (bits of the seed are dropped, or the "
-                        f"seed is ignored)"
+                        Cause(
+                            "related_seed_streams",
+                            f"seeds {s1} and {s2} ({label}) give the same stream in {dtype} "
+                            f"(bits of the seed are dropped, or the seed is ignored)",
+                        )
                     ],
                 )
 
@@ -207,7 +209,7 @@ def test_seed_distinct_independent(identifier):
             ctx = Context(identifier, {"seed": seeds}, PAIR_SHAPE, dtype)  # the case shown
             a, b = drawn[dtype][s1], drawn[dtype][s2]
             how = dependence.overlap(a, b) if name == "shared" else worst.effect
-            causes.append(f"{BUGS['related_seed_streams'].cause}: {label}: {how}")
+            causes.append(Cause("related_seed_streams", f"{label}: {how}"))
     judge(
         "seeds",
         f"{identifier}: outputs of distinct seeds are dependent",
@@ -342,7 +344,7 @@ def _assert_untouched(identifier, ctx, seed, before, after) -> None:
             ctx=ctx,
             expected="numpy.random's and random's global states unchanged by a seeded call",
             observed="; ".join(changed),
-            causes=[f"{BUGS['global_state_touched'].cause}: {'; '.join(changed)}"],
+            causes=[Cause("global_state_touched", "; ".join(changed))],
         )
 
 
@@ -369,8 +371,10 @@ def _assert_framework_untouched(identifier, ctx, config, seed_global) -> None:
             "call before it",
             observed=f"{int((after != alone).sum())} of {alone.size} entries differ",
             causes=[
-                f"{BUGS['global_state_touched'].cause}: the seeded call reseeded or advanced "
-                f"the framework's global generator"
+                Cause(
+                    "global_state_touched",
+                    "the seeded call reseeded or advanced the framework's global generator",
+                )
             ],
         )
 
@@ -581,8 +585,11 @@ def test_unseeded_differs_across_processes(identifier):
             "the OS or the clock)",
             observed=f"identical arrays of {len(first)} values in two processes",
             causes=[
-                f"{BUGS['fixed_process_seed'].cause}: the first unseeded draw of every process "
-                f"begins {', '.join(f'{v:.6g}' for v in first[:3])}"
+                Cause(
+                    "fixed_process_seed",
+                    "the first unseeded draw of every process begins "
+                    + ", ".join(f"{v:.6g}" for v in first[:3]),
+                )
             ],
         )
 
@@ -650,8 +657,10 @@ def test_seeded_same_across_processes(identifier):
                 "test process)",
                 observed=f"against this process's values: {'; '.join(differing)}",
                 causes=[
-                    f"{BUGS['process_dependent_seed'].cause}: e.g. hash(str), randomized per "
-                    f"process, mixed into the seeded stream"
+                    Cause(
+                        "process_dependent_seed",
+                        "e.g. hash(str), randomized per process, mixed into the seeded stream",
+                    )
                 ],
             )
     if not compared:

@@ -56,11 +56,13 @@ Law = Callable[[Initializer, tuple[int, ...]], ElementwiseLaw | None]
 
 @dataclass(frozen=True)
 class Bug:
-    """A porting bug: what a failure names it, and the law it draws (or ``None``: the bug
-    is not a wrong element-wise law, e.g. clipping, which leaves point masses)."""
+    """A porting bug: what a failure names it (``cause``, a sentence; ``label``, the few
+    words of a report's chip), and the law it draws (or ``None``: the bug is not a wrong
+    element-wise law, e.g. clipping, which leaves point masses)."""
 
     cause: str
     law: Law | None = None
+    label: str = ""
 
 
 # -- VarianceScaling: the divisor n and the family ------------------------------------------
@@ -169,21 +171,30 @@ def _of(cls, law):
 #: The catalogue, by key (the mutants name their bug by key).
 BUGS: dict[str, Bug] = {
     # fans (tensorflow #31192, pytorch #30079, tvm #9336, keras #2252)
-    "swapped_fans": Bug("fan_in and fan_out swapped", _with_fans(_swapped)),
+    "swapped_fans": Bug("fan_in and fan_out swapped", _with_fans(_swapped), "fans swapped"),
     "torch_layout_fans": Bug(
         "fans computed for torch's (out, in, *k) layout on a Keras (*k, in, out) shape",
         _with_fans(_torch_layout),
+        "fans layout",
     ),
     "receptive_field_ignored": Bug(
-        "receptive field ignored: fans are the channel counts", _with_fans(_channels_only)
+        "receptive field ignored: fans are the channel counts",
+        _with_fans(_channels_only),
+        "receptive field",
     ),
-    "fan_avg_not_halved": Bug("fan_avg = fan_in + fan_out, not halved", _fan_avg_not_halved),
+    "fan_avg_not_halved": Bug(
+        "fan_avg = fan_in + fan_out, not halved", _fan_avg_not_halved, "fan_avg"
+    ),
     # Keras 1 on Python 2: (fan_in + fan_out) / 2 of two ints is an integer division
     "fan_avg_floor_division": Bug(
-        "fan_avg = (fan_in + fan_out) // 2: integer division", _fan_avg_floor_division
+        "fan_avg = (fan_in + fan_out) // 2: integer division",
+        _fan_avg_floor_division,
+        "fan_avg // 2",
     ),
     **{
-        f"mode_{mode}": Bug(f"mode {mode!r} used instead of the given mode", _mode(mode))
+        f"mode_{mode}": Bug(
+            f"mode {mode!r} used instead of the given mode", _mode(mode), "fan mode"
+        )
         for mode in MODES
     },
     # constants of VarianceScaling (keras #8048, tensorflow #16344, tfjs #8594)
@@ -193,6 +204,7 @@ BUGS: dict[str, Bug] = {
             lambda i: _family(i) == "truncated_normal",
             lambda i, n, f: TruncatedNormalLaw(0.0, math.sqrt(i.scale / n)),
         ),
+        "0.8796 missing",
     ),
     "uniform_limit_without_three": Bug(
         "uniform limit sqrt(scale / n): the factor 3 is missing",
@@ -200,19 +212,23 @@ BUGS: dict[str, Bug] = {
             lambda i: _family(i) == "uniform",
             lambda i, n, f: Uniform(-math.sqrt(i.scale / n), math.sqrt(i.scale / n)),
         ),
+        "uniform limit",
     ),
-    "he_scale_1_96": Bug("scale 1.96 instead of 2 (std 1 % low)", _he_scale_1_96),
+    "he_scale_1_96": Bug("scale 1.96 instead of 2 (std 1 % low)", _he_scale_1_96, "scale 1.96"),
     # families
     "untruncated_normal": Bug(
-        "untruncated normal where a truncated one is specified", _untruncated
+        "untruncated normal where a truncated one is specified", _untruncated, "untruncated"
     ),
-    "truncated_normal": Bug("truncated normal where an untruncated one is specified", _truncated),
+    "truncated_normal": Bug(
+        "truncated normal where an untruncated one is specified", _truncated, "truncated"
+    ),
     "uniform_instead_of_normal": Bug(
         "uniform law where a (truncated) normal is specified",
         _variance_scaling(
             lambda i: _family(i) == "truncated_normal",
             lambda i, n, f: variance_scaling_law(i.scale, n, "uniform"),
         ),
+        "wrong family",
     ),
     "normal_instead_of_uniform": Bug(
         "normal law where a uniform one is specified",
@@ -220,11 +236,13 @@ BUGS: dict[str, Bug] = {
             lambda i: _family(i) == "uniform",
             lambda i, n, f: variance_scaling_law(i.scale, n, "truncated_normal"),
         ),
+        "wrong family",
     ),
     # truncation (pytorch-image-models #1286, pytorch #155588, transformers #27906)
     "absolute_truncation": Bug(
         "truncated at mean ± 2 in absolute units, not mean ± 2·stddev",
         _of(TruncatedNormal, lambda i: AbsoluteTruncation(i.mean, i.stddev)),
+        "truncation",
     ),
     "stddev_as_output_std": Bug(
         "stddev taken as the output's std (parent std = stddev / 0.8796)",
@@ -232,48 +250,65 @@ BUGS: dict[str, Bug] = {
             TruncatedNormal,
             lambda i: TruncatedNormalLaw(i.mean, i.stddev / TRUNCATED_NORMAL_STD_FACTOR),
         ),
+        "truncation",
     ),
-    "clipped_truncation": Bug("values beyond the bounds clipped to them instead of redrawn"),
+    "clipped_truncation": Bug(
+        "values beyond the bounds clipped to them instead of redrawn", label="clipped"
+    ),
     # 16-bit outputs computed in 16-bit arithmetic (PyTorch #145498: trunc_normal_ on
     # bfloat16/float16 drew its uniform and evaluated erfinv in the low precision)
     "low_precision_arithmetic": Bug(
         "the draw computed in the 16-bit dtype's own arithmetic (uniform, inverse CDF, "
-        "scaling), not in float32 and rounded once"
+        "scaling), not in float32 and rounded once",
+        label="16-bit arithmetic",
     ),
     # defaults of another framework (torch.nn.init)
     "torch_normal_default": Bug(
-        "torch's default std=1.0 used", _of(RandomNormal, lambda i: Normal(i.mean, 1.0))
+        "torch's default std=1.0 used",
+        _of(RandomNormal, lambda i: Normal(i.mean, 1.0)),
+        "another default",
     ),
     "torch_uniform_default": Bug(
-        "torch's default interval [0, 1) used", _of(RandomUniform, lambda i: Uniform(0.0, 1.0))
+        "torch's default interval [0, 1) used",
+        _of(RandomUniform, lambda i: Uniform(0.0, 1.0)),
+        "another default",
     ),
     "symmetric_uniform": Bug(
         "interval [-maxval, maxval) used",
         _of(RandomUniform, lambda i: Uniform(-i.maxval, i.maxval)),
+        "symmetric interval",
     ),
     # calls and seeds: not a law of the output, a way of drawing it (conformance/test_calls.py
     # and test_seeds.py name them; keras-hub #352, keras #19361 are of this family)
-    "unseeded_law": Bug("unseeded instances draw from another law than seeded ones"),
-    "later_calls_law": Bug(
-        "the second and later calls of an instance draw from another law than its first call"
+    "unseeded_law": Bug(
+        "unseeded instances draw from another law than seeded ones", label="unseeded law"
     ),
-    "related_seed_streams": Bug("two distinct seeds give related streams (a seed-derivation bug)"),
+    "later_calls_law": Bug(
+        "the second and later calls of an instance draw from another law than its first call",
+        label="later calls",
+    ),
+    "related_seed_streams": Bug(
+        "two distinct seeds give related streams (a seed-derivation bug)", label="related seeds"
+    ),
     "global_state_touched": Bug(
-        "a seeded call changes the process's global random state (it reseeds it or draws from it)"
+        "a seeded call changes the process's global random state (it reseeds it or draws from it)",
+        label="global state",
     ),
     "fixed_process_seed": Bug(
-        "unseeded draws start from the same state in every process (a fixed default seed)"
+        "unseeded draws start from the same state in every process (a fixed default seed)",
+        label="fixed seed",
     ),
     "process_dependent_seed": Bug(
         "a seeded stream depends on the process, not only on the seed (a per-process hash, "
-        "id or state mixed into it)"
+        "id or state mixed into it)",
+        label="per-process seed",
     ),
 }
 
 
 def laws_of_bugs(init: Initializer, shape: tuple[int, ...]) -> Iterator[tuple[str, ElementwiseLaw]]:
-    """``(cause, law)`` of every bug of the catalogue that changes ``init`` on ``shape``."""
-    for bug in BUGS.values():
+    """``(key, law)`` of every bug of the catalogue that changes ``init`` on ``shape``."""
+    for key, bug in BUGS.items():
         law = bug.law(init, shape) if bug.law is not None else None
         if law is not None:
-            yield bug.cause, law
+            yield key, law

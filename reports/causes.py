@@ -125,7 +125,9 @@ def failures(test: dict, reasons=None) -> list[dict]:
     out = []
     for index, part in enumerate(parts):
         finding = failing_finding(part.get("findings"))
-        causes = [short(c) for c in (finding or {}).get("causes", [])]
+        bugs = (finding or {}).get("bugs") or []
+        # a bug of the catalogue is one cause, whatever each check saw of it (its detail)
+        causes = [b["cause"] for b in bugs] or [short(c) for c in (finding or {}).get("causes", [])]
         message = (part.get("message") or "").strip()
         first_line = _ADDRESS.sub("", message.split("\n")[0])
         if part.get("deviation"):
@@ -136,7 +138,7 @@ def failures(test: dict, reasons=None) -> list[dict]:
             cause = f"{finding['title']} (no likely cause fitted)"
         else:
             cause = first_line or test["property"]
-        name = label(cause, "")
+        name = bugs[0]["label"] if bugs and not part.get("deviation") else label(cause, "")
         if not name and finding is None:
             name = label(first_line, "")
         if not name:  # an error names its exception; a failure without a fit says so

@@ -76,26 +76,23 @@ def law_of(finding: dict):
 
 
 def fitted_law(finding: dict):
-    """``(cause, law)``: the first likely cause of ``finding`` and the law the sample
-    fitted for it (the diagnosis' candidate of that name for the finding's case), or
+    """``(cause, law)``: the first likely cause of ``finding`` the sample was fitted to
+    (its bug's key in ``finding["bugs"]``) and that bug's law for the finding's case, or
     None."""
-    causes = finding.get("causes") or []
+    fitted = [b for b in finding.get("bugs") or () if b.get("p") is not None]
     case = finding.get("case") or {}
-    if not causes or not case.get("identifier"):
+    if not fitted or not case.get("identifier"):
         return None
-    name = re.sub(r"\s*\(the sample fits .*\)$", "", causes[0])
-    try:
-        from initializer_conformance.conformance import diagnosis
+    from initializer_conformance import reference
+    from initializer_conformance.reference.bugs import BUGS
 
-        edition = (finding.get("law") or {}).get("edition")
-        for cause, law in diagnosis.candidates(
-            case["identifier"], case.get("config") or {}, tuple(case.get("shape") or ()), edition
-        ):
-            if cause == name:
-                return cause, law
-    except Exception:
+    bug = BUGS.get(fitted[0]["bug"])
+    if bug is None or bug.law is None:  # results of another version's catalogue
         return None
-    return None
+    edition = (finding.get("law") or {}).get("edition")
+    init = reference.make(case["identifier"], case.get("config") or {}, edition)
+    law = bug.law(init, tuple(case.get("shape") or ()))
+    return (bug.cause, law) if law is not None else None
 
 
 def plottable(finding: dict) -> bool:

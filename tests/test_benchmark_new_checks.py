@@ -15,7 +15,7 @@ def test_every_check_named_has_a_cost_on_every_page():
     """A misspelled check would cost 0 s and still read as a row."""
     targets, costs = check_costs.costs()
     costs.update(check_costs.costs(key=check_costs.test_of)[1])
-    for check in new_checks.catalogue():
+    for check in new_checks.CHECKS:
         for function in check.functions:
             assert function in costs, function
             on = set(costs[function])
@@ -23,7 +23,7 @@ def test_every_check_named_has_a_cost_on_every_page():
                 assert on == set(targets), (function, set(targets) - on)
 
 
-@pytest.mark.parametrize("check", new_checks.catalogue(), ids=lambda c: c.what[:30])
+@pytest.mark.parametrize("check", new_checks.CHECKS, ids=lambda c: c.what[:30])
 def test_every_mutant_is_caught_by_its_own_check(check):
     runs = kill_table.load()
     assert runs["numpy"]["exit"] == 0

@@ -5,6 +5,7 @@ Each run selects the mutant's ``caught_by`` test (``-k``), stops at the first fa
 (every mutant against every check) is ``python -m benchmarks.kill_table``.
 """
 
+import json
 import re
 from functools import partial
 
@@ -16,18 +17,22 @@ from initializer_conformance.adapters.mutants import MUTANTS
 from initializer_conformance.conformance.errors import assert_dtype
 from initializer_conformance.conformance.identifiers import ALL
 from initializer_conformance.conformance.strategies import FLOAT_DTYPES, INT_DTYPES
+from initializer_conformance.reference.bugs import BUGS
 
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))
-def test_mutant_is_caught(name):
+def test_mutant_is_caught(name, tmp_path):
     mutant = MUTANTS[name]
     assert mutant.__doc__.strip(), "every mutant says which bug it is"
+    report = tmp_path / "results.json"
     result = suite_process(
         f"--impl=initializer_conformance.adapters.mutants:{name}",
         "-k",
         mutant.caught_by,
         "-x",
         "-q",
+        "--report-json",
+        str(report),
         *mutant.options,
     )
     assert result.returncode == 1, f"mutant {name} survived:\n{result.stdout[-3000:]}"
@@ -36,8 +41,13 @@ def test_mutant_is_caught(name):
     ]
     assert mutant.caught_by in result.stdout
     assert "reproduce: pytest" in result.stdout  # the message says how to replay it
-    if mutant.diagnosis:
-        assert f"likely cause: {mutant.diagnosis}" in result.stdout, result.stdout[-3000:]
+    if mutant.diagnosis:  # named in the message, and as a field of the failure's record
+        assert f"likely cause: {BUGS[mutant.diagnosis].cause}" in result.stdout, result.stdout[
+            -3000:
+        ]
+        failed = [t for t in json.loads(report.read_text())["tests"] if t["outcome"] == "fail"]
+        bugs = {b["bug"] for t in failed for f in t["findings"] for b in f.get("bugs", ())}
+        assert mutant.diagnosis in bugs, bugs
 
 
 @pytest.mark.parametrize(

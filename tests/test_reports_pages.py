@@ -122,6 +122,25 @@ def test_failures_are_grouped_by_cause_most_severe_first():
     assert causes.labels(tests) == ["fans swapped", "untruncated", "no catalogued cause"]
 
 
+def test_one_bug_is_one_cause_whatever_each_check_saw_of_it():
+    """A bug named by its key (the record's ``bugs``) is one cause: the seeds checks' details
+    (which pair, how related) differ, the group and its label do not; no text is read."""
+    from initializer_conformance.conformance.diagnosis import Cause
+
+    def seeds_failure(nodeid, detail):
+        cause = Cause("related_seed_streams", detail)
+        finding = {**_finding("seeds", [str(cause)]), "bugs": [cause.as_dict()]}
+        return a_test(nodeid, "fail", "he_normal", "seeds", findings=[finding])
+
+    tests = [
+        seeds_failure("t.py::test_seed_distinct_independent[he_normal]", "shared: 40 values"),
+        seeds_failure("t.py::test_seed_reproducible[he_normal]", "seeds 1 and 3 (rotated)"),
+    ]
+    (group,) = causes.groups(tests)
+    assert group["cause"] == "two distinct seeds give related streams (a seed-derivation bug)"
+    assert group["label"] == "related seeds" and len(group["items"]) == 2
+
+
 def test_each_failure_of_a_multi_failure_check_has_its_own_reason():
     # results written by this version: one entry per failure Hypothesis reported
     test = a_test(
@@ -366,7 +385,11 @@ def _torch_finding(nodeid: str) -> dict:
 
 
 def test_the_failure_plot_draws_the_fitted_cause_and_legible_text():
-    finding = _torch_finding("test_probe[he_normal]")
+    # the committed page of this version: its findings name their bugs as fields
+    page = results.load(ROOT / "reports" / "frameworks" / "torch.json")
+    test = next(t for t in page["tests"] if t["nodeid"].endswith("test_probe[he_normal]"))
+    finding = causes.failing_finding(test["findings"])
+    assert [b["bug"] for b in finding["bugs"]] == ["untruncated_normal"]
     cause, law = plots.fitted_law(finding)
     assert cause == "untruncated normal where a truncated one is specified"
     assert type(law).__name__ == "Normal" and law.scale == pytest.approx(0.0589256, rel=1e-5)
