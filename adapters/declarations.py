@@ -48,17 +48,16 @@ def zero_fans_divided(where: str, names=FAN_SCALED) -> dict:
 
 def untruncated_normal_presets(where: str, names=NORMAL_PRESETS) -> dict:
     """The normal presets ``names`` draw an untruncated normal (of the right std), where
-    Keras truncates at 2 std; matched by the suite's own diagnosis of the failure."""
-    return deviating(
-        [
-            f"test_{test}[{name}]"
-            for test in ("law", "bounds", "probe", "calls", "moments")
-            for name in names
-        ]
-        + [f"test_probe[{name}-dense]" for name in names],  # the presets' Dense-kernel probes
-        f"{where} draw an untruncated normal of the right std (by design); Keras truncates",
-        "likely cause: untruncated normal where a truncated one is specified",
-    )
+    Keras truncates at 2 std: every failure of theirs whose likely cause is that bug,
+    whichever check met it (declared by what it is: no test id, no message text)."""
+    return {
+        "*": {
+            "reason": f"{where} draw an untruncated normal of the right std (by design); "
+            f"Keras truncates",
+            "cause": "untruncated_normal",
+            "initializer": list(names),
+        }
+    }
 
 
 # -- 16-bit draws (SPEC.md, decision 12) ---------------------------------------------------
@@ -66,24 +65,24 @@ def untruncated_normal_presets(where: str, names=NORMAL_PRESETS) -> dict:
 SIXTEEN_BIT = ("float16", "bfloat16")
 
 
-#: The checks that test the law of an initializer's values, each in every dtype: a 16-bit
-#: draw that is not the law rounded once may fail any of them, whichever the profile's
-#: examples reach (the quick profile's few examples reach fewer of them than ci's).
-LAW_CHECKS = ("law", "scale", "bounds", "calls", "fans", "moments", "repeats")
+#: The properties whose checks test the law of an initializer's values, each in every
+#: dtype: a 16-bit draw that is not the law rounded once may fail any of them, whichever
+#: the profile's examples reach (the quick profile's few examples reach fewer than ci's).
+LAW_PROPERTIES = ("law", "scale", "bounds", "calls", "fans", "probes", "structure")
 
 
-def sixteen_bit_draws(where: str, what: str, dtypes=SIXTEEN_BIT, checks=LAW_CHECKS):
+def sixteen_bit_draws(where: str, what: str, dtypes=SIXTEEN_BIT, properties=LAW_PROPERTIES):
     """The framework's float16/bfloat16 draws are not the law rounded once (SPEC.md, decision
-    12): ``what`` it does instead. Declared for every check of the law of every initializer
-    and the 16-bit probes, and matched to failures of 16-bit cases only (the failure's
-    ``case:`` line names the dtype), so the same checks in float32 and float64 still fail."""
-    return deviating(
-        [f"test_{check}[*]" for check in checks]
-        + [f"test_probe[*-{d}]" for d in dtypes]
-        + (["test_probe[*-float16-subnormal]"] if "float16" in dtypes else []),
-        f"{where}: {what} (reports/frameworks/FINDINGS-16bit.md)",
-        rf"dtype=({'|'.join(dtypes)})\b",
-    )
+    12): ``what`` it does instead. Declared for the failures of 16-bit cases of every
+    check of the law (by the failure's dtype and the test's property: no test id, no
+    message text), so the same checks in float32 and float64 still fail."""
+    return {
+        "*": {
+            "reason": f"{where}: {what} (reports/frameworks/FINDINGS-16bit.md)",
+            "dtype": list(dtypes),
+            "property": list(properties),
+        }
+    }
 
 
 # -- Keras 3's documented departures (keras, tf_keras) -----------------------------------

@@ -72,7 +72,16 @@ def fail(
         sample=sample,
         message=message,
     )
-    raise AssertionError(message)
+    error = AssertionError(message)
+    # what the failure is, as fields (pickled with it: xdist), which a known deviation
+    # declared by what it is reads (conformance/deviations.py) instead of the message
+    error.fields = {
+        "check": check,
+        "dtype": None if ctx is None else ctx.dtype,
+        "shape": None if ctx is None else list(ctx.shape),
+        "bugs": [c.bug for c in causes if isinstance(c, Cause)],
+    }
+    raise error
 
 
 def judge(

@@ -13,21 +13,34 @@ one ``"check" = "reason"`` line per deviation. A check is a test id as the repor
 pytest show it, without the file (``test_law[he_normal]``), or the full node id;
 ``*`` matches any characters (brackets are literal).
 
-A deviation can be narrowed to one failure of a check: instead of the reason, give
-``{"reason": ..., "match": REGEX}``; only a failure whose exception (``Type: message``)
-matches ``REGEX`` is excused, so that another bug of the same check still fails the
-run. A check may have a list of such entries; when Hypothesis reports several
-failures of one check, each must be excused by some entry.
+A deviation can be narrowed to one failure of a check: instead of the reason, give an
+entry that says what the failure is, by fields the suite's failures carry (no message
+text): ``"cause"``, the key of a bug of the catalogue (``reference/bugs.py``) that the
+failure names as its likely cause; ``"dtype"``, the dtype of the failing case;
+``"property"``, the test module's property (``law``, ``seeds``...); ``"initializer"``, the
+initializer the test checks. Each takes one value or a list. With them, the check may be
+``"*"`` (every test), so a port names neither the suite's test ids nor its wording::
+
+    "*": {"reason": "draws an untruncated normal", "cause": "untruncated_normal",
+          "initializer": ["he_normal", "glorot_normal"]}
+
+For what the fields cannot say, ``"match": REGEX`` keeps the failure whose exception
+(``Type: message``) matches ``REGEX``: an adapter's own error, say. Another bug of the
+same check still fails the run. A check may have a list of such entries; when Hypothesis
+reports several failures of one check, each must be excused by some entry.
 
 The schema, one for both forms (the adapter's dict and the TOML file are read by the
 same :func:`validate`)::
 
     CHECK = REASON | ENTRY | [REASON | ENTRY, ...]
-    ENTRY = {"reason": REASON, "match": REGEX}     # "match" optional, no other key
+    ENTRY = {"reason": REASON, "match"?: REGEX, "cause"?: BUG | [BUG, ...],
+             "dtype"?: DTYPE | [...], "property"?: NAME | [...], "initializer"?: NAME | [...]}
 
 A declaration is strict, so that a typo cannot silently excuse nothing (or everything):
 an unknown key (``"mach"``), a reason that is not a non-empty string, a ``match`` that is
-no regular expression, a check whose test function the suite does not have, and (when
+no regular expression, a field's value the suite does not know (a bug, dtype, property or
+initializer, with the closest one), ``"*"`` without a field, a check whose test function
+the suite does not have, and (when
 the run collects the whole suite) a check that names no collected test, parameters
 included, are usage errors (exit code 4) before any test runs, each with the closest
 valid name (``difflib``). A ``match`` that no failure message of its check could ever
@@ -57,12 +70,18 @@ class DeviationError(ValueError):
     """A declaration that cannot be used (reported as a usage error)."""
 
 
+#: The fields an entry may select a failure by (its values: :func:`_known`).
+SELECTORS = ("cause", "dtype", "property", "initializer")
+
+
 @dataclass
 class Deviation:
     check: str  # the declared pattern
     reason: str
     source: str  # "adapter" or the file's path
     match: str | None = None  # regex the failure's exception must match (re.search)
+    #: field -> the values it accepts (the failure's or its test's): see SELECTORS
+    select: dict[str, tuple[str, ...]] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)  # node ids it excused
     passed: list[str] = field(default_factory=list)  # node ids it matched that passed
     other: list[str] = field(default_factory=list)  # node ids it matched, failing otherwise
@@ -72,11 +91,27 @@ class Deviation:
     def __post_init__(self):
         self._regex = re.compile(".*".join(map(re.escape, self.check.split("*"))))
 
-    def matches(self, nodeid: str) -> bool:
-        return bool(self._regex.fullmatch(nodeid) or self._regex.fullmatch(test_id(nodeid)))
+    def matches(self, nodeid: str, test: dict | None = None) -> bool:
+        """Whether the entry is for the test ``nodeid``, whose ``test`` fields (``property``,
+        ``initializer``; unknown: ``None``) its selectors of a test must accept."""
+        if not (self._regex.fullmatch(nodeid) or self._regex.fullmatch(test_id(nodeid))):
+            return False
+        return test is None or all(
+            test.get(key) in self.select[key]
+            for key in ("property", "initializer")
+            if key in self.select
+        )
 
     def excuses(self, error: BaseException) -> bool:
-        """Whether this entry excuses ``error``, a failure of a check it matches."""
+        """Whether this entry excuses ``error``, a failure of a check it matches: its
+        ``match`` finds the exception's text, and its selectors of a failure accept the
+        failure's fields (a failure without them, an adapter's own error, is not excused
+        by a ``cause`` or ``dtype``)."""
+        fields = getattr(error, "fields", {})
+        if "dtype" in self.select and fields.get("dtype") not in self.select["dtype"]:
+            return False
+        if "cause" in self.select and not set(fields.get("bugs", ())) & set(self.select["cause"]):
+            return False
         return self.match is None or bool(re.search(self.match, f"{type(error).__name__}: {error}"))
 
     @property
@@ -101,10 +136,18 @@ class Deviation:
             "reason": self.reason,
             "source": self.source,
             "match": self.match,
+            **{key: list(values) for key, values in self.select.items()},
+            **({"label": _bug_label(self.select["cause"][0])} if "cause" in self.select else {}),
             "status": self.status,
             "failed": sorted(self.failed),
             "passed": sorted(self.passed),
         }
+
+
+def _bug_label(key: str) -> str:
+    from initializer_conformance.reference.bugs import BUGS
+
+    return BUGS[key].label
 
 
 def test_id(nodeid: str) -> str:
@@ -113,7 +156,45 @@ def test_id(nodeid: str) -> str:
 
 
 #: The keys of a narrowed entry (``{"reason": ..., "match": ...}``): the schema above.
-ENTRY_KEYS = ("reason", "match")
+ENTRY_KEYS = ("reason", "match", *SELECTORS)
+
+
+def _known(key: str) -> tuple[str, ...]:
+    """The values a selector may take: the catalogue's bugs, the floating and integer
+    dtypes, the suite's properties, the spec's initializers."""
+    from initializer_conformance.conformance import properties
+    from initializer_conformance.reference import dtypes
+    from initializer_conformance.reference.bugs import BUGS
+    from initializer_conformance.reference.registry import NAMES
+
+    return {
+        "cause": tuple(BUGS),
+        "dtype": (*dtypes.FLOATS, "int32", "int64"),
+        "property": tuple(p.name for p in properties.ORDER),
+        "initializer": NAMES,
+    }[key]
+
+
+def _selectors(value: dict, check: str, source: str) -> dict[str, tuple[str, ...]]:
+    """An entry's selectors as tuples of known values; :class:`DeviationError` otherwise."""
+    select = {}
+    for key in SELECTORS:
+        if key not in value:
+            continue
+        given = value[key] if isinstance(value[key], list) else [value[key]]
+        for one in given:
+            if one not in _known(key):
+                raise DeviationError(
+                    f"{source}: {check!r}: {key} {one!r} is not one the suite knows"
+                    f"{_did_you_mean(str(one), _known(key))}"
+                )
+        select[key] = tuple(given)
+    if check.strip() == "*" and not select:
+        raise DeviationError(
+            f"{source}: '*' (every test) needs a field to say which failures it is for: "
+            f"{', '.join(SELECTORS)}"
+        )
+    return select
 
 
 def _did_you_mean(word: str, choices) -> str:
@@ -142,7 +223,8 @@ def _entries(mapping, source: str) -> list[Deviation]:
                     raise DeviationError(
                         f"{source}: {check!r}: unknown key {unknown[0]!r}"
                         f"{_did_you_mean(str(unknown[0]), ENTRY_KEYS)}; an entry is a reason, "
-                        f'or {{"reason": ..., "match": REGEX}} ("match" optional)'
+                        f'or {{"reason": ..., "match": REGEX}} with any of the fields '
+                        f"{', '.join(SELECTORS)} (each optional)"
                     )
             reason, match = (
                 (value.get("reason"), value.get("match"))
@@ -164,7 +246,8 @@ def _entries(mapping, source: str) -> list[Deviation]:
                 re.compile(match or "")
             except re.error as error:
                 raise DeviationError(f"{source}: {check!r}: match is no regex: {error}") from None
-            entries.append(Deviation(check, reason, source, match))
+            select = _selectors(value if isinstance(value, dict) else {}, check, source)
+            entries.append(Deviation(check, reason, source, match, select=select))
     return entries
 
 
@@ -185,7 +268,8 @@ def declared(adapter, path: str | None, ignore_adapter: bool) -> list[Deviation]
         entries += validate(data, path)
     declarations: dict[tuple, list[Deviation]] = {}
     for entry in entries:
-        declarations.setdefault((entry.reason, entry.match, entry.source), []).append(entry)
+        key = (entry.reason, entry.match, entry.source, tuple(sorted(entry.select.items())))
+        declarations.setdefault(key, []).append(entry)
     for group in declarations.values():
         for entry in group:
             entry.siblings = group
@@ -245,10 +329,13 @@ def suite_functions(directory: Path) -> list[str]:
     ]
 
 
-def excusing(entries: list[Deviation], nodeid: str, error: BaseException | None) -> list[int]:
+def excusing(
+    entries: list[Deviation], nodeid: str, error: BaseException | None, test: dict | None = None
+) -> list[int]:
     """The indices of the entries that together excuse the failure ``error`` of the check
-    ``nodeid`` (each of its exceptions, when it is a group); ``[]`` if they do not."""
-    candidates = [(i, e) for i, e in enumerate(entries) if e.matches(nodeid)]
+    ``nodeid`` (each of its exceptions, when it is a group), a test of the ``test``
+    fields (:data:`TEST_FIELDS`); ``[]`` if they do not."""
+    candidates = [(i, e) for i, e in enumerate(entries) if e.matches(nodeid, test)]
     errors = error.exceptions if isinstance(error, BaseExceptionGroup) else [error]
     used = []
     for one in errors:
@@ -263,12 +350,18 @@ def excusing(entries: list[Deviation], nodeid: str, error: BaseException | None)
 EXCUSED_BY = "known_deviations"
 
 
+#: The key, in a report's ``user_properties``, of its test's fields (``property``,
+#: ``initializer``) that a deviation's selectors read.
+TEST_FIELDS = "conformance_test"
+
+
 def record(entries: list[Deviation], report) -> None:
     """Note, for the entries matching a call report, whether it passed, was excused by
     them, or failed otherwise."""
     excused = dict(report.user_properties).get(EXCUSED_BY, [])
+    test = dict(report.user_properties).get(TEST_FIELDS)
     for index, entry in enumerate(entries):
-        if not entry.matches(report.nodeid):
+        if not entry.matches(report.nodeid, test):
             continue
         if report.passed:
             entry.passed.append(report.nodeid)

@@ -33,7 +33,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from initializer_conformance import adapters
-from initializer_conformance.conformance import deviations, guard, options, workers
+from initializer_conformance.conformance import deviations, guard, options, properties, workers
 from initializer_conformance.conformance.run import (
     FALSE_ALARM_BUDGET,
     Run,
@@ -229,9 +229,13 @@ class Suite:
             # appended: the terminal shows the message alone, at the check.
             path, line, _ = item.location
             report.longrepr = (path, (line or 0) + 1, call.excinfo.value.msg)
+        if call.when == "call":  # what the test is, for a deviation's selectors
+            prop, initializer = properties.of_item(item, self.run.edition)
+            test = {"property": prop, "initializer": initializer}
+            report.user_properties.append((deviations.TEST_FIELDS, test))
         if call.when == "call" and report.failed:
             error = call.excinfo.value if call.excinfo is not None else None
-            excused_by = deviations.excusing(self.run.deviations, item.nodeid, error)
+            excused_by = deviations.excusing(self.run.deviations, item.nodeid, error, test)
             if excused_by:
                 reasons = dict.fromkeys(self.run.deviations[i].reason for i in excused_by)
                 report.outcome = "skipped"

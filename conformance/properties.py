@@ -8,6 +8,7 @@ of names of their own and parsing no file name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -76,3 +77,40 @@ def of_module(module) -> Property | None:
     """The property a test module declares (``PROPERTY``), if it does."""
     found = getattr(module, "PROPERTY", None)
     return found if isinstance(found, Property) else None
+
+
+#: The initializer of a test that is not of one initializer (an API check of many).
+NO_INITIALIZER = "(other)"
+
+
+def initializer_of(prop: str, params: dict, edition) -> str:
+    """The initializer a test checks, from its parameters (``identifier``, ``alias`` or
+    ``probe``: ``"he_normal"``, ``"VarianceScaling[fan_in-normal]-float16"``,
+    ``"he_normal-dense"``) or its property (Orthogonal's and Identity's own checks):
+    the reports' column and a known deviation's ``initializer``."""
+    from initializer_conformance import reference
+
+    for key in ("identifier", "alias", "probe"):
+        value = params.get(key)
+        if isinstance(value, str):
+            try:
+                return reference.canonical_name(re.split(r"[\[-]", value)[0], edition)
+            except ValueError:
+                return NO_INITIALIZER
+    return {ORTHOGONALITY.name: "Orthogonal", IDENTITY.name: "Identity"}.get(prop, NO_INITIALIZER)
+
+
+def of_item(item, edition) -> tuple[str, str]:
+    """``(property, initializer)`` of a collected test (``None``-safe for a module that
+    failed to import: its property then comes from the file name)."""
+    declared = of_module(getattr(item, "module", None))
+    prop = declared.name if declared else of_path(item.nodeid)
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return prop, initializer_of(prop, params, edition)
+
+
+def of_path(nodeid: str) -> str:
+    """The property of a test whose module could not say (``PROPERTY``): a file that failed
+    to import, ``conformance/test_dtype.py::...`` -> ``dtype``."""
+    stem = nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
+    return stem.removeprefix("test_")

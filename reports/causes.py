@@ -37,6 +37,7 @@ LABELS = (
         r"identity.*(square|rectangular)|eye_?\b.*square|square or not|non-square|eye\(rows, cols\)",
         "rectangular eye",
     ),
+    (r"float16/bfloat16|16-bit", "16-bit draws"),
     (r"float16", "no float16"),
     (
         r"float32 precision|computed in float32|in float32|through float32|into float32",
@@ -223,7 +224,7 @@ def deviation_groups(data: dict) -> list[dict]:
             d["reason"],
             {
                 "reason": d["reason"],
-                "label": label(d["reason"]),
+                "label": d.get("label") or label(d["reason"]),  # a declared cause's own
                 "status": d["status"],
                 "checks": [],
                 "failed": [],

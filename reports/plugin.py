@@ -35,7 +35,6 @@ from __future__ import annotations
 import linecache
 import os
 import platform
-import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -43,7 +42,7 @@ from pathlib import Path
 
 import pytest
 
-from initializer_conformance import adapters, reference
+from initializer_conformance import adapters
 from initializer_conformance.conformance import properties
 from initializer_conformance.conformance.plugin import is_stale_report
 from initializer_conformance.conformance.record import findings
@@ -83,18 +82,6 @@ def _check_writable(path: Path) -> None:
 
 def _is_worker(config) -> bool:
     return hasattr(config, "workerinput")
-
-
-def _initializer(prop: str, params: dict, edition) -> str:
-    for key in ("identifier", "alias", "probe"):
-        value = params.get(key)
-        if isinstance(value, str):
-            try:
-                # "he_normal", "VarianceScaling[fan_in-normal]-float16", "he_normal-dense"
-                return reference.canonical_name(re.split(r"[\[-]", value)[0], edition)
-            except ValueError:
-                return results.OTHER
-    return {"orthogonality": "Orthogonal", "identity": "Identity"}.get(prop, results.OTHER)
 
 
 def _text(error: BaseException) -> str:
@@ -200,11 +187,10 @@ class ReportPlugin:
         outcome = yield
         report = outcome.get_result()
         params = results.jsonable(getattr(getattr(item, "callspec", None), "params", {}))
-        declared = properties.of_module(getattr(item, "module", None))
-        prop = declared.name if declared else results.property_of(item.nodeid)
+        prop, initializer = properties.of_item(item, self.run.edition)
         info = {
             "property": prop,
-            "initializer": _initializer(prop, params, self.run.edition),
+            "initializer": initializer,
             "function": getattr(item, "originalname", item.name),
             "params": params,
         }

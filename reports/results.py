@@ -39,7 +39,7 @@ SEVERITY = {"fail": 5, "error": 4, "known-deviation": 3, "unsupported": 2, "pass
 #: Rows of the matrix: the spec's initializers in the seed page's order (the reference's
 #: one list); tests about no initializer go to OTHER.
 INITIALIZERS = NAMES
-OTHER = "(other)"
+OTHER = properties.NO_INITIALIZER
 
 
 class ResultsError(ValueError):
@@ -53,11 +53,7 @@ class NotResults(ResultsError):
 # -- building -------------------------------------------------------------------------------
 
 
-def property_of(path: str) -> str:
-    """The property of a test whose module could not say (``PROPERTY``, read by the plugin):
-    a file that failed to import, ``conformance/test_dtype.py`` -> ``dtype``."""
-    stem = Path(path.split("::", 1)[0]).stem
-    return stem[len("test_") :] if stem.startswith("test_") else stem
+property_of = properties.of_path
 
 
 def worst(outcomes) -> str | None:

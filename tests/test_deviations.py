@@ -69,6 +69,15 @@ def test_the_suite_functions_are_read_from_the_test_files():
         ({"test_law[he_normal]": 3}, "needs a check and a non-empty reason"),
         ({"test_law[he_normal]": {"reason": "r", "match": "("}}, "match is no regex"),
         (["test_law[he_normal]"], "must map a check to a reason, got list"),
+        (
+            {"*": {"reason": "r", "cause": "untruncated"}},
+            "'*': cause 'untruncated' is not one the suite knows (did you mean "
+            "'untruncated_normal'?)",
+        ),
+        ({"*": {"reason": "r", "dtype": ["bfloat16", "float8"]}}, "dtype 'float8' is not one"),
+        ({"*": {"reason": "r", "property": "laws"}}, "(did you mean 'law'?)"),
+        ({"*": {"reason": "r", "initializer": "he_norm"}}, "(did you mean 'he_normal'?)"),
+        ({"*": "every failure"}, "'*' (every test) needs a field to say which failures"),
     ],
 )
 def test_bad_declarations_are_refused(mapping, message):
@@ -244,6 +253,47 @@ def test_match_narrows_a_deviation_to_one_failure(tmp_path):
     assert other.returncode == 1
     assert data["deviations"][0]["status"] == "unmatched"
     assert "its checks failed, but not as its match 'ValueError: Fan in' says" in other.stdout
+
+
+def _failure(dtype: str, bugs=()) -> AssertionError:
+    error = AssertionError("[law] any wording")  # what it is: its fields, not its text
+    error.fields = {"check": "law", "dtype": dtype, "shape": [2, 2], "bugs": list(bugs)}
+    return error
+
+
+def test_a_deviation_declared_by_what_it_is_reads_fields_not_text():
+    (entry,) = deviations.validate(
+        {"*": {"reason": "16-bit", "dtype": ["float16", "bfloat16"], "property": "law"}}, "a"
+    )
+    law = {"property": "law", "initializer": "he_normal"}
+    nodeid = "conformance/test_law.py::test_law[he_normal]"
+    assert entry.matches(nodeid, law) and not entry.matches(nodeid, {**law, "property": "scale"})
+    assert entry.excuses(_failure("bfloat16")) and not entry.excuses(_failure("float32"))
+    assert not entry.excuses(ValueError("an adapter's own error: no fields"))
+    (cause,) = deviations.validate(
+        {"*": {"reason": "untruncated", "cause": "untruncated_normal", "initializer": "he_normal"}},
+        "a",
+    )
+    assert cause.excuses(_failure("float32", ["swapped_fans", "untruncated_normal"]))
+    assert not cause.excuses(_failure("float32", ["swapped_fans"]))
+    assert not cause.matches(nodeid, {**law, "initializer": "glorot_normal"})
+    assert deviations.excusing([cause], nodeid, _failure("float32", ["untruncated_normal"]), law)
+
+
+def test_a_declaration_by_cause_excuses_its_bug_wherever_it_fails(tmp_path):
+    """End to end: the mutant's untruncated glorot_normal is excused by its bug, with no
+    test id and no message text; a declaration for another bug excuses nothing."""
+    declared = (
+        '"*" = {reason = "untruncated, by design", cause = "untruncated_normal", '
+        'initializer = "glorot_normal"}\n'
+    )
+    result, data = _run(tmp_path, declared)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert data["totals"]["known-deviation"] == 1 and data["totals"]["fail"] == 0
+    assert data["deviations"][0]["cause"] == ["untruncated_normal"]
+    assert data["deviations"][0]["label"] == "untruncated"  # the report's chip, from the bug
+    other, data = _run(tmp_path, declared.replace("untruncated_normal", "swapped_fans"))
+    assert other.returncode == 1 and data["totals"]["fail"] == 1
 
 
 def test_each_failure_hypothesis_reports_must_be_excused():

@@ -64,6 +64,7 @@ def _finding(check, causes_=(), passed=False):
         ("numpy backend: random initializers accept integer dtypes", "dtype"),
         ("fan_in and fan_out swapped", "fans swapped"),
         ("Orthogonal in float16 raises TypeError (numpy.linalg.qr has no float16)", "no float16"),
+        ("jax.random in float16/bfloat16: draws in 16-bit arithmetic", "16-bit draws"),
         ("something nobody anticipated", "other"),
     ],
 )
