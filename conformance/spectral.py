@@ -109,13 +109,16 @@ def ordinate_dispersion(x: np.ndarray | Spectrum, alpha: float, what: str) -> Ve
     )
 
 
-def _lag_scale(n: int) -> np.ndarray:
-    """The standard deviation of ``r_L``, ``L = 1 .. ⌊n/2⌋``, under i.i.d. values: the
-    circular sum has ``n`` products, each pair counted twice at ``L = n/2``."""
-    scale = np.full(n // 2, 1 / math.sqrt(n))
+def _standardised(r: np.ndarray, n: int) -> np.ndarray:
+    """``r_L``, ``L = 1 .. ⌊n/2⌋``, in standard deviations of its law under i.i.d. values
+    (mean ``-1/(n-1)``, std ``1/√n``: the circular sum has ``n`` products; each pair is
+    counted twice at ``L = n/2``, ``√2`` times the std). In place of ``r`` (2^23 lags:
+    no second array)."""
+    r += 1 / (n - 1)
+    r *= math.sqrt(n)
     if n % 2 == 0:
-        scale[-1] = math.sqrt(2 / n)
-    return scale
+        r[-1] /= math.sqrt(2)
+    return r
 
 
 def lag_correlations(x: np.ndarray | Spectrum, alpha: float, what: str) -> Verdict:
@@ -129,8 +132,7 @@ def lag_correlations(x: np.ndarray | Spectrum, alpha: float, what: str) -> Verdi
     if n < 8 or power.sum() == 0:
         return Verdict(f"correlation at every lag ({what})", 0.0, 1.0, alpha, n, "too short")
     autocovariance = np.fft.irfft(power, n)
-    r = autocovariance[1 : n // 2 + 1] / autocovariance[0]
-    z = (r + 1 / (n - 1)) / _lag_scale(n)
+    z = _standardised(autocovariance[1 : n // 2 + 1] / autocovariance[0], n)
     worst = int(np.argmax(np.abs(z)))
     pvalue = min(1.0, z.size * 2 * float(scipy_stats.norm.sf(abs(z[worst]))))
     return Verdict(
@@ -139,7 +141,8 @@ def lag_correlations(x: np.ndarray | Spectrum, alpha: float, what: str) -> Verdi
         pvalue,
         alpha,
         n,
-        f"lag {worst + 1}: r = {r[worst]:+.4f} ({z[worst]:+.1f} standard errors; "
+        f"lag {worst + 1}: r = {autocovariance[worst + 1] / autocovariance[0]:+.4f} "
+        f"({z[worst]:+.1f} standard errors; "
         f"independent values: |r| below {_lag_threshold(n, alpha):.4f})",
     )
 

@@ -11,8 +11,7 @@ from initializer_conformance.conformance.dependence import WINDOW, repeated_wind
 
 
 def test_the_reference_passes_the_large_outputs():
-    """CI runs ``--large`` only where a framework draws with a generator of its own
-    (``.ci/run``); numpy's (the reference's, Keras on numpy's) is checked here."""
+    """CI runs ``--large`` with every framework (``.ci/run``); the reference's here."""
     outcome = run_suite("--impl=numpy", "--large", "-k", "test_large", "-p", "no:randomly")
     assert outcome.returncode == 0, outcome.summary
     assert "15 passed" in outcome.summary, outcome.summary
