@@ -1,6 +1,6 @@
 """The kill table: the full default suite against every mutant of the catalogue.
 
-    python -m benchmarks.kill_table [--workers 2] [MUTANT ...]
+    python -m benchmarks.kill_table [--workers 2] [--profile quick] [MUTANT ...]
 
 Every mutant must fail a default run
 (``pytest conformance --impl=initializer_conformance.adapters.mutants:NAME``, with the
@@ -9,7 +9,9 @@ reference must pass it. Writes ``benchmarks/results/kill_table.md`` with, for
 each mutant, the bug, whether the run failed, and every check that caught it, and
 ``kill_table.json`` with the same runs as fields (exit status, the failed tests counted by
 check function, seconds: what ``benchmarks/new_checks.py`` reads). Exits 1 if a mutant
-survived or the reference failed.
+survived or the reference failed. ``--profile quick``: the same against the quick
+profile (what it still catches, what it does not), into ``kill_table_quick.md`` and
+``.json``.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mutants", nargs="*", default=sorted(MUTANTS))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--profile", default="ci", choices=["ci", "quick"])
     args = parser.parse_args()
     impls = ["numpy"] + [
         f"initializer_conformance.adapters.mutants:{name}" for name in args.mutants
@@ -52,16 +55,21 @@ def main() -> None:
             flush=True,
         )
         done[outcome.args[0].split("=", 1)[1]] = outcome
-        write(done, impls, args.mutants)
+        write(done, impls, args.mutants, args.profile)
 
     options = {f"initializer_conformance.adapters.mutants:{n}": MUTANTS[n].options for n in MUTANTS}
-    run_many([(f"--impl={impl}", *options.get(impl, ())) for impl in impls], args.workers, record)
+    profile = f"--conformance-profile={args.profile}"
+    run_many(
+        [(f"--impl={impl}", profile, *options.get(impl, ())) for impl in impls],
+        args.workers,
+        record,
+    )
     reference = done["numpy"]
     killed = sum(done[impl].returncode == 1 for impl in impls[1:])
     sys.exit(0 if reference.returncode == 0 and killed == len(args.mutants) else 1)
 
 
-def write(done: dict, impls: list[str], names: list[str]) -> None:
+def write(done: dict, impls: list[str], names: list[str], profile: str = "ci") -> None:
     reference = done.get("numpy")
     mutants = [(name, done.get(impl)) for name, impl in zip(names, impls[1:], strict=True)]
     ran = [outcome for _, outcome in mutants if outcome is not None]
@@ -72,11 +80,11 @@ def write(done: dict, impls: list[str], names: list[str]) -> None:
         else (f"{'passes' if reference.returncode == 0 else 'FAILS'} ({reference.summary})")
     )
     lines = [
-        "# Kill table",
+        "# Kill table" + ("" if profile == "ci" else f" ({profile} profile)"),
         "",
-        "The full default run (`pytest conformance --impl=initializer_conformance.adapters.mutants:NAME`, profile `ci`, "
-        "default seed) against every mutant of `adapters/mutants.py` "
-        "(`python -m benchmarks.kill_table`).",
+        "The full run (`pytest conformance --impl=initializer_conformance.adapters.mutants:NAME`, "
+        f"profile `{profile}`, default seed) against every mutant of `adapters/mutants.py` "
+        f"(`python -m benchmarks.kill_table{'' if profile == 'ci' else ' --profile ' + profile}`).",
         "",
         f"- reference (`--impl=numpy`): {verdict}",
         f"- mutants caught: **{killed} of {len(ran)}**"
@@ -93,11 +101,12 @@ def write(done: dict, impls: list[str], names: list[str]) -> None:
         lines.append(
             f"| `{name}` | {bug} | {caught} | {checks(outcome.failed)} | {outcome.seconds:.0f} s |"
         )
-    (ROOT / "benchmarks/results/kill_table.md").write_text("\n".join(lines) + "\n")
+    suffix = "" if profile == "ci" else f"_{profile}"
+    (ROOT / f"benchmarks/results/kill_table{suffix}.md").write_text("\n".join(lines) + "\n")
     runs = {
         "numpy" if impl == "numpy" else impl.rsplit(":", 1)[1]: done.get(impl) for impl in impls
     }
-    JSON.write_text(
+    (ROOT / f"benchmarks/results/kill_table{suffix}.json").write_text(
         json.dumps(
             {
                 name: {

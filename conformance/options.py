@@ -29,6 +29,26 @@ DEVICE_ENV = "INITIALIZER_CONFORMANCE_DEVICE"
 
 #: Hypothesis profiles: name -> max_examples per property test.
 PROFILES = {"quick": 5, "ci": 25, "thorough": 200}
+#: The checks the quick profile leaves out, each reported as skipped and saying so: the
+#: fixed tier's large samples, which cost the same in every profile (the precision probes,
+#: the Haar laws on many matrices, the fresh processes, the structure and independence of
+#: 524,288 values, the pairs of seeds). Quick is the Hypothesis tier at 5 examples and the
+#: exact checks; what it still catches, and what it does not, is measured by
+#: ``benchmarks/kill_table.py --profile quick``.
+QUICK_LEAVES_OUT = (
+    "test_probe",
+    "test_orthogonal_haar",
+    "test_orthogonal_haar_large",
+    "test_seeded_same_across_processes",
+    "test_unseeded_differs_across_processes",
+    "test_seed_distinct_independent",
+    "test_independence",
+    "test_serial_dependence",
+    "test_long_range_dependence",
+    "test_moments",
+    "test_repeats",
+    "test_float64_precision",
+)
 
 
 def add(parser) -> None:
@@ -60,7 +80,9 @@ def add(parser) -> None:
         default="ci",
         choices=sorted(PROFILES),
         help="how many Hypothesis examples per property: "
-        + ", ".join(f"{k}={v}" for k, v in PROFILES.items()),
+        + ", ".join(f"{k}={v}" for k, v in PROFILES.items())
+        + "; quick also leaves out the fixed tier's large samples (probes, Haar laws, fresh "
+        "processes, structure)",
     )
     group.addoption(
         "--large",

@@ -104,6 +104,10 @@ def make_run(config) -> Run:
     )
 
 
+#: The reason of a check the quick profile leaves out (options.QUICK_LEAVES_OUT).
+QUICK_SKIP = "not in the quick profile (a fixed large sample): run the ci profile for it"
+
+
 class Suite:
     """The hooks of one conformance run (one pytest session)."""
 
@@ -168,6 +172,10 @@ class Suite:
         items[:] = []
 
     def pytest_collection_modifyitems(self, items):
+        if self.run.profile == "quick":  # skipped, saying why: never a silent pass
+            for item in items:
+                if getattr(item, "originalname", None) in options.QUICK_LEAVES_OUT:
+                    item.add_marker(pytest.mark.skip(reason=QUICK_SKIP))
         # The checks that share their samples (conformance/sampling.py) run one initializer
         # after the other, so that xdist, which hands out runs of consecutive tests, mostly
         # sends the three of one initializer to the same worker.

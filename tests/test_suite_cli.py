@@ -336,3 +336,24 @@ def test_unsupported_checks_are_shown_without_the_suites_internals():
     for internal in ("sampling.Unsupported", "conformance/sampling.py", "explicit example"):
         assert internal not in result.stdout
     assert "SKIPPED [1] conformance/test_dtype.py:" in result.stdout
+
+
+def test_quick_leaves_out_the_fixed_large_samples_saying_so(tmp_path):
+    """The quick profile skips the fixed tier's large samples (options.QUICK_LEAVES_OUT),
+    each reported as skipped with its reason (never a silent pass), and runs the rest."""
+    import json
+
+    from initializer_conformance.conformance import options
+
+    report = tmp_path / "results.json"
+    result = suite_process(
+        "--impl=numpy", "--conformance-profile=quick", "-rs", "--report-json", str(report)
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "verdict: numpy: conforms (quick profile)" in result.stdout
+    tests = json.loads(report.read_text())["tests"]
+    left_out = [t for t in tests if t["function"] in options.QUICK_LEAVES_OUT]
+    assert left_out and all(t["outcome"] == "skipped" for t in left_out)
+    assert {t["function"] for t in left_out} == set(options.QUICK_LEAVES_OUT)
+    assert all(t["outcome"] == "pass" for t in tests if t["function"] == "test_law")
+    assert "not in the quick profile" in result.stdout
