@@ -60,7 +60,8 @@ def costs(key=check_of) -> tuple[list[str], dict[str, dict[str, float]]]:
 
 
 def measure_large(name: str, impl: str, backend: str | None) -> dict[str, float]:
-    """``{check: seconds}`` of one target's large checks, alone and serial."""
+    """``{check: seconds}`` of one target's large checks, alone and serial; exits if they
+    do not all pass (CI runs them with every target)."""
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch, "large.json")
         argv, env = suite_command(
@@ -77,9 +78,15 @@ def measure_large(name: str, impl: str, backend: str | None) -> dict[str, float]
         )
         if backend:
             env = {**env, "KERAS_BACKEND": backend}
-        subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
+        run = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
         seconds: dict[str, float] = defaultdict(float)
-        for test in results.load(report)["tests"]:
+        tests = results.load(report)["tests"] if report.exists() else []
+        failed = [t["nodeid"] for t in tests if t["outcome"] not in ("pass", "skipped")]
+        if run.returncode != 0 or failed or not tests:  # CI runs them: a cost of a pass only
+            raise SystemExit(
+                f"{name}: the large checks did not pass ({failed}):\n{run.stdout[-2000:]}"
+            )
+        for test in tests:
             seconds[f"test_large::{test['function']}"] += float(test["duration"])
     print(f"{name}: " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()), flush=True)
     return dict(seconds)

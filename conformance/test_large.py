@@ -79,16 +79,8 @@ def test_large_output(identifier):
         x = np.ravel(out)
         _assert_no_repeated_block(x, ctx, law)
         values = x.astype(np.float64)
-        # The CDF is monotone: the CDF of the sorted values is the sorted CDF. So the float32
-        # values are sorted (half the bytes), in place, chunk by chunk, then merged (16
-        # sorted runs: timsort's merges), and the CDF taken of each sorted array.
-        ordered = x.copy()
-        runs = np.array_split(ordered, CHUNKS)
-        for run in runs:
-            run.sort()
-        chunks = [law.cdf(run.astype(np.float64)) for run in runs]
-        ordered.sort(kind="stable")
-        whole = law.cdf(ordered.astype(np.float64))
+        chunks = [np.sort(c) for c in np.array_split(law.cdf(values), CHUNKS)]
+        whole = np.sort(np.concatenate(chunks))  # of sorted runs: 4 times a fresh sort's speed
         parts = [("whole", whole), *((f"chunk {k + 1}", c) for k, c in enumerate(chunks))]
         tests += [(f"{what} of {ctx.shape}", _uniform_ks(p, what)) for what, p in parts]
         head = values[: 1 << (x.size.bit_length() - 1)]  # a power of 2: fast FFTs
