@@ -9,7 +9,7 @@ from benchmarks import frameworks
 
 def test_a_run_is_counted_per_check():
     measured = frameworks.run(
-        sys.executable, "numpy", 1, "quick", ["-k", "RandomUniform and (test_law or test_probe)"]
+        sys.executable, "numpy", 1, "ci", ["-k", "RandomUniform and (test_law or test_probe)"]
     )
     assert measured.exit == 0, measured.summary
     assert measured.calls == sum(measured.by_check.values()) > 0
@@ -19,7 +19,7 @@ def test_a_run_is_counted_per_check():
     assert measured.workers_mib and measured.largest_mib > 0
     assert measured.compiles == 0  # no JAX here
 
-    args = argparse.Namespace(python=sys.executable, profile="quick", workers=1)
+    args = argparse.Namespace(python=sys.executable, profile="ci", workers=1)
     page = frameworks.report([measured], args, "today", "numpy")
     assert "| numpy | 0 |" in page and "`test_probe`" in page and "Bounds: all met." in page
 
