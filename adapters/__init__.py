@@ -5,7 +5,7 @@ The protocol is duck-typed; an adapter imports nothing from this project::
     class MyAdapter:
         name = "myframework"                    # shown in reports
         edition = "keras2"                      # optional: the spec edition it claims
-        known_deviations = {"test_law[he_normal]": "why"}  # optional, see README
+        known_deviations = {"test_law[he_normal]": "why"}  # optional: docs/configuration.md
         def version(self) -> str: ...           # e.g. "myframework 1.4.2"
         def make(self, identifier: str, config: dict) -> Callable[[tuple, str], ArrayLike]: ...
 

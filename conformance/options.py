@@ -130,7 +130,7 @@ def add(parser) -> None:
         default=None,
         metavar="FILE",
         help='TOML file of known deviations, \'"check" = "reason"\' per line, '
-        "added to the adapter's `known_deviations` (see README)",
+        "added to the adapter's `known_deviations` (see docs/configuration.md)",
     )
     group.addoption(
         "--ignore-known-deviations",
