@@ -466,6 +466,15 @@ def test_the_committed_audit_meets_the_gates():
         assert max(audit.seed_totals(store[str(seed)], alpha, cvm).values()) < 1e-3
 
 
+def test_the_committed_report_lists_each_worst_case_once():
+    """A case that many seeds draw (a bfloat16 law on one shape) is one line of the
+    report's worst cases, at its highest ratio, not one line per seed."""
+    text = (audit.RESULTS / "calibration.md").read_text()
+    section = text.split("## Worst cases", 1)[1].split("\n## ", 1)[0]
+    cases = [line.split(": ", 1)[1] for line in section.splitlines() if line.startswith("- ")]
+    assert len(cases) == len(set(cases)) > 0, cases
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_the_ports_window_by_bisection_is_the_enumeration(seed):
     """The float32 ports' values are monotone along their grid, so the points in a bound's
