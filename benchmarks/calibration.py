@@ -772,8 +772,8 @@ def fixed_tier(alpha: float) -> dict:
 def computed_elsewhere(alpha: float) -> dict[str, dict[str, dict]]:
     """The fixed tier's tests that ``benchmarks/fixed_tier.py`` computes (its committed
     table, at ``alpha``), by the name of their verdicts: the correlations (importance
-    sampling), the Poisson counts of coinciding values (bounds) and the skewness and
-    kurtosis (importance sampling)."""
+    sampling), the Poisson counts of coinciding values (bounds), the skewness and
+    kurtosis and the transitions' chi-square (importance sampling)."""
     from benchmarks import fixed_tier
 
     stored = fixed_tier.load()
@@ -783,6 +783,7 @@ def computed_elsewhere(alpha: float) -> dict[str, dict[str, dict]]:
             ("correlation", "families"),
             ("Poisson", "counts"),
             ("skewness and kurtosis", "moments"),
+            ("chi-square of transitions", "transitions"),
         )
     }
 
@@ -803,7 +804,8 @@ FIXED_METHODS = {
     "Kolmogorov-Smirnov": (
         "scipy's kstwo: in the tail (n·D² >= 2.2) twice Smirnov's exact one-sided law, a "
         "union bound (Haar entries, projections, eigenangles pooled over draws: these repel, "
-        "which narrows the ECDF; periodogram ordinates over their mean: conservative)",
+        "which narrows the ECDF; periodogram ordinates of the normal scores over their mean: "
+        "conservative)",
         True,
     ),
     "binomial": ("exact binomial", True),
@@ -816,11 +818,20 @@ FIXED_METHODS = {
     ),
     "correlation": (
         "Fisher z, normal tail: computed for every element-wise law by importance sampling "
-        "(benchmarks/fixed_tier.py); Orthogonal's two seeds (entries of a Haar matrix, not "
-        "independent): not computed",
+        "(benchmarks/fixed_tier.py)",
         False,
     ),
-    "chi-square of transitions": ("chi-square tail, about 8,000 pairs a cell: not computed", False),
+    "column-sign correlation": (
+        "Orthogonal's two seeds: the sum of the columns' inner products over its size, a "
+        "weighted sum of random signs under Haar matrices; its tail at most 3.178 times the "
+        "normal's (Bentkus and Dzindzalieta 2015): at most alpha",
+        True,
+    ),
+    "chi-square of transitions": (
+        "Anderson-Goodman chi-square of the randomised PIT's codes (uniform and independent "
+        "under every law and dtype): computed by importance sampling (benchmarks/fixed_tier.py)",
+        False,
+    ),
     "skewness and kurtosis": (
         "two normal scores, Bonferroni: computed for every element-wise law and dtype by "
         "importance sampling (benchmarks/fixed_tier.py)",
@@ -833,8 +844,18 @@ FIXED_METHODS = {
         "computed beyond that bound",
         False,
     ),
-    "Bartlett's cumulative periodogram": ("KS of the asymptotic uniform law: not computed", False),
-    "correlation at every lag": ("normal tail, Bonferroni over the lags: not computed", False),
+    "Bartlett's cumulative periodogram": (
+        "KS of the cumulative periodogram of the normal scores (the randomised PIT: exactly "
+        "i.i.d. N(0, 1) under every law and dtype), whose exact law is the uniform order "
+        "statistics: scipy's kstwo, a bound in the tail",
+        True,
+    ),
+    "correlation at every lag": (
+        "each lag's self-normalised sum of products of normal scores, a weighted sum of "
+        "random signs: its tail at most 3.178 times the normal's (Bentkus and Dzindzalieta "
+        "2015), Bonferroni over the lags: at most alpha",
+        True,
+    ),
 }
 
 

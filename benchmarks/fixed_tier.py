@@ -1,7 +1,10 @@
-"""The fixed tier's correlations, skewness-kurtosis tests and Poisson counts: their
-rejection probability, computed.
+"""The fixed tier's correlations, skewness-kurtosis tests, Poisson counts and transitions'
+chi-squares: their rejection probability, computed.
 
-    python -m benchmarks.fixed_tier [--parts families counts moments] [--pairs-replicates R] ...
+    python -m benchmarks.fixed_tier [--parts families counts moments transitions] ...
+
+The transitions' chi-squares (``test_serial_dependence``: 10) by importance sampling of
+their one null law, uniform and independent codes (:func:`transitions_rejection`).
 
 The skewness-kurtosis tests (``test_moments``: 10) by importance sampling, each value
 drawn from the law tilted toward one side of one score (:func:`moments_rejection`). The
@@ -684,12 +687,142 @@ def precision_families(alpha: float) -> dict:
     return table
 
 
+# -- the transitions' chi-square (test_serial_dependence) ---------------------------------------
+
+
+def transitions_rejection(
+    chains: int,
+    length: int,
+    bins: int,
+    levels: list[float],
+    replicates: int,
+    seed: int = 0,
+    batch_chains: int = 1024,
+    aim: float = 0.9,
+) -> dict[float, tuple[float, float]]:
+    """``{level: (rejection, standard error)}`` of Anderson and Goodman's chi-square
+    (``stats.transitions_chisquare``) on ``chains`` independent sequences of ``length``
+    i.i.d. codes uniform on ``0 .. bins - 1``: the exact null of test_serial_dependence,
+    whose codes are those of the randomised PIT in every law and dtype.
+
+    Importance sampling: each replicate draws a transition matrix ``Q`` whose rows are
+    Dirichlet of parameter ``a`` in every cell, then its chains from ``Q`` (the first
+    code uniform). Integrating ``Q`` out, a sequence's probability under this proposal is
+    ``Π_i B(a + N_i·) / B(a)`` (``N`` the table of transitions, ``B`` the multivariate
+    beta function), and under the null ``bins^-Σ N``: the weight, exact, depends on the
+    table alone. ``a`` is set so that the proposal's statistic is about the critical
+    value of the middle level, times ``aim`` (a random ``Q`` inflates each row's chi-square by
+    ``1 + n_i / (bins·a + 1)``)."""
+    rng = np.random.default_rng(seed)
+    df = (bins - 1) ** 2
+    critical = aim * float(sps.chi2.isf(float(np.median(levels)), df))
+    from_each = chains * (length - 1) / bins
+    a = max((from_each / (critical / df - 1) - 1) / bins, 1.0)
+    per_batch = max(1, batch_chains // chains)
+    weighted = {level: [] for level in levels}
+    done = 0
+    while done < replicates:
+        r = min(per_batch, replicates - done)
+        tables = _dirichlet_chains(rng, r, chains, length, bins, a)
+        log_weight = _null_over_proposal(tables, a)
+        for k in range(r):
+            cells, _, kept = conformance_stats.transitions_chisquare(tables[k])
+            statistic = float(cells.sum())
+            kept_df = (kept.shape[0] - 1) * (kept.shape[1] - 1)
+            p = float(sps.chi2.sf(statistic, kept_df))
+            for level in levels:
+                weighted[level].append(math.exp(log_weight[k]) if p < level else 0.0)
+        done += r
+    return {
+        level: (float(np.mean(w)), float(np.std(w) / math.sqrt(len(w))))
+        for level, w in weighted.items()
+    }
+
+
+def _dirichlet_chains(rng, r: int, chains: int, length: int, bins: int, a: float) -> np.ndarray:
+    """The tables of transitions ``(r, bins, bins)`` of ``r`` replicates, each of ``chains``
+    chains of ``length`` codes from a transition matrix whose rows are Dirichlet(a)."""
+    q = rng.dirichlet(np.full(bins, a), size=(r, bins))  # (replicate, from, to)
+    cumulative = np.cumsum(q, axis=2)
+    cumulative[..., -1] = 1.0
+    owner = np.repeat(np.arange(r), chains)
+    codes = np.empty((r * chains, length), dtype=np.int8)
+    codes[:, 0] = rng.integers(0, bins, r * chains)
+    for t in range(1, length):
+        rows = cumulative[owner, codes[:, t - 1]]
+        codes[:, t] = (rng.random((r * chains, 1)) > rows).sum(axis=1)
+    tables = np.zeros((r, bins * bins), dtype=np.int64)
+    for k in range(r):
+        c = codes[k * chains : (k + 1) * chains].astype(np.int64)
+        tables[k] = np.bincount((c[:, :-1] * bins + c[:, 1:]).ravel(), minlength=bins * bins)
+    return tables.reshape(r, bins, bins)
+
+
+def _null_over_proposal(tables: np.ndarray, a: float) -> np.ndarray:
+    """The log of each table's weight: ``bins^-ΣN`` (uniform codes) over
+    ``Π_i B(a + N_i·) / B(a)`` (the Dirichlet rows integrated out)."""
+    bins = tables.shape[-1]
+    return -tables.sum(axis=(1, 2)) * math.log(bins) + np.sum(
+        bins * special.gammaln(a)
+        - special.gammaln(bins * a)
+        - special.gammaln(a + tables).sum(axis=2)
+        + special.gammaln(bins * a + tables.sum(axis=2)),
+        axis=1,
+    )
+
+
+def transitions_families(alpha: float, replicates: int) -> dict:
+    """test_serial_dependence's family, per element-wise initializer: rows and columns in
+    each dtype, each at ``alpha / 8`` (float32: 4 sequences of 131,072 codes, each output
+    flattened; the others: 1), computed by :func:`transitions_rejection`, summed
+    (Bonferroni's bound). The codes are uniform and independent under every law and dtype:
+    one computation per shape serves every initializer."""
+    length = math.prod(fixed_cases.STRUCTURE_SHAPE)
+    level = alpha / (2 * len(DTYPES))
+    chains = {
+        d: fixed_cases.STRUCTURE_CALLS if d == "float32" else fixed_cases.OTHER_CALLS
+        for d in DTYPES
+    }
+    found = {}
+    for k in sorted(set(chains.values())):
+        found[k] = transitions_rejection(k, length, 8, [level], replicates, seed=k)[level]
+        print(
+            f"transitions {k} x {length}: {found[k][0] / level:.3f}x the level "
+            f"(± {found[k][1] / level:.3f})",
+            flush=True,
+        )
+    members = [
+        {
+            "dtype": d,
+            "along": along,
+            "level": level,
+            "count": 1,
+            "chains": chains[d],
+            "length": length,
+            "rejection": found[chains[d]][0],
+            "se": found[chains[d]][1],
+        }
+        for d in DTYPES
+        for along in ("rows", "columns")
+    ]
+    return {
+        f"test_serial_dependence[{identifier}] chi-square of transitions": {
+            "identifier": identifier,
+            "alpha": alpha,
+            "rejection": sum(m["rejection"] for m in members),
+            "se": math.sqrt(sum(m["se"] ** 2 for m in members)),
+            "members": members,
+        }
+        for identifier in ELEMENTWISE
+    }
+
+
 def load() -> dict:
     return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
 
 
 #: The parts of the table, each recomputed on its own (``--parts``).
-PARTS = ("families", "counts", "moments")
+PARTS = ("families", "counts", "moments", "transitions")
 
 
 def main() -> None:
@@ -697,6 +830,7 @@ def main() -> None:
     parser.add_argument("--pairs-replicates", type=int, default=20_000)
     parser.add_argument("--lag-replicates", type=int, default=2_000)
     parser.add_argument("--moments-replicates", type=int, default=4_000)
+    parser.add_argument("--transitions-replicates", type=int, default=6_000)
     parser.add_argument(
         "--parts", nargs="+", choices=PARTS, default=PARTS, help="recompute these, keep the rest"
     )
@@ -714,7 +848,10 @@ def main() -> None:
     if "moments" in args.parts:
         replicates["moments"] = args.moments_replicates
         stored["moments"] = moments_families(alpha, args.moments_replicates)
-    for part in ("families", "moments"):
+    if "transitions" in args.parts:
+        replicates["transitions"] = args.transitions_replicates
+        stored["transitions"] = transitions_families(alpha, args.transitions_replicates)
+    for part in ("families", "moments", "transitions"):
         for test, row in stored.get(part, {}).items():
             if part in args.parts:
                 print(

@@ -312,43 +312,45 @@ def test_moments(identifier):
 
 @pytest.mark.parametrize("identifier", ELEMENTWISE)
 def test_serial_dependence(identifier):
-    """Neighbouring values are independent, linear or not: the quantile cell (of 8, by the
-    law's CDF) of each value is independent of its predecessor's, along rows and along
-    columns (the transitions' chi-square, Anderson-Goodman, 98 degrees of freedom over
-    about 1,048,000 transitions). A sign set by the previous value's size has zero
-    correlation and a chi-square of 500,000; an AR(1) of ρ = 0.05, 1,400. In every
-    floating dtype the adapter supports (the chi-square estimates the cells' margins, so a
-    16-bit dtype's unequal cells change nothing): one family of the dtypes (Bonferroni)."""
+    """Neighbouring values are independent, linear or not: the quantile cell (of 8) of
+    each value is independent of its predecessor's, along rows and along columns (the
+    transitions' chi-square, Anderson-Goodman, 49 degrees of freedom over about 524,000
+    transitions each way). A sign set by the previous value's size has zero correlation
+    and a chi-square of 250,000; an AR(1) of ρ = 0.05, 700 each way. The cells are those
+    of the randomised PIT (``stats.randomized_pit``), exactly uniform and independent
+    under the law in any dtype: the test's null is one law, whose rejection probability
+    ``benchmarks/fixed_tier.py`` computes. In every floating dtype the adapter supports,
+    rows and columns apart: one family of the directions and dtypes (Bonferroni)."""
     drawn = _samples(identifier)
     ctx, law, sample = drawn["float32"]
 
-    def directions(s):
-        codes = stats.quantile_codes(s.values, law, BINS)
+    def directions(ctx, s):
+        u = stats.randomized_pit(s.values, law, ctx.dtype, ctx.config["seed"])
+        codes = stats.quantile_codes(u, BINS)
         rows = codes.reshape(codes.shape[0], -1)
         columns = codes.transpose(0, 2, 1).reshape(codes.shape[0], -1)
-        return rows, columns
+        return {"rows": rows, "columns": columns}
 
-    tests = []
-    for dtype, (_, _, s) in drawn.items():
-        what = f"rows and columns in {dtype}"
-        tests.append(
-            (dtype, stats.serial_independence(list(directions(s)), BINS, FIXED_ALPHA, what))
-        )
-    verdict = dependence.family(tests, FIXED_ALPHA, f"rows and columns, {len(tests)} dtype(s)")
+    tests = [
+        (dtype, along, stats.serial_independence([seq], BINS, FIXED_ALPHA, f"{along} in {dtype}"))
+        for dtype, (c, _, s) in drawn.items()
+        for along, seq in directions(c, s).items()
+    ]
+    verdict = dependence.family(
+        [(f"{along} in {dtype}", v) for dtype, along, v in tests],
+        FIXED_ALPHA,
+        f"rows and columns, {len(drawn)} dtype(s)",
+    )
     causes = []
     if not verdict.passed:  # where: each direction's share (no alpha spent on these)
-        dtype = min(tests, key=lambda dv: dv[1].pvalue)[0]
+        dtype = min(tests, key=lambda t: t[2].pvalue)[0]
         ctx, _, sample = drawn[dtype]  # the failure shows its worst dtype's case
-        rows, columns = directions(sample)
-        along = {
-            name: stats.serial_independence([seq], BINS, FIXED_ALPHA, name)
-            for name, seq in (("rows", rows), ("columns", columns))
-        }
         causes.append(
             "each value depends on its neighbour "
             + ", ".join(
-                f"along {k}: chi-square {v.statistic:.4g}, p={v.pvalue:.3g}"
-                for k, v in along.items()
+                f"along {along}: chi-square {v.statistic:.4g}, p={v.pvalue:.3g}"
+                for d, along, v in tests
+                if d == dtype
             )
             + f" ({(BINS - 1) ** 2} degrees each, in {dtype}); its correlation may still be 0 (a sign set by "
             "the previous value's size, dependent magnitudes)"
@@ -371,18 +373,22 @@ def test_serial_dependence(identifier):
 @pytest.mark.parametrize("identifier", ELEMENTWISE)
 def test_long_range_dependence(identifier):
     """No linear dependence at any lag: the flattened outputs (float32's 4, concatenated:
-    524,288 values; one output in each other dtype) are white noise by Bartlett's
-    cumulative periodogram, by the largest correlation over every lag, and by the law of
-    the periodogram's ordinates (``conformance/spectral.py``). A block repeated at a fixed
+    524,288 values; one output in each other dtype), read as the normal scores of the
+    randomised PIT (exactly i.i.d. N(0, 1) under the law: each test's null is exact or
+    bounded), are white noise by Bartlett's cumulative periodogram, by the largest
+    self-normalised lag sum over every lag, and by the law of the periodogram's ordinates
+    (``conformance/spectral.py``). A block repeated at a fixed
     period, halves that mirror each other, or a correlation of 0.05 at a lag far from the
     diagonal have independent neighbours and the right law, and fail here (power against
-    ρ = 0.05 at any lag: 1 - 1e-16 on 131,072 values, ``spectral.lag_power``). One family
-    of the three tests in every dtype (Bonferroni): one test per initializer. Costs three
-    FFT (and an inverse) of each sample the other structure checks drew (about 0.1 s per
-    initializer)."""
+    ρ = 0.05 at the worst lag: 1 - 2e-8 on 131,072 values, ``spectral.lag_power``). One family
+    of the three tests in every dtype (Bonferroni): one test per initializer. Costs five
+    FFT of each sample the other structure checks drew (about 0.2 s per initializer)."""
     drawn = _samples(identifier)
     ctx, law, sample = drawn["float32"]
-    spectra = {dtype: spectral.spectrum(s.values) for dtype, (_, _, s) in drawn.items()}
+    spectra = {
+        dtype: spectral.spectrum(stats.gaussianized(s.values, law, dtype, c.config["seed"]))
+        for dtype, (c, _, s) in drawn.items()
+    }
     tests = [
         (dtype, name, test(spectra[dtype], FIXED_ALPHA, dtype))
         for dtype in drawn

@@ -29,6 +29,9 @@ from .laws import ElementwiseLaw
 
 #: The floating dtypes of the spec, narrowest first.
 FLOATS = ("float16", "bfloat16", "float32", "float64")
+#: The integer dtypes of the spec: the deterministic initializers' (Zeros, Ones, Constant,
+#: Identity) values in them; the random ones refuse them (SPEC.md).
+INTS = ("int32", "int64")
 #: The dtypes whose law is tested as a discrete law over their representable values.
 SIXTEEN_BIT = ("float16", "bfloat16")
 
@@ -137,3 +140,23 @@ def in_dtype(law: ElementwiseLaw, dtype: str) -> ElementwiseLaw | Rounded:
     continuous law itself (its rounding is invisible at the suite's sample sizes). Cached:
     a rounded law's atoms are computed once per law."""
     return Rounded(law, dtype) if dtype in SIXTEEN_BIT else law
+
+
+def rounding_cell(law: ElementwiseLaw, dtype: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(P(X < lo), P(X < hi))`` for each value ``x`` of ``dtype``, where ``[lo, hi)`` is
+    the cell of ``X ~ law`` that rounds to ``x`` (its midpoints with the neighbouring
+    values of the dtype): the CDF of the rounded law on both sides of each atom. Exact for
+    a 16-bit dtype (:class:`Rounded`) and float32; float64 has cells of width 0 at the
+    precision of a CDF in float64, so both sides are ``F(x)``. A value of no mass (outside
+    the law's support) has both sides equal."""
+    x = np.asarray(x, dtype=np.float64)
+    exact = in_dtype(law, dtype)
+    if isinstance(exact, Rounded):
+        return exact.cdf_sides(x)
+    if dtype == "float64":
+        at = law.cdf(x)
+        return at, at
+    narrow = x.astype(resolve(dtype))
+    below = np.nextafter(narrow, -np.inf).astype(np.float64)
+    above = np.nextafter(narrow, np.inf).astype(np.float64)
+    return law.cdf((below + x) / 2), law.cdf((x + above) / 2)
