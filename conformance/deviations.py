@@ -115,6 +115,17 @@ class Deviation:
         return self.match is None or bool(re.search(self.match, f"{type(error).__name__}: {error}"))
 
     @property
+    def says(self) -> str:
+        """What the entry excuses, in words: its ``match`` and its selectors of a failure."""
+        parts = [f"match {self.match!r}"] if self.match is not None else []
+        parts += [
+            f"{key} {' or '.join(self.select[key])}"
+            for key in ("cause", "dtype")
+            if key in self.select
+        ]
+        return " and ".join(parts) or "entry"
+
+    @property
     def status(self) -> str:
         """``applied`` (it excused a failure), ``unmatched`` (its checks failed, but not as
         ``match`` says), ``stale`` (its checks passed, and so did every other check of the
@@ -169,7 +180,7 @@ def _known(key: str) -> tuple[str, ...]:
 
     return {
         "cause": tuple(BUGS),
-        "dtype": (*dtypes.FLOATS, "int32", "int64"),
+        "dtype": (*dtypes.FLOATS, *dtypes.INTS),
         "property": tuple(p.name for p in properties.ORDER),
         "initializer": NAMES,
     }[key]

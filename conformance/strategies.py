@@ -24,7 +24,7 @@ from initializer_conformance.reference.variance_scaling import MODES
 #: Every floating dtype of the spec, each law-tested (a 16-bit dtype against the law rounded
 #: to its values: reference/dtypes.py).
 FLOAT_DTYPES = dtypes.FLOATS
-INT_DTYPES = ("int32", "int64")
+INT_DTYPES = dtypes.INTS
 
 seeds = st.integers(min_value=0, max_value=2**31 - 1)
 

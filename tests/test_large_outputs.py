@@ -11,7 +11,8 @@ from initializer_conformance.conformance.dependence import WINDOW, repeated_wind
 
 
 def test_the_reference_passes_the_large_outputs():
-    """CI runs ``--large`` with every framework (``.ci/run``); the reference's here."""
+    """CI runs ``--large`` with every framework that draws with a generator of its own
+    (``.ci/run``); the reference's here."""
     outcome = run_suite("--impl=numpy", "--large", "-k", "test_large", "-p", "no:randomly")
     assert outcome.returncode == 0, outcome.summary
     assert "15 passed" in outcome.summary, outcome.summary
