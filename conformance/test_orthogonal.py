@@ -125,7 +125,7 @@ def _haar_verdicts(mats: np.ndarray) -> tuple[list[stats.Verdict], list[str]]:
         tested.append("det ±1 fair; eigenangles as under Haar O(n)")
         if rows >= TRACE_MIN_SIZE:
             verdicts.append(stats.haar_traces(eigenvalues, TRACE_POWERS, FIXED_ALPHA))
-            tested.append(f"tr Q^j ~ N(η_j, j), j <= {TRACE_POWERS}")
+            tested.append(f"tr Q^j ~ N(η_j, j), j <= {TRACE_POWERS} (moments bound)")
     else:
         tall = mats if rows > cols else np.swapaxes(mats, 1, 2)
         k = tall.shape[2]
