@@ -810,11 +810,20 @@ def transitions_families(alpha: float, replicates: int) -> dict:
             "identifier": identifier,
             "alpha": alpha,
             "rejection": sum(m["rejection"] for m in members),
-            "se": math.sqrt(sum(m["se"] ** 2 for m in members)),
+            "se": shared_estimates_se(members),
             "members": members,
         }
         for identifier in ELEMENTWISE
     }
+
+
+def shared_estimates_se(members: list[dict]) -> float:
+    """The standard error of the members' sum where members of one shape share one
+    estimate (their errors add, not in quadrature); the shapes' estimates are independent."""
+    by_shape: dict[int, float] = {}
+    for m in members:
+        by_shape[m["chains"]] = by_shape.get(m["chains"], 0.0) + m["se"]
+    return math.sqrt(sum(se**2 for se in by_shape.values()))
 
 
 def load() -> dict:

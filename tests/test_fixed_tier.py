@@ -248,3 +248,11 @@ def test_the_committed_transitions_are_within_the_gate():
         }
         assert row["se"] < 0.15 * row["rejection"], test
         assert row["rejection"] <= 1.5 * FIXED_ALPHA, (test, row["rejection"] / FIXED_ALPHA)
+
+
+def test_members_that_share_an_estimate_add_their_errors():
+    """Rows and columns of one shape are one estimate: their errors add (6 members of the
+    1-chain shape and 2 of the 4-chain one), where independent ones would add in
+    quadrature and understate the family's error."""
+    members = [{"chains": 1, "se": 1.0}] * 6 + [{"chains": 4, "se": 2.0}] * 2
+    assert fixed_tier.shared_estimates_se(members) == pytest.approx(math.hypot(6, 4))
