@@ -165,7 +165,6 @@ IN_PROCESS_CHECKS = {
     "test_call_sources.py",
     "test_each_dtype.py",
     "test_edge_values.py",
-    "test_spectral.py",
     "test_structure_checks.py",
 }
 

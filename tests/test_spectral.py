@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from initializer_conformance.adapters import mutants
+from benchmarks.runs import suite_process
 from initializer_conformance.conformance import spectral, stats
-from initializer_conformance.conformance import test_structure as checks
 from initializer_conformance.reference import dtypes
 from initializer_conformance.reference.laws import Normal, TruncatedNormal, Uniform
 
 N = 131_072
+MUTANTS = "initializer_conformance.adapters.mutants"
 
 #: Laws and dtypes whose raw values are far from normal: uniform, truncated, and a
 #: bfloat16 law of a few atoms (its normal scores are exact only through the randomised PIT).
@@ -84,14 +84,18 @@ def test_an_ar1_stream_tilts_the_cumulative_periodogram():
     assert spectral.bartlett(x, 1e-6, "").pvalue < 1e-10
 
 
-def test_the_reference_passes_and_mirrored_halves_fail(reference_run):
-    checks.test_long_range_dependence("he_uniform")
-    assert len(reference_run.spent) == 1
-    reference_run.adapter = mutants.MirroredHalves()
-    reference_run.samples.samples.clear()
-    with pytest.raises(AssertionError) as failure:
-        checks.test_long_range_dependence("he_uniform")
-    assert "likely cause: values linearly dependent at some lag" in str(failure.value)
+def _long_range(impl: str, identifier: str):
+    """test_long_range_dependence[identifier] against ``impl``, in a run of the suite."""
+    return suite_process(
+        f"--impl={impl}", "-q", "--no-report", "-k", f"test_long_range_dependence and {identifier}"
+    )
+
+
+def test_the_reference_passes_and_mirrored_halves_fail():
+    assert _long_range("numpy", "he_uniform").returncode == 0
+    result = _long_range(f"{MUTANTS}:MirroredHalves", "he_uniform")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "likely cause: values linearly dependent at some lag" in result.stdout
 
 
 @pytest.mark.parametrize(("law", "dtype"), CASES)
@@ -131,12 +135,8 @@ def test_a_correlation_of_five_percent_is_seen_at_any_lag(lag):
         assert spectral.bartlett(x, 1e-7, "").pvalue > 1e-7
 
 
-def test_the_reference_passes_and_a_long_lag_correlation_fails(reference_run):
-    checks.test_long_range_dependence("RandomNormal")
-    reference_run.adapter = mutants.CorrelatedAtALongLag()
-    reference_run.samples.samples.clear()
-    with pytest.raises(AssertionError) as failure:
-        checks.test_long_range_dependence("RandomNormal")
-    assert "lags in float32" in str(failure.value) or "correlation at every lag" in str(
-        failure.value
-    )
+def test_the_reference_passes_and_a_long_lag_correlation_fails():
+    assert _long_range("numpy", "RandomNormal").returncode == 0
+    result = _long_range(f"{MUTANTS}:CorrelatedAtALongLag", "RandomNormal")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "correlation at every lag" in result.stdout
