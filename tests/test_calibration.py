@@ -496,3 +496,20 @@ def test_the_ports_window_by_bisection_is_the_enumeration(seed):
                 assert audit._port_float32_window(*args) == audit._port_float32_window(
                     *args, enumerate_all=True
                 ), (law, dtype, bound, impl)
+
+
+def test_every_fixed_test_left_at_its_alpha_is_bounded_by_it():
+    """The fixed tier's tests that the audit counts at their alpha (the ledger of the
+    modules that held the 22 tests not computed before: transitions, white noise, Haar
+    traces, Orthogonal's seeds), less those it computes: each one's p-value bounds its
+    rejection probability by alpha (an exact test, KS, the random signs' or the moments'
+    bound). The transitions are computed, not counted."""
+    left = audit.fixed_ledger(
+        "conformance/test_structure.py",
+        "conformance/test_seeds.py",
+        "conformance/test_orthogonal.py",
+        "conformance/test_independence.py",
+    )
+    assert "chi-square of transitions" not in left
+    assert {"traces tr Q^j", "column-sign correlation"} <= set(left), left
+    assert all(audit.FIXED_METHODS[name][1] for name in left), left
