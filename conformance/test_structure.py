@@ -316,7 +316,8 @@ def test_serial_dependence(identifier):
     each value is independent of its predecessor's, along rows and along columns (the
     transitions' chi-square, Anderson-Goodman, 49 degrees of freedom over about 524,000
     transitions each way). A sign set by the previous value's size has zero correlation
-    and a chi-square of 250,000; an AR(1) of ρ = 0.05, 700 each way. The cells are those
+    and a chi-square of hundreds of thousands; an AR(1) of ρ = 0.05 along the rows a
+    noncentrality of 1,170 there (``benchmarks/new_checks.py``). The cells are those
     of the randomised PIT (``stats.randomized_pit``), exactly uniform and independent
     under the law in any dtype: the test's null is one law, whose rejection probability
     ``benchmarks/fixed_tier.py`` computes. In every floating dtype the adapter supports,
