@@ -867,8 +867,8 @@ def randomized_pit(x: np.ndarray, law: ElementwiseLaw, dtype: str, seed: int) ->
 
     Exact on average over ``V``, as the calibration audit averages over run seeds. Given
     one seed, each value keeps a fixed place within its atom: nothing for float32 and
-    float64, whose cells hold at most 1e-7 of the mass; within a 16-bit atom, a spread
-    the tests' sums of 131,072 terms average out."""
+    float64, whose cells hold at most 1e-7 of the mass; for a 16-bit dtype that seed's
+    own rate is not computed apart from the average (docs/statistics.md)."""
     lo, hi = dtypes.rounding_cell(law, dtype, x)
     v = np.random.default_rng([PIT_SEED, seed]).random(np.shape(x))
     u = lo + v * (hi - lo)
